@@ -1,0 +1,24 @@
+"""Settings for the test suite: the real settings, with safe values for what tests need.
+
+Environment variables still win (``DATABASE_URL`` picks PostgreSQL), so the suite runs
+against the same configuration code as production.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+from recordsreq.settings import *  # noqa: E402,F403
+from recordsreq.settings import DATABASES, STORAGES, VAR_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a real worker process can share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+STATIC_ROOT = None  # nothing is collected for tests; finders serve the files

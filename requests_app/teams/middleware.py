@@ -1,0 +1,33 @@
+"""Puts the user's current organization on every request.
+
+Every page shows one organization's data. The choice is kept in the session and checked
+against the user's memberships on each request, so removing a membership takes effect
+at once and a forged session value can never reach another organization.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from requests_app.teams.selectors import current_membership
+
+SESSION_KEY = "organization_id"
+
+
+class CurrentOrganizationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None
+        request.organization = None
+        if request.user.is_authenticated:
+            membership = current_membership(
+                user=request.user, organization_id=request.session.get(SESSION_KEY)
+            )
+            if membership is not None:
+                request.membership = membership
+                request.organization = membership.organization
+        return self.get_response(request)

@@ -1,0 +1,77 @@
+"""Users, the organizations they work in, and their role in each."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person who logs in. Kept as our own model so fields can be added later."""
+
+    email = models.EmailField("email address", unique=True)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Organization(models.Model):
+    """A team that files requests together, with the letterhead its letters carry."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    home_state = models.ForeignKey(
+        "laws.Jurisdiction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": "state"},
+        help_text="Where the organization is based; some laws only answer residents.",
+    )
+    address = models.TextField(blank=True, help_text="Mailing address, one line per row.")
+    signer_name = models.CharField(max_length=200, blank=True)
+    signer_title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__name"]
+        constraints = [
+            # Also serves "memberships of this user", run on every request by the middleware.
+            models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organization} ({self.role})"
+
+    @property
+    def can_edit(self) -> bool:
+        """Editors and owners change the organization's requests; viewers only read."""
+        return self.role in (Role.OWNER, Role.EDITOR)
+
+    @property
+    def can_manage(self) -> bool:
+        """Only owners manage members and the letterhead."""
+        return self.role == Role.OWNER

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from requests_app.agencies.selectors import directory_counts
+from requests_app.teams.forms import LetterheadForm, OrganizationCreateForm
+from requests_app.teams.middleware import SESSION_KEY
+from requests_app.teams.models import Membership, Organization
+from requests_app.teams.services import letterhead_update, membership_for_switch, organization_create
+
+View = Callable[..., HttpResponse]
+
+
+def organization_required(view: View) -> View:
+    """Pages that show an organization's data send a user without one to create one."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.organization is None:
+            return redirect("organization-create")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@organization_required
+def home(request: HttpRequest) -> HttpResponse:
+    organization = request.organization
+    context = {
+        "members": organization.memberships.select_related("user").order_by("user__username"),
+        "directory": directory_counts(),
+    }
+    return render(request, "teams/home.html", context)
+
+
+@require_POST
+def organization_switch(request: HttpRequest) -> HttpResponse:
+    try:
+        membership = membership_for_switch(
+            user=request.user, organization_id=int(request.POST.get("organization", ""))
+        )
+    except (ValueError, Membership.DoesNotExist):
+        raise Http404("You are not a member of that organization.") from None
+    request.session[SESSION_KEY] = membership.organization_id
+    messages.success(request, f"Now working in {membership.organization.name}.")
+    return redirect("home")
+
+
+def organization_new(request: HttpRequest) -> HttpResponse:
+    form = OrganizationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = organization_create(owner=request.user, **form.cleaned_data)
+        request.session[SESSION_KEY] = organization.pk
+        messages.success(request, f"Created {organization.name}. Add your letterhead next.")
+        return redirect("letterhead")
+    return render(request, "teams/organization_new.html", {"form": form})
+
+
+@organization_required
+def letterhead(request: HttpRequest) -> HttpResponse:
+    membership = request.membership
+    if request.method == "POST" and not membership.can_manage:
+        raise PermissionDenied("Only an owner can change the letterhead.")
+    # A copy, so that an invalid form never shows its rejected values in the page header.
+    organization = Organization.objects.get(pk=membership.organization_id)
+    form = LetterheadForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        letterhead_update(membership=membership, values=form.cleaned_data)
+        messages.success(request, "Letterhead saved.")
+        return redirect("home")
+    return render(request, "teams/letterhead.html", {"form": form, "can_manage": membership.can_manage})

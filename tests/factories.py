@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import factory
+
+from requests_app.agencies.models import Agency
+from requests_app.laws.models import Jurisdiction
+from requests_app.teams.models import Membership, Organization, Role, User
+
+
+def state(code: str) -> Jurisdiction:
+    """Jurisdictions come from the law data migration, so tests look them up."""
+    return Jurisdiction.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def _save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Watchdog Group {n}")
+    slug = factory.Sequence(lambda n: f"watchdog-{n}")
+    address = "1 Main Street\nSpringfield, WA 98000"
+    signer_name = "Alex Rivera"
+    signer_title = "Staff Attorney"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.OWNER
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Springfield {n} Police Department")
+    kind = Agency.Kind.POLICE
+    jurisdiction = factory.LazyFunction(lambda: state("WA"))
