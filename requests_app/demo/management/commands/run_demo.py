@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
 
     def handle(self, *args, addr: str, **options) -> None:
+        # SIGTERM (from a process manager or `kill`) unwinds like Ctrl-C, so the
+        # worker below is always stopped with the web server.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         worker = subprocess.Popen(self._worker_command())
         self.stdout.write(self.style.SUCCESS(f"\nrecordsreq is running at http://{addr}/"))
         self.stdout.write(f"log in as {DEMO_USERNAME} / {DEMO_PASSWORD}  (Ctrl-C stops everything)\n")
