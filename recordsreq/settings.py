@@ -21,6 +21,8 @@ env = Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.str("VAR_DIR", str(BASE_DIR / "var"))).resolve()
+# The embedded defaults (SQLite database and broker, files, mail) all live here.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", False)
 
@@ -43,7 +45,6 @@ def _development_secret_key() -> str:
     # Kept in var/ so that sessions survive a restart of the development server.
     path = VAR_DIR / "dev-secret-key"
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
