@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from requests_app.agencies.models import Agency, AlprVendor
 
@@ -15,3 +16,4 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "records_email", "jurisdiction__code"]
     autocomplete_fields = ["jurisdiction", "vendors"]
     list_select_related = ["jurisdiction"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -23,3 +23,11 @@ class PublicRecordsLawAdmin(admin.ModelAdmin):
     list_filter = ["confidence", "residency_limit"]
     search_fields = ["name", "citation", "jurisdiction__code", "jurisdiction__name"]
     inlines = [StatutoryDeadlineInline]
+
+
+@admin.register(StatutoryDeadline)
+class StatutoryDeadlineAdmin(admin.ModelAdmin):
+    list_display = ["law", "kind", "days", "day_type", "starts_from", "confidence"]
+    list_filter = ["kind", "day_type", "confidence"]
+    search_fields = ["law__jurisdiction__code", "law__name", "requires"]
+    list_select_related = ["law__jurisdiction"]

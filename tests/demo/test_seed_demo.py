@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from requests_app.agencies.models import Agency
+from requests_app.teams.models import Membership, Organization, User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_AGENCIES = {
+    "Oakland Police Department": "CA",
+    "Austin Police Department": "TX",
+    "Cambridge Police Department": "MA",
+    "Santa Cruz Police Department": "CA",
+    "Eugene Police Department": "OR",
+    "Mountlake Terrace Police Department": "WA",
+}
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_it_creates_the_demo_organization_user_and_agencies():
+    output = seed()
+    assert "login: demo / recordsreq-demo" in output
+    user = User.objects.get(username="demo")
+    assert user.check_password("recordsreq-demo")
+    membership = Membership.objects.get(user=user)
+    assert membership.role == "owner" and membership.organization.slug == "demo"
+    agencies = {a.name: a.jurisdiction.code for a in Agency.objects.select_related("jurisdiction")}
+    assert agencies == DEMO_AGENCIES
+
+
+def test_it_leaves_contacts_blank_rather_than_guessing():
+    seed()
+    assert not Agency.objects.exclude(records_email="").exists()
+    assert not Agency.objects.exclude(portal_url="").exists()
+
+
+def test_running_it_twice_changes_nothing_and_keeps_a_changed_password():
+    seed()
+    user = User.objects.get(username="demo")
+    user.set_password("changed-by-the-user")
+    user.save()
+    output = seed()
+    assert "password unchanged" in output
+    assert User.objects.count() == 1 and Organization.objects.count() == 1
+    assert Agency.objects.count() == 6 and Membership.objects.count() == 1
+    assert User.objects.get().check_password("changed-by-the-user")
