@@ -37,6 +37,13 @@ class Jurisdiction(models.Model):
 
     class Meta:
         ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="local", parent__isnull=False)
+                | (~models.Q(kind="local") & models.Q(parent__isnull=True)),
+                name="only_local_jurisdictions_have_a_parent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
