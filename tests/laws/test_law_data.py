@@ -116,3 +116,12 @@ def test_the_validator_names_each_problem(break_it, message):
     break_it(texas)
     problems = validate_law_data(data)
     assert any(message in p and p.startswith("TX:") for p in problems), problems
+
+
+def test_a_local_jurisdiction_must_name_its_state():
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Jurisdiction.objects.create(code="XX-NOWHERE", name="Nowhere", kind="local")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Jurisdiction.objects.create(code="XX", name="Odd", kind="state", parent=Jurisdiction.objects.get(code="TX"))
