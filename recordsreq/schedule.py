@@ -15,4 +15,15 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
+    # Re-sends work recorded while the broker was down; fails interrupted email sends.
+    "sweep-sends": {
+        "task": "records.sweep_sends",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
+    "sweep-campaign-rendering": {
+        "task": "campaigns.sweep_rendering",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
 }

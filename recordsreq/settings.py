@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "requests_app.teams",
     "requests_app.laws",
     "requests_app.agencies",
+    "requests_app.records",
+    "requests_app.letters",
+    "requests_app.campaigns",
     "requests_app.ops",
     "requests_app.demo",
 ]
@@ -266,4 +269,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -1,0 +1,232 @@
+"""Creating campaigns, choosing their agencies and rendering their letters."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from requests_app.agencies.models import Agency, name_key
+from requests_app.campaigns.models import Campaign, RenderState
+from requests_app.letters.services import CannotFinalise, ResidencyNotAcknowledged, letter_finalise, residency_warning_of
+from requests_app.ops.queue import enqueue_on_commit
+from requests_app.records.models import RecordsRequest, Status
+from requests_app.records.services import check_date_range, items_for, request_create
+from requests_app.teams.models import Organization, User
+
+RENDER_CHUNK = 25
+
+
+@dataclass
+class AddResult:
+    created: list[RecordsRequest] = field(default_factory=list)
+    existing: list[RecordsRequest] = field(default_factory=list)
+
+
+@dataclass
+class CsvSelection:
+    agencies: list[Agency] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def campaign_create(
+    *,
+    organization: Organization,
+    user: User,
+    title: str,
+    item_keys: list[str],
+    date_from: date | None = None,
+    date_to: date | None = None,
+    fee_cap: Decimal = Decimal(50),
+    slug: str | None = None,
+) -> Campaign:
+    items_for(organization=organization, keys=item_keys)  # validates the keys
+    check_date_range(date_from, date_to)
+    return Campaign.objects.create(
+        organization=organization,
+        title=title,
+        slug=slug or _unique_slug(organization, title),
+        item_keys=list(item_keys),
+        date_from=date_from,
+        date_to=date_to,
+        fee_cap=fee_cap,
+        created_by=user,
+    )
+
+
+def _unique_slug(organization: Organization, title: str) -> str:
+    base = slugify(title)[:70] or "campaign"
+    slug, n = base, 2
+    while Campaign.objects.filter(organization=organization, slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def campaign_add_agencies(*, campaign: Campaign, agencies: list[Agency], user: User, today: date) -> AddResult:
+    """One draft request per agency; agencies already in the campaign are not asked twice."""
+    result = AddResult()
+    items = items_for(organization=campaign.organization, keys=campaign.item_keys)
+    existing = {r.agency_id: r for r in campaign.requests.all()}
+    for agency in agencies:
+        if agency.pk in existing:
+            result.existing.append(existing[agency.pk])
+            continue
+        request = request_create(
+            organization=campaign.organization, agency=agency, user=user, title=campaign.title,
+            items=items, date_from=campaign.date_from, date_to=campaign.date_to,
+            fee_cap=campaign.fee_cap, campaign=campaign, today=today,
+        )
+        existing[agency.pk] = request
+        result.created.append(request)
+    return result
+
+
+def agencies_from_csv(data: bytes) -> CsvSelection:
+    """Agencies named in a CSV with a `name` column and an optional `state` column."""
+    selection = CsvSelection()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        selection.problems.append(f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8")
+        return selection
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = {(c or "").strip().casefold(): c for c in reader.fieldnames or []}
+    if "name" not in columns:
+        selection.problems.append(f"no 'name' column (found: {', '.join(columns) or 'nothing'})")
+        return selection
+    for row in reader:
+        _match_row(selection, reader.line_num, (row.get(columns["name"]) or "").strip(),
+                   (row.get(columns.get("state", ""), "") or "").strip().upper())
+    return selection
+
+
+def _match_row(selection: CsvSelection, line: int, name: str, state: str) -> None:
+    if not name:
+        return
+    matches = Agency.objects.filter(name_key=name_key(name)).select_related("jurisdiction")
+    if state:
+        matches = matches.filter(jurisdiction__code=state)
+    found = list(matches[:2])
+    if len(found) == 1:
+        selection.agencies.append(found[0])
+    elif not found:
+        selection.problems.append(f"line {line}: no agency named {name!r}" + (f" in {state}" if state else ""))
+    else:
+        selection.problems.append(f"line {line}: {name!r} matches agencies in several states; add a state column")
+
+
+# Rendering --------------------------------------------------------------------------
+
+
+def campaign_drafts(campaign: Campaign) -> QuerySet[RecordsRequest]:
+    return campaign.requests.filter(status=Status.DRAFT).order_by("pk")
+
+
+def residency_warnings(campaign: Campaign) -> list[tuple[RecordsRequest, str]]:
+    drafts = campaign_drafts(campaign).select_related("agency__jurisdiction__parent", "organization__home_state")
+    return [(r, w) for r in drafts if (w := residency_warning_of(r))]
+
+
+def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool) -> Campaign:
+    from requests_app.campaigns.tasks import render_letters
+
+    if campaign.render_state in (RenderState.QUEUED, RenderState.RUNNING):
+        return campaign
+    Campaign.objects.filter(pk=campaign.pk).update(
+        render_state=RenderState.QUEUED,
+        render_total=campaign_drafts(campaign).count(),
+        render_done=0,
+        render_cursor=0,
+        render_error="",
+        render_acknowledged_residency=acknowledge_residency,
+        render_updated_at=timezone.now(),
+    )
+    enqueue_on_commit(render_letters, campaign.pk)
+    campaign.refresh_from_db()
+    return campaign
+
+
+def render_next_chunk(*, campaign_id: int, today: date, chunk: int = RENDER_CHUNK) -> bool:
+    """Finalises the next few letters; True while more remain. Safe to run twice."""
+    campaign = Campaign.objects.get(pk=campaign_id)
+    if campaign.render_state not in (RenderState.QUEUED, RenderState.RUNNING):
+        return False
+    batch = list(
+        campaign_drafts(campaign).filter(pk__gt=campaign.render_cursor)
+        .select_related("agency__jurisdiction__parent", "organization__home_state")[:chunk]
+    )
+    errors = [_finalise_one(r, campaign, today) for r in batch]
+    errors = [e for e in errors if e]
+    more = len(batch) == chunk
+    _record_progress(campaign, batch, errors, done=not more)
+    return more
+
+
+def _finalise_one(request: RecordsRequest, campaign: Campaign, today: date) -> str:
+    try:
+        letter_finalise(
+            request=request, user=campaign.created_by, today=today,
+            acknowledge_residency=campaign.render_acknowledged_residency,
+        )
+    except (ResidencyNotAcknowledged, CannotFinalise) as exc:
+        return f"{request.tracking} ({request.agency.name}): {exc}"
+    except Exception as exc:  # one broken letter must not stop the others
+        return f"{request.tracking} ({request.agency.name}): could not render: {type(exc).__name__}: {exc}"
+    return ""
+
+
+@transaction.atomic
+def _record_progress(campaign: Campaign, batch: list[RecordsRequest], errors: list[str], *, done: bool) -> None:
+    current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    current.render_done += len(batch) - len(errors)
+    current.render_cursor = batch[-1].pk if batch else current.render_cursor
+    current.render_error = "\n".join(filter(None, [current.render_error, *errors]))
+    current.render_state = (RenderState.FAILED if current.render_error else RenderState.DONE) if done else RenderState.RUNNING
+    current.render_updated_at = timezone.now()
+    current.save()
+
+
+def sweep_rendering(*, now) -> int:
+    """Re-enqueues campaigns whose rendering made no progress for a while."""
+    from datetime import timedelta
+
+    from requests_app.campaigns.tasks import render_letters
+    from requests_app.ops.queue import enqueue_now
+
+    stale = Campaign.objects.filter(
+        render_state__in=[RenderState.QUEUED, RenderState.RUNNING],
+        render_updated_at__lt=now - timedelta(minutes=10),
+    )
+    return sum(enqueue_now(render_letters, pk) for pk in stale.values_list("pk", flat=True))
+
+
+# Sending ----------------------------------------------------------------------------
+
+
+@dataclass
+class SendResult:
+    queued: list[RecordsRequest] = field(default_factory=list)
+    skipped: list[tuple[RecordsRequest, str]] = field(default_factory=list)
+
+
+def campaign_queue_emails(*, campaign: Campaign, user: User) -> SendResult:
+    """Queues every sendable draft; the others are listed with the reason."""
+    from requests_app.records.sending import CannotSend, request_queue_email
+
+    result = SendResult()
+    for request in campaign_drafts(campaign).select_related("agency"):
+        try:
+            request_queue_email(request=request, user=user)
+        except CannotSend as exc:
+            result.skipped.append((request, str(exc)))
+        else:
+            result.queued.append(request)
+    return result

@@ -1,0 +1,115 @@
+"""Composes the text of a request letter from the organization, agency, law and items.
+
+Pure: everything it needs is passed in, including "today"; it reads no database and no
+clock, so each rule of the letter can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+from django.template.loader import render_to_string
+
+from requests_app.laws.models import DayType
+
+
+class ItemLike(Protocol):
+    title: str
+    wording: str
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    name: str
+    address: str = ""
+    signer_name: str = ""
+    signer_title: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Addressee:
+    name: str
+    mailing_address: str = ""
+    records_email: str = ""
+    portal_url: str = ""
+
+
+@dataclass(frozen=True)
+class LawTerms:
+    name: str
+    citation: str
+    days: int | None
+    day_type: str
+    standard: str
+
+    @property
+    def deadline_phrase(self) -> str:
+        """The response deadline in the law's own terms, e.g. "within 5 business days"."""
+        if self.day_type == DayType.NONE or not self.days:
+            return self.standard
+        unit = "business" if self.day_type == DayType.BUSINESS else "calendar"
+        return f"within {self.days} {unit} day{'s' if self.days != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class LetterInput:
+    letterhead: Letterhead
+    addressee: Addressee
+    law: LawTerms | None
+    items: Sequence[ItemLike]
+    tracking: str
+    date_from: date | None
+    date_to: date | None
+    fee_cap: Decimal
+
+
+def format_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def period_phrase(date_from: date | None, date_to: date | None) -> str:
+    if date_from and date_to:
+        return f"from {format_date(date_from)} to {format_date(date_to)}"
+    if date_from:
+        return f"from {format_date(date_from)} to the date of your search"
+    if date_to:
+        return f"up to {format_date(date_to)}"
+    return "for the whole period for which they are kept"
+
+
+def item_text(item: ItemLike, period: str) -> str:
+    return item.wording.replace("{period}", period)
+
+
+def compose_letter(letter: LetterInput) -> str:
+    period = period_phrase(letter.date_from, letter.date_to)
+    context = {
+        "letter": letter,
+        "org": letter.letterhead,
+        "agency": letter.addressee,
+        "law": letter.law,
+        "items": [item_text(item, period) for item in letter.items],
+        "fee_cap": _money(letter.fee_cap),
+    }
+    text = render_to_string("letters/request_letter.txt", context)
+    return _tidy(text)
+
+
+def _money(amount: Decimal) -> str:
+    return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
+
+
+def _tidy(text: str) -> str:
+    """Collapses the blank lines that template tags leave behind."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    tidy: list[str] = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy) + "\n"

@@ -1,0 +1,45 @@
+"""Finalised letters: the exact text and PDF that went (or will go) to the agency."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from requests_app.records.models import RecordsRequest
+
+
+def letter_path(instance: LetterVersion, filename: str) -> str:
+    # Generated, never user-supplied, so two letters can never share a file.
+    return f"letters/{instance.request.organization_id}/{uuid.uuid4().hex}.pdf"
+
+
+class LetterVersion(models.Model):
+    """Immutable once written: a later edit of the draft makes the next version."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="letters")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    letter_date = models.DateField()
+    pdf = models.FileField(upload_to=letter_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finalised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["request", "number"], name="one_letter_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.tracking} letter v{self.number}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.request.tracking}-v{self.number}.pdf"

@@ -1,0 +1,128 @@
+"""Composing, finalising and rendering a request's letter."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from requests_app.laws.services import residency_warning_for
+from requests_app.letters.composer import Addressee, LawTerms, Letterhead, LetterInput, compose_letter
+from requests_app.letters.models import LetterVersion
+from requests_app.letters.rendering import letter_html, render_pdf
+from requests_app.records.models import RecordsRequest, Status
+from requests_app.teams.models import Organization, User
+
+
+class ResidencyNotAcknowledged(ValueError):
+    """The law may not answer this requester; a person must confirm before finalising."""
+
+
+class CannotFinalise(ValueError):
+    pass
+
+
+def letterhead_of(organization: Organization) -> Letterhead:
+    return Letterhead(
+        name=organization.name,
+        address=organization.address,
+        signer_name=organization.signer_name,
+        signer_title=organization.signer_title,
+        email=organization.email,
+        phone=organization.phone,
+    )
+
+
+def letter_input_for(request: RecordsRequest) -> LetterInput:
+    agency = request.agency
+    law = agency.jurisdiction.governing_law()
+    response = law.response_deadline if law else None
+    terms = None
+    if law is not None:
+        terms = LawTerms(
+            name=law.name,
+            citation=law.citation,
+            days=response.days if response else None,
+            day_type=response.day_type if response else "none",
+            standard=law.no_deadline_wording,
+        )
+    return LetterInput(
+        letterhead=letterhead_of(request.organization),
+        addressee=Addressee(agency.name, agency.mailing_address, agency.records_email, agency.portal_url),
+        law=terms,
+        items=list(request.items.all()),
+        tracking=request.tracking,
+        date_from=request.date_from,
+        date_to=request.date_to,
+        fee_cap=request.fee_cap,
+    )
+
+
+def draft_text_for(request: RecordsRequest) -> str:
+    return compose_letter(letter_input_for(request))
+
+
+def residency_warning_of(request: RecordsRequest) -> str | None:
+    law = request.agency.jurisdiction.governing_law()
+    return residency_warning_for(law=law, organization=request.organization) if law else None
+
+
+def latest_letter(request: RecordsRequest) -> LetterVersion | None:
+    return request.letters.order_by("-number").first()
+
+
+def letter_is_current(request: RecordsRequest, latest: LetterVersion | None = None) -> bool:
+    latest = latest or latest_letter(request)
+    return latest is not None and latest.text == request.letter_text
+
+
+def preview_html(request: RecordsRequest, *, today: date, stylesheet: str) -> str:
+    return letter_html(
+        letterhead=letterhead_of(request.organization),
+        text=request.letter_text,
+        letter_date=today,
+        tracking=request.tracking,
+        stylesheet=stylesheet,
+    )
+
+
+def letter_finalise(
+    *, request: RecordsRequest, user: User | None, today: date, acknowledge_residency: bool = False
+) -> LetterVersion:
+    """The PDF of the current draft text: the existing version if the text is unchanged,
+    else a new, immutable version. Raises ResidencyNotAcknowledged or CannotFinalise."""
+    if request.status != Status.DRAFT:
+        raise CannotFinalise(f"{request.tracking} has been sent; its letter is final.")
+    warning = residency_warning_of(request)
+    if warning and not acknowledge_residency:
+        raise ResidencyNotAcknowledged(warning)
+    latest = latest_letter(request)
+    if letter_is_current(request, latest):
+        return latest
+    html = preview_html(request, today=today, stylesheet="letter.css")
+    pdf = render_pdf(html)
+    return _store(request, user, today, pdf)
+
+
+@transaction.atomic
+def _store(request: RecordsRequest, user: User | None, today: date, pdf: bytes) -> LetterVersion:
+    # Rendering ran outside the lock; numbering happens inside it, so two people
+    # finalising at once get the same version or two consecutive ones, never a clash.
+    RecordsRequest.objects.select_for_update().filter(pk=request.pk).first()
+    latest = latest_letter(request)
+    if letter_is_current(request, latest):
+        return latest
+    version = LetterVersion(
+        request=request,
+        number=(latest.number + 1) if latest else 1,
+        text=request.letter_text,
+        letter_date=today,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        finalised_by=user,
+    )
+    version.pdf.save(f"{request.tracking}.pdf", ContentFile(pdf), save=False)
+    version.save()
+    return version

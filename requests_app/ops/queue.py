@@ -1,0 +1,30 @@
+"""Enqueueing that survives a broker outage.
+
+Work is always recorded in the database first (a request marked "queued", a campaign
+marked "rendering"); the Celery message only wakes a worker up. If the broker is down
+the page still answers, and the periodic sweeps in recordsreq/schedule.py enqueue the
+recorded work again once it is back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task: Task, *args: object, **options: object) -> None:
+    """Send the task after the current transaction commits, never failing the caller."""
+    transaction.on_commit(lambda: enqueue_now(task, *args, **options))
+
+
+def enqueue_now(task: Task, *args: object, **options: object) -> bool:
+    try:
+        task.apply_async(args=args, **options)
+    except Exception:  # the broker's client raises its own errors (kombu, redis, sqlalchemy)
+        logger.warning("could not enqueue %s%r; a periodic sweep will retry", task.name, args, exc_info=True)
+        return False
+    return True

@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from requests_app.records.models import CustomItem, RecordsRequest, RequestItem, StatusChange, TrackingCounter
+
+
+class RequestItemInline(admin.TabularInline):
+    model = RequestItem
+    extra = 0
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "reason"]
+    can_delete = False
+
+
+@admin.register(RecordsRequest)
+class RecordsRequestAdmin(admin.ModelAdmin):
+    list_display = ["tracking", "agency", "organization", "status", "sent_at", "send_state"]
+    list_filter = ["status", "send_state", "sent_via"]
+    search_fields = ["tracking", "title", "agency__name", "organization__name"]
+    list_select_related = ["agency", "organization"]
+    autocomplete_fields = ["agency", "organization", "campaign", "created_by", "send_requested_by"]
+    readonly_fields = ["tracking", "status", "email_message_id"]
+    inlines = [RequestItemInline, StatusChangeInline]
+
+
+@admin.register(CustomItem)
+class CustomItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "key", "organization"]
+    search_fields = ["title", "key"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["request", "from_status", "to_status", "changed_by", "changed_at"]
+    list_select_related = ["request", "changed_by"]
+    readonly_fields = ["request", "from_status", "to_status", "changed_by", "changed_at", "reason"]
+
+
+@admin.register(RequestItem)
+class RequestItemAdmin(admin.ModelAdmin):
+    list_display = ["request", "position", "key", "title"]
+    search_fields = ["request__tracking", "key"]
+
+
+@admin.register(TrackingCounter)
+class TrackingCounterAdmin(admin.ModelAdmin):
+    list_display = ["year", "last"]

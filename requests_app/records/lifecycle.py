@@ -1,0 +1,59 @@
+"""A request's status as a state machine: the allowed moves, and the one way to make them."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from requests_app.records.models import RecordsRequest, Status, StatusChange
+from requests_app.teams.models import User
+
+S = Status
+_ANSWERS = {S.PARTIALLY_FULFILLED, S.FULFILLED, S.NO_RECORDS, S.DENIED}
+_OPEN = {S.ACKNOWLEDGED, S.PROCESSING, S.NEEDS_CLARIFICATION, S.FEE_REQUESTED}
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset(_OPEN | _ANSWERS | {S.WITHDRAWN}),
+    S.ACKNOWLEDGED: frozenset((_OPEN - {S.ACKNOWLEDGED}) | _ANSWERS | {S.WITHDRAWN}),
+    S.PROCESSING: frozenset((_OPEN - {S.PROCESSING, S.ACKNOWLEDGED}) | _ANSWERS | {S.WITHDRAWN}),
+    S.NEEDS_CLARIFICATION: frozenset({S.PROCESSING, S.FEE_REQUESTED} | _ANSWERS | {S.WITHDRAWN}),
+    S.FEE_REQUESTED: frozenset({S.PROCESSING, S.NEEDS_CLARIFICATION} | _ANSWERS | {S.WITHDRAWN}),
+    S.PARTIALLY_FULFILLED: frozenset({S.PROCESSING, S.FULFILLED, S.DENIED, S.APPEALED, S.WITHDRAWN}),
+    S.FULFILLED: frozenset({S.APPEALED}),
+    S.NO_RECORDS: frozenset({S.APPEALED, S.LITIGATION}),
+    S.DENIED: frozenset({S.APPEALED, S.LITIGATION}),
+    S.APPEALED: frozenset({S.PROCESSING, S.LITIGATION, S.WITHDRAWN} | _ANSWERS),
+    S.LITIGATION: frozenset(_ANSWERS | {S.WITHDRAWN}),
+    S.WITHDRAWN: frozenset(),
+}
+
+
+class TransitionError(ValueError):
+    """A move the lifecycle does not allow; the message says which moves are allowed."""
+
+
+def allowed_moves(status: str) -> list[Status]:
+    return sorted(TRANSITIONS[Status(status)], key=list(Status).index)
+
+
+def request_transition(
+    *, request: RecordsRequest, to_status: str, user: User | None, reason: str = ""
+) -> StatusChange:
+    """Moves the request and writes the history row, or raises TransitionError."""
+    target = Status(to_status)
+    with transaction.atomic():
+        current = RecordsRequest.objects.select_for_update().get(pk=request.pk)
+        if target not in TRANSITIONS[Status(current.status)]:
+            raise TransitionError(_refusal(current, target))
+        change = StatusChange.objects.create(
+            request=current, from_status=current.status, to_status=target, changed_by=user, reason=reason
+        )
+        RecordsRequest.objects.filter(pk=current.pk).update(status=target)
+    request.status = target
+    return change
+
+
+def _refusal(request: RecordsRequest, target: Status) -> str:
+    here = Status(request.status)
+    options = ", ".join(s.label for s in allowed_moves(here)) or "nothing (it is final)"
+    return f"{request.tracking} cannot move from {here.label} to {target.label}; from {here.label} it can move to {options}."

@@ -1,0 +1,162 @@
+"""Records requests: one organization asking one agency for a list of items."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from requests_app.agencies.models import Agency
+from requests_app.teams.models import Organization
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    PROCESSING = "processing", "Processing"
+    NEEDS_CLARIFICATION = "needs_clarification", "Needs clarification"
+    FEE_REQUESTED = "fee_requested", "Fee requested"
+    PARTIALLY_FULFILLED = "partially_fulfilled", "Partially fulfilled"
+    FULFILLED = "fulfilled", "Fulfilled"
+    NO_RECORDS = "no_records", "No records"
+    DENIED = "denied", "Denied"
+    APPEALED = "appealed", "Appealed"
+    LITIGATION = "litigation", "Litigation"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class TrackingCounter(models.Model):
+    """The last tracking number handed out in a year (RR-2026-0042 is number 42)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class CustomItem(models.Model):
+    """A line item an organization adds to the built-in catalogue."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="custom_items")
+    key = models.SlugField(max_length=60, help_text="Stable short name, e.g. drone-logs.")
+    title = models.CharField(max_length=200)
+    wording = models.TextField(help_text='What to ask for. "{period}" is replaced by the date range.')
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="one_custom_item_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SendChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PORTAL = "portal", "Records portal"
+    MAIL = "mail", "Mail"
+
+
+class SendState(models.TextChoices):
+    NOT_SENT = "", "Not sent"
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class RecordsRequest(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="requests")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    )
+    tracking = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    fee_cap = models.DecimalField(max_digits=8, decimal_places=2, default=50)
+    letter_text = models.TextField(blank=True)
+    letter_edited = models.BooleanField(default=False, help_text="The text was changed by hand.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_via = models.CharField(max_length=10, choices=SendChannel.choices, blank=True)
+    submission_reference = models.CharField(max_length=200, blank=True)
+    email_message_id = models.CharField(max_length=255, blank=True)
+    send_state = models.CharField(max_length=10, choices=SendState.choices, blank=True)
+    send_error = models.TextField(blank=True)
+    send_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    send_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # A campaign asks each agency once; re-running it reuses the request.
+            models.UniqueConstraint(
+                fields=["campaign", "agency"],
+                condition=models.Q(campaign__isnull=False),
+                name="one_request_per_agency_per_campaign",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date_from__isnull=True)
+                | models.Q(date_to__isnull=True)
+                | models.Q(date_from__lte=models.F("date_to")),
+                name="request_date_range_in_order",
+            ),
+        ]
+        indexes = [
+            # The request list: an organization's requests by status.
+            models.Index(fields=["organization", "status"], name="request_org_status"),
+            # The sweeper's "queued or sending for too long" scan.
+            models.Index(
+                fields=["send_state", "send_updated_at"],
+                condition=models.Q(send_state__in=["queued", "sending"]),
+                name="request_send_in_flight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking} {self.agency.name}"
+
+
+class RequestItem(models.Model):
+    """One thing asked for, copied from the catalogue so later edits never alter a sent letter."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    wording = models.TextField()
+
+    class Meta:
+        ordering = ["request", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "key"], name="one_item_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StatusChange(models.Model):
+    """One move of a request's status: who, when, why, from and to."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["request", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request.tracking}: {self.from_status} → {self.to_status}"
