@@ -3,8 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from requests_app.agencies import views as agencies
+from requests_app.campaigns import views as campaigns
 from requests_app.laws import views as laws
 from requests_app.ops import views as ops
+from requests_app.records import views as records
 from requests_app.teams import views as teams
 
 urlpatterns = [
@@ -16,6 +18,25 @@ urlpatterns = [
     path("organizations/letterhead/", teams.letterhead, name="letterhead"),
     path("agencies/", agencies.agency_list, name="agency-list"),
     path("agencies/<int:pk>/", agencies.agency_page, name="agency-detail"),
+    path("requests/", records.request_list, name="request-list"),
+    path("requests/new/", records.request_new, name="request-create"),
+    path("requests/<int:pk>/", records.request_detail, name="request-detail"),
+    path("requests/<int:pk>/letter/", records.letter_edit, name="letter-edit"),
+    path("requests/<int:pk>/letter/regenerate/", records.letter_regenerate, name="letter-regenerate"),
+    path("requests/<int:pk>/letter/preview/", records.letter_preview, name="letter-preview"),
+    path("requests/<int:pk>/letter/finalise/", records.letter_finalise_view, name="letter-finalise"),
+    path("requests/<int:pk>/letters/<int:number>.pdf", records.letter_download, name="letter-download"),
+    path("requests/<int:pk>/send/email/", records.send_email, name="send-email"),
+    path("requests/<int:pk>/send/record/", records.record_submission, name="record-submission"),
+    path("items/", records.custom_items, name="custom-items"),
+    path("campaigns/", campaigns.campaign_list, name="campaign-list"),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign-create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/agencies/", campaigns.campaign_add, name="campaign-add"),
+    path("campaigns/<int:pk>/render/", campaigns.campaign_render, name="campaign-render"),
+    path("campaigns/<int:pk>/progress/", campaigns.campaign_progress, name="campaign-progress"),
+    path("campaigns/<int:pk>/letters.zip", campaigns.campaign_download, name="campaign-download"),
+    path("campaigns/<int:pk>/send/", campaigns.campaign_send, name="campaign-send"),
     path("laws/", laws.law_list, name="law-list"),
     path("laws/<str:code>/", laws.law_detail, name="law-detail"),
     path("healthz", ops.healthz, name="healthz"),

@@ -54,3 +54,16 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Springfield {n} Police Department")
     kind = Agency.Kind.POLICE
     jurisdiction = factory.LazyFunction(lambda: state("WA"))
+
+
+def draft_request(*, organization, agency, user, keys=("org-audit", "network-audit", "sharing"), **terms):
+    """A draft request made the way the app makes one."""
+    from datetime import date
+
+    from requests_app.records.services import items_for, request_create
+
+    return request_create(
+        organization=organization, agency=agency, user=user, title=terms.pop("title", "ALPR records"),
+        items=items_for(organization=organization, keys=list(keys)), today=terms.pop("today", date(2026, 11, 27)),
+        **terms,
+    )

@@ -230,3 +230,16 @@ def campaign_queue_emails(*, campaign: Campaign, user: User) -> SendResult:
         else:
             result.queued.append(request)
     return result
+
+
+def agencies_for_selection(cleaned: dict) -> CsvSelection:
+    """The agencies a validated AgencySelectionForm names, with any CSV problems."""
+    from requests_app.agencies.selectors import DirectoryFilters, agency_search
+
+    mode = cleaned["mode"]
+    if mode == "hand":
+        return CsvSelection(agencies=list(cleaned["agencies"]))
+    if mode == "csv":
+        return agencies_from_csv(cleaned["csv_file"].read())
+    filters = DirectoryFilters(**{k: cleaned.get(k) or "" for k in ("q", "state", "kind", "vendor")})
+    return CsvSelection(agencies=list(agency_search(filters)))

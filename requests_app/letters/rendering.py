@@ -84,7 +84,11 @@ def text_blocks(text: str) -> list[Block]:
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
     blocks = [_block(p) for p in paragraphs if p.strip()]
     if blocks and blocks[-1].kind == "paragraph":
-        blocks[-1] = Block("signature", blocks[-1].lines)
+        lines = blocks.pop().lines
+        # "Sincerely," stays on the same page as the name it introduces.
+        if blocks and blocks[-1].kind == "paragraph" and len(blocks[-1].lines) == 1 and blocks[-1].lines[0].endswith(","):
+            lines = [*blocks.pop().lines, "", *lines]
+        blocks.append(Block("signature", lines))
     return blocks
 
 

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django import forms
+
+from requests_app.agencies.forms import DirectoryFilterForm
+from requests_app.agencies.models import Agency
+from requests_app.records.forms import RequestTermsForm
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+class CampaignForm(RequestTermsForm):
+    pass
+
+
+class AgencySelectionForm(DirectoryFilterForm):
+    """Agencies by directory filters, by hand, or from a CSV of names."""
+
+    MODES = [("filters", "Every agency matching filters"), ("hand", "Agencies picked by hand"), ("csv", "A CSV of agency names")]
+    mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="filters", label="Choose agencies")
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.select_related("jurisdiction").order_by("jurisdiction__code", "name"),
+        required=False, widget=forms.SelectMultiple(attrs={"size": 12}), label="Agencies",
+    )
+    csv_file = forms.FileField(required=False, label="CSV file", help_text="A 'name' column and, optionally, a 'state' column.")
+
+    field_order = ["mode", "state", "kind", "vendor", "q", "agencies", "csv_file"]
+
+    def clean(self):
+        data = super().clean()
+        mode = data.get("mode")
+        if mode == "filters" and not any(data.get(f) for f in ("state", "kind", "vendor", "q")):
+            self.add_error("state", "Choose at least one filter, so a campaign never goes to every agency by accident.")
+        if mode == "hand" and not data.get("agencies"):
+            self.add_error("agencies", "Pick at least one agency.")
+        if mode == "csv":
+            upload = data.get("csv_file")
+            if upload is None:
+                self.add_error("csv_file", "Choose a CSV file.")
+            elif upload.size > MAX_CSV_BYTES:
+                self.add_error("csv_file", "The CSV is larger than 2 MB.")
+        return data
+
+
+class RenderForm(forms.Form):
+    acknowledge_residency = forms.BooleanField(required=False)

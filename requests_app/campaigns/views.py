@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from requests_app.campaigns import services
+from requests_app.campaigns.forms import AgencySelectionForm, CampaignForm, RenderForm
+from requests_app.campaigns.models import Campaign
+from requests_app.campaigns.packaging import IntegrityFailure, campaign_zip
+from requests_app.teams.permissions import editor_required
+from requests_app.teams.views import organization_required
+
+
+def _campaign(request: HttpRequest, pk: int) -> Campaign:
+    return get_object_or_404(Campaign, pk=pk, organization=request.organization)
+
+
+@organization_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = Campaign.objects.filter(organization=request.organization)
+    return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
+
+
+@editor_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None, organization=request.organization, prefix="terms")
+    selection = AgencySelectionForm(request.POST or None, request.FILES or None, prefix="pick")
+    if request.method == "POST" and form.is_valid() and selection.is_valid():
+        chosen = services.agencies_for_selection(selection.cleaned_data)
+        if not chosen.agencies:
+            selection.add_error(None, "No agency matched: " + ("; ".join(chosen.problems) or "change the selection."))
+        else:
+            campaign = _create(request, form.cleaned_data, chosen)
+            return redirect("campaign-detail", campaign.pk)
+    return render(request, "campaigns/campaign_new.html", {"form": form, "selection": selection})
+
+
+@transaction.atomic
+def _create(request: HttpRequest, terms: dict, chosen: services.CsvSelection) -> Campaign:
+    campaign = services.campaign_create(
+        organization=request.organization, user=request.user, title=terms["title"], item_keys=terms["items"],
+        date_from=terms["date_from"], date_to=terms["date_to"], fee_cap=terms["fee_cap"],
+    )
+    result = services.campaign_add_agencies(campaign=campaign, agencies=chosen.agencies, user=request.user,
+                                            today=timezone.localdate())
+    messages.success(request, f"Campaign created with {len(result.created)} draft request(s).")
+    for problem in chosen.problems:
+        messages.warning(request, f"Not added: {problem}")
+    return campaign
+
+
+@editor_required
+@require_POST
+def campaign_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    selection = AgencySelectionForm(request.POST, request.FILES, prefix="pick")
+    if not selection.is_valid():
+        messages.error(request, "Check the agency selection: " + "; ".join(
+            e for errors in selection.errors.values() for e in errors))
+        return redirect("campaign-detail", pk)
+    chosen = services.agencies_for_selection(selection.cleaned_data)
+    result = services.campaign_add_agencies(campaign=campaign, agencies=chosen.agencies, user=request.user,
+                                            today=timezone.localdate())
+    messages.success(request, f"Added {len(result.created)} agency(ies); {len(result.existing)} already in the campaign.")
+    for problem in chosen.problems:
+        messages.warning(request, f"Not added: {problem}")
+    return redirect("campaign-detail", pk)
+
+
+@organization_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    requests = campaign.requests.select_related("agency__jurisdiction__parent").order_by(
+        "agency__jurisdiction__code", "agency__name")
+    context = {
+        "campaign": campaign,
+        "requests": requests,
+        "warnings": services.residency_warnings(campaign),
+        "selection": AgencySelectionForm(prefix="pick"),
+        "render_form": RenderForm(),
+        "rendering": campaign.render_state in ("queued", "running"),
+    }
+    return render(request, "campaigns/campaign_detail.html", context)
+
+
+@editor_required
+@require_POST
+def campaign_render(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    form = RenderForm(request.POST)
+    acknowledged = form.is_valid() and form.cleaned_data["acknowledge_residency"]
+    if services.residency_warnings(campaign) and not acknowledged:
+        messages.error(request, "Some agencies may only answer residents: read the warnings and tick the confirmation.")
+        return redirect("campaign-detail", pk)
+    services.campaign_start_rendering(campaign=campaign, acknowledge_residency=acknowledged)
+    messages.success(request, "Rendering the letters; the progress bar below follows it.")
+    return redirect("campaign-detail", pk)
+
+
+@organization_required
+def campaign_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    campaign = _campaign(request, pk)
+    return JsonResponse({
+        "state": campaign.render_state or "idle",
+        "done": campaign.render_done,
+        "total": campaign.render_total,
+        "percent": campaign.render_percent,
+        "errors": campaign.render_error.splitlines(),
+    })
+
+
+@organization_required
+def campaign_download(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    try:
+        packed = campaign_zip(campaign)
+    except IntegrityFailure as exc:
+        messages.error(request, f"Download stopped: {exc}. The stored file may have been altered.")
+        return redirect("campaign-detail", pk)
+    filename = f"{campaign.slug}-letters.zip"
+    return FileResponse(packed.file, as_attachment=True, filename=filename, content_type="application/zip")
+
+
+@editor_required
+@require_POST
+def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    result = services.campaign_queue_emails(campaign=campaign, user=request.user)
+    messages.success(request, f"{len(result.queued)} letter(s) queued for email.")
+    for req, reason in result.skipped:
+        messages.warning(request, f"{req.tracking} {req.agency.name}: {reason}")
+    return redirect("campaign-detail", pk)

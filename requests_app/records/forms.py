@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from requests_app.agencies.models import Agency
+from requests_app.records.catalogue import BUILT_IN
+from requests_app.records.models import CustomItem, SendChannel
+from requests_app.teams.models import Organization
+
+DEFAULT_ITEMS = ["org-audit", "network-audit", "sharing"]
+
+
+def item_choices(organization: Organization) -> list[tuple[str, str]]:
+    custom = CustomItem.objects.filter(organization=organization).order_by("title")
+    return [(i.key, i.title) for i in BUILT_IN] + [(c.key, f"{c.title} (ours)") for c in custom]
+
+
+class RequestTermsForm(forms.Form):
+    """What is asked for: shared by single requests and campaigns."""
+
+    title = forms.CharField(max_length=200, initial="ALPR records")
+    items = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, initial=DEFAULT_ITEMS)
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Records from")
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Records until",
+                              help_text="Leave empty for “to the date of your search”.")
+    fee_cap = forms.DecimalField(min_value=0, max_digits=8, decimal_places=2, initial=50, label="Fee cap (USD)",
+                                 help_text="Above this amount the agency is asked to check with you first.")
+
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = item_choices(organization)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The date range ends before it starts.")
+        return data
+
+
+class RequestCreateForm(RequestTermsForm):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.select_related("jurisdiction").order_by("name"))
+
+    field_order = ["agency", "title", "items", "date_from", "date_to", "fee_cap"]
+
+
+class LetterEditForm(forms.Form):
+    letter_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "true"}), label="Letter text",
+                                  max_length=100_000)
+
+
+class FinaliseForm(forms.Form):
+    acknowledge_residency = forms.BooleanField(required=False, label="I have read the residency warning and want to go ahead")
+
+
+class SubmissionForm(forms.Form):
+    channel = forms.ChoiceField(choices=[(SendChannel.PORTAL, "Records portal"), (SendChannel.MAIL, "Mail")])
+    sent_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Submitted on", initial=timezone.localdate)
+    reference = forms.CharField(max_length=200, required=False, label="Confirmation number")
+
+
+class CustomItemForm(forms.ModelForm):
+    class Meta:
+        model = CustomItem
+        fields = ["key", "title", "wording"]
+        widgets = {"wording": forms.Textarea(attrs={"rows": 4})}

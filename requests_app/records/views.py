@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from requests_app.letters.services import (
+    CannotFinalise,
+    ResidencyNotAcknowledged,
+    latest_letter,
+    letter_finalise,
+    letter_is_current,
+    preview_html,
+    residency_warning_of,
+)
+from requests_app.records import services
+from requests_app.records.catalogue import BUILT_IN
+from requests_app.records.forms import CustomItemForm, FinaliseForm, LetterEditForm, RequestCreateForm, SubmissionForm
+from requests_app.records.lifecycle import allowed_moves
+from requests_app.records.models import CustomItem
+from requests_app.records.selectors import request_of, requests_of
+from requests_app.records.sending import CannotSend, request_mark_submitted, request_queue_email
+from requests_app.teams.permissions import editor_required
+from requests_app.teams.views import organization_required
+
+
+@organization_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(requests_of(request.organization), 50).get_page(request.GET.get("page"))
+    return render(request, "records/request_list.html", {"page": page})
+
+
+@editor_required
+def request_new(request: HttpRequest) -> HttpResponse:
+    initial = {"agency": request.GET.get("agency")}
+    form = RequestCreateForm(request.POST or None, organization=request.organization, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.request_create(
+                organization=request.organization, agency=data["agency"], user=request.user,
+                title=data["title"], items=services.items_for(organization=request.organization, keys=data["items"]),
+                date_from=data["date_from"], date_to=data["date_to"], fee_cap=data["fee_cap"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Draft {created.tracking} created. Review the letter below.")
+            return redirect("request-detail", created.pk)
+    return render(request, "records/request_new.html", {"form": form})
+
+
+@organization_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    latest = latest_letter(records_request)
+    context = {
+        "req": records_request,
+        "items": records_request.items.all(),
+        "letters": records_request.letters.order_by("-number"),
+        "latest": latest,
+        "is_current": letter_is_current(records_request, latest),
+        "residency_warning": residency_warning_of(records_request),
+        "edit_form": LetterEditForm(initial={"letter_text": records_request.letter_text}),
+        "finalise_form": FinaliseForm(),
+        "submission_form": SubmissionForm(),
+        "history": records_request.status_changes.select_related("changed_by"),
+        "next_statuses": allowed_moves(records_request.status),
+    }
+    return render(request, "records/request_detail.html", context)
+
+
+@editor_required
+@require_POST
+def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    form = LetterEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The letter text is missing or too long.")
+        return redirect("request-detail", pk)
+    try:
+        services.request_edit_letter(request=records_request, letter_text=form.cleaned_data["letter_text"])
+    except (services.NotADraft, ValidationError) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "Letter text saved. Finalise it to make the PDF.")
+    return redirect("request-detail", pk)
+
+
+@editor_required
+@require_POST
+def letter_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    try:
+        services.request_regenerate_letter(request=records_request)
+    except services.NotADraft as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The letter was composed afresh from the request's items and law.")
+    return redirect("request-detail", pk)
+
+
+@organization_required
+@xframe_options_sameorigin
+def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    html = preview_html(records_request, today=timezone.localdate(), stylesheet=static("letters/letter.css"))
+    return HttpResponse(html)
+
+
+@editor_required
+@require_POST
+def letter_finalise_view(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    form = FinaliseForm(request.POST)
+    form.is_valid()
+    try:
+        version = letter_finalise(
+            request=records_request, user=request.user, today=timezone.localdate(),
+            acknowledge_residency=form.cleaned_data.get("acknowledge_residency", False),
+        )
+    except ResidencyNotAcknowledged as exc:
+        messages.error(request, f"Not finalised: {exc} Tick the confirmation to finalise anyway.")
+    except CannotFinalise as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Letter version {version.number} is final (sha256 {version.sha256[:12]}…).")
+    return redirect("request-detail", pk)
+
+
+@organization_required
+def letter_download(request: HttpRequest, pk: int, number: int) -> FileResponse:
+    records_request = request_of(request.organization, pk)
+    version = records_request.letters.filter(number=number).first()
+    if version is None:
+        raise Http404("No such letter version")
+    return FileResponse(version.pdf.open("rb"), as_attachment=True, filename=version.filename,
+                        content_type="application/pdf")
+
+
+@editor_required
+@require_POST
+def send_email(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    try:
+        request_queue_email(request=records_request, user=request.user)
+    except CannotSend as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{records_request.tracking} is queued to be emailed to {records_request.agency.records_email}.")
+    return redirect("request-detail", pk)
+
+
+@editor_required
+@require_POST
+def record_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    form = SubmissionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the channel and a valid submission date.")
+        return redirect("request-detail", pk)
+    try:
+        request_mark_submitted(request=records_request, user=request.user, **form.cleaned_data)
+    except CannotSend as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{records_request.tracking} recorded as submitted.")
+    return redirect("request-detail", pk)
+
+
+@editor_required
+def custom_items(request: HttpRequest) -> HttpResponse:
+    form = CustomItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.custom_item_create(organization=request.organization, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("key", exc)
+        else:
+            messages.success(request, "Item added to your catalogue.")
+            return redirect("custom-items")
+    items = CustomItem.objects.filter(organization=request.organization)
+    context = {"form": form, "custom": items, "built_in": BUILT_IN}
+    return render(request, "records/custom_items.html", context)
+
+
+def _message(exc: Exception) -> str:
+    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
