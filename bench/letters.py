@@ -257,9 +257,9 @@ def report(results: Results, total_seconds: float) -> str:
     lines += [f"{name:<28} {seconds:>9.2f} {n / seconds:>10.1f}" for name, seconds in rows]
     lines += [
         f"app overhead over bare WeasyPrint: {results.overhead:+.1%}",
-        f"speed-up of 2 processes over 1:    {results.speed_up:.2f}x",
+        f"speed-up of 2 processes over 1:    {results.speed_up:.3f}x",
         f"{'PASS' if overhead_ok else 'MISS'} overhead {results.overhead:+.1%} (target <= {OVERHEAD_TARGET:.0%})",
-        f"{'PASS' if speed_up_ok else 'MISS'} speed-up {results.speed_up:.2f}x (target >= {SPEED_UP_TARGET}x)",
+        f"{'PASS' if speed_up_ok else 'MISS'} speed-up {results.speed_up:.3f}x (target >= {SPEED_UP_TARGET}x)",
         f"total run time {total_seconds:.0f} s (including setup)",
     ]
     return "\n".join(lines)

@@ -154,8 +154,9 @@ def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool)
     return campaign
 
 
-def render_next_chunk(*, campaign_id: int, today: date, chunk: int = RENDER_CHUNK) -> bool:
+def render_next_chunk(*, campaign_id: int, today: date, chunk: int | None = None) -> bool:
     """Finalises the next few letters; True while more remain. Safe to run twice."""
+    chunk = chunk or RENDER_CHUNK
     campaign = Campaign.objects.get(pk=campaign_id)
     if campaign.render_state not in (RenderState.QUEUED, RenderState.RUNNING):
         return False

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from requests_app.letters.services import letter_finalise
+from requests_app.records import sending
+from requests_app.records.models import RecordsRequest, SendState, Status
+from requests_app.records.sending import CannotSend, request_mark_submitted, request_queue_email
+from requests_app.records.tasks import send_request_email
+from tests.factories import AgencyFactory, draft_request
+from tests.pdf import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def ready(alice, email="prr@agency.example.gov") -> RecordsRequest:
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(records_email=email), user=alice.user)
+    letter_finalise(request=request, user=alice.user, today=date(2026, 11, 27))
+    return request
+
+
+def test_email_sends_the_pdf_and_records_the_send(alice, django_capture_on_commit_callbacks):
+    request = ready(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_queue_email(request=request, user=alice.user)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["prr@agency.example.gov"]
+    assert request.tracking in message.subject
+    name, content, mimetype = message.attachments[0]
+    assert (name, mimetype) == (f"{request.tracking}-v1.pdf", "application/pdf")
+    assert request.tracking in pdf_text(content)
+    request.refresh_from_db()
+    assert request.status == Status.SUBMITTED and request.sent_via == "email" and request.sent_at
+    assert request.email_message_id == message.extra_headers["Message-ID"]
+    assert request.tracking in request.email_message_id
+    change = request.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by) == ("draft", "submitted", alice.user)
+
+
+def test_an_unfinalised_letter_cannot_be_sent(alice):
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(records_email="a@b.gov"), user=alice.user)
+    with pytest.raises(CannotSend, match="Finalise the letter"):
+        request_queue_email(request=request, user=alice.user)
+
+
+def test_an_edited_draft_must_be_finalised_again_before_sending(alice):
+    from requests_app.records.services import request_edit_letter
+
+    request = ready(alice)
+    request_edit_letter(request=request, letter_text="Changed text.")
+    with pytest.raises(CannotSend, match="Finalise the letter"):
+        request_queue_email(request=request, user=alice.user)
+
+
+def test_an_agency_without_email_is_refused_with_the_alternative(alice):
+    request = ready(alice, email="")
+    with pytest.raises(CannotSend, match="portal or by mail"):
+        request_queue_email(request=request, user=alice.user)
+
+
+def test_a_queued_email_is_sent_once_however_often_the_task_runs(alice):
+    request = ready(alice)
+    request_queue_email(request=request, user=alice.user)
+    send_request_email(request.pk)
+    send_request_email(request.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_a_refused_address_is_recorded_and_does_not_stop_the_others(alice, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.mail.RefusingBackend"
+    good, bad, other = ready(alice), ready(alice, email="refuse@agency.example.gov"), ready(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        for request in (good, bad, other):
+            request_queue_email(request=request, user=alice.user)
+    assert sorted(m.to[0] for m in mail.outbox) == ["prr@agency.example.gov", "prr@agency.example.gov"]
+    bad.refresh_from_db()
+    assert bad.status == Status.DRAFT and bad.send_state == SendState.FAILED
+    assert "SMTPRecipientsRefused" in bad.send_error
+    assert RecordsRequest.objects.filter(status=Status.SUBMITTED).count() == 2
+
+
+def test_a_broker_outage_keeps_the_send_queued_and_the_sweep_sends_it_later(alice, monkeypatch, django_capture_on_commit_callbacks):
+    request = ready(alice)
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(send_request_email, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_queue_email(request=request, user=alice.user)
+    request.refresh_from_db()
+    assert request.send_state == SendState.QUEUED and not mail.outbox
+    monkeypatch.undo()
+    result = sending.sweep_sends(now=timezone.now() + timedelta(minutes=6))
+    assert result == {"requeued": 1, "interrupted": 0}
+    assert len(mail.outbox) == 1
+
+
+def test_an_interrupted_send_is_marked_failed_not_resent(alice):
+    request = ready(alice)
+    request_queue_email(request=request, user=alice.user)
+    assert sending.claim_for_sending(request.pk)  # a worker claimed it, then died
+    result = sending.sweep_sends(now=timezone.now() + timedelta(minutes=16))
+    assert result == {"requeued": 0, "interrupted": 1}
+    request.refresh_from_db()
+    assert request.send_state == SendState.FAILED and "check the sent mail" in request.send_error
+    assert not mail.outbox
+
+
+def test_a_portal_submission_is_recorded_with_its_date_and_confirmation(alice):
+    request = ready(alice)
+    request_mark_submitted(request=request, user=alice.user, channel="portal", sent_on=date(2026, 11, 20), reference="P-123")
+    request.refresh_from_db()
+    assert (request.status, request.sent_via, request.submission_reference) == ("submitted", "portal", "P-123")
+    assert timezone.localtime(request.sent_at).date() == date(2026, 11, 20)
+    assert "P-123" in request.status_changes.get().reason
+
+
+def test_a_submission_date_in_the_future_is_refused(alice):
+    request = ready(alice)
+    with pytest.raises(CannotSend, match="future"):
+        request_mark_submitted(request=request, user=alice.user, channel="mail",
+                               sent_on=timezone.localdate() + timedelta(days=2))
