@@ -130,8 +130,11 @@ def campaign_drafts(campaign: Campaign) -> QuerySet[RecordsRequest]:
     return campaign.requests.filter(status=Status.DRAFT).order_by("pk")
 
 
+WITH_LAW = ("agency__jurisdiction__law", "agency__jurisdiction__parent__law", "organization__home_state")
+
+
 def residency_warnings(campaign: Campaign) -> list[tuple[RecordsRequest, str]]:
-    drafts = campaign_drafts(campaign).select_related("agency__jurisdiction__parent", "organization__home_state")
+    drafts = campaign_drafts(campaign).select_related(*WITH_LAW)
     return [(r, w) for r in drafts if (w := residency_warning_of(r))]
 
 
@@ -161,8 +164,7 @@ def render_next_chunk(*, campaign_id: int, today: date, chunk: int | None = None
     if campaign.render_state not in (RenderState.QUEUED, RenderState.RUNNING):
         return False
     batch = list(
-        campaign_drafts(campaign).filter(pk__gt=campaign.render_cursor)
-        .select_related("agency__jurisdiction__parent", "organization__home_state")[:chunk]
+        campaign_drafts(campaign).filter(pk__gt=campaign.render_cursor).select_related(*WITH_LAW)[:chunk]
     )
     errors = [_finalise_one(r, campaign, today) for r in batch]
     errors = [e for e in errors if e]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from requests_app.campaigns import services
 from requests_app.campaigns.forms import AgencySelectionForm, CampaignForm, RenderForm
 from requests_app.campaigns.models import Campaign
 from requests_app.campaigns.packaging import IntegrityFailure, campaign_zip
+from requests_app.letters.models import LetterVersion
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
 
@@ -74,8 +76,12 @@ def campaign_add(request: HttpRequest, pk: int) -> HttpResponse:
 @organization_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    requests = campaign.requests.select_related("agency__jurisdiction__parent").order_by(
-        "agency__jurisdiction__code", "agency__name")
+    latest_first = Prefetch("letters", queryset=LetterVersion.objects.order_by("-number").only("request_id", "number"))
+    requests = (
+        campaign.requests.select_related("agency__jurisdiction__parent")
+        .prefetch_related(latest_first)
+        .order_by("agency__jurisdiction__code", "agency__name")
+    )
     context = {
         "campaign": campaign,
         "requests": requests,

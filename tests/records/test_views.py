@@ -148,3 +148,17 @@ def test_request_pages_escape_user_text(alice_client, alice):
     assert "<script>alert(1)</script>" not in body
     preview = alice_client.get(reverse("letter-preview", args=[request.pk])).content.decode()
     assert "<script>alert(1)</script>" not in preview and "&lt;script&gt;" in preview
+
+
+def test_the_campaign_page_query_count_does_not_grow_with_agencies(alice_client, alice, django_assert_max_num_queries):
+    from datetime import date
+
+    campaign = campaign_services.campaign_create(organization=alice.organization, user=alice.user, title="Q",
+                                                 item_keys=["org-audit"])
+    agencies = [AgencyFactory() for _ in range(15)]
+    campaign_services.campaign_add_agencies(campaign=campaign, agencies=agencies, user=alice.user, today=date(2026, 11, 27))
+    for request in campaign.requests.all()[:5]:
+        letter_finalise(request=request, user=alice.user, today=date(2026, 11, 27))
+    with django_assert_max_num_queries(20):
+        response = alice_client.get(reverse("campaign-detail", args=[campaign.pk]))
+    assert response.content.decode().count("PDF v1") == 5
