@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import redis
+from django.conf import settings
 from django.db import connection
 
 from recordsreq.celery import app
@@ -40,6 +42,7 @@ def _start_worker(broker_url: str, queue: str, name: str, tmp_path: Path) -> sub
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": broker_url,
         "VAR_DIR": str(tmp_path),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     command = [
         sys.executable, "-m", "celery", "-A", "recordsreq", "worker", "--pool=solo",
@@ -85,3 +88,43 @@ def test_a_worker_on_redis_runs_a_task_end_to_end(redis_url, tmp_path):
 def test_a_worker_on_the_embedded_broker_runs_a_task_end_to_end(tmp_path):
     beat = _run_heartbeat_through(f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}", tmp_path)
     assert beat.last_seen is not None
+
+
+@pytest.mark.services
+def test_a_campaign_renders_its_letters_on_a_real_worker_over_redis(redis_url, tmp_path, monkeypatch):
+    """The page enqueues after commit; a worker on Redis renders every PDF, chunk after chunk."""
+    from datetime import date
+
+    from requests_app.campaigns import services
+    from requests_app.campaigns.models import RenderState
+    from requests_app.letters.models import LetterVersion
+    from tests.factories import AgencyFactory, MembershipFactory, state
+
+    owner = MembershipFactory()
+    campaign = services.campaign_create(organization=owner.organization, user=owner.user, title="E2E",
+                                        item_keys=["org-audit"])
+    agencies = [AgencyFactory(jurisdiction=state(code)) for code in ("WA", "TX", "CA", "OR", "NY")]
+    services.campaign_add_agencies(campaign=campaign, agencies=agencies, user=owner.user, today=date(2026, 11, 27))
+
+    # The tasks go to the default queue, as in production, on the tests' own Redis database.
+    redis.Redis.from_url(redis_url).delete("celery")
+    real = {"task_always_eager": False, "broker_url": redis_url, "broker_write_url": redis_url}
+    saved = {key: app.conf[key] for key in real}
+    app.conf.update(real)
+    monkeypatch.setattr(app, "_pool", None)
+    worker = _start_worker(redis_url, "celery", f"render-{uuid.uuid4().hex[:8]}@recordsreq-tests", tmp_path)
+    try:
+        services.campaign_start_rendering(campaign=campaign, acknowledge_residency=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            campaign.refresh_from_db()
+            if campaign.render_state in (RenderState.DONE, RenderState.FAILED):
+                break
+            assert worker.poll() is None, "the worker exited early"
+            time.sleep(0.5)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        app.conf.update(saved)
+    assert (campaign.render_state, campaign.render_done, campaign.render_error) == (RenderState.DONE, 5, "")
+    assert LetterVersion.objects.filter(request__campaign=campaign).count() == 5
