@@ -73,8 +73,13 @@ def latest_letter(request: RecordsRequest) -> LetterVersion | None:
     return request.letters.order_by("-number").first()
 
 
-def letter_is_current(request: RecordsRequest, latest: LetterVersion | None = None) -> bool:
-    latest = latest or latest_letter(request)
+_UNKNOWN = object()
+
+
+def letter_is_current(request: RecordsRequest, latest: LetterVersion | None | object = _UNKNOWN) -> bool:
+    """Whether the latest finalised letter has exactly the draft's text."""
+    if latest is _UNKNOWN:
+        latest = latest_letter(request)
     return latest is not None and latest.text == request.letter_text
 
 

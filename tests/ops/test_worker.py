@@ -111,7 +111,9 @@ def test_a_campaign_renders_its_letters_on_a_real_worker_over_redis(redis_url, t
     real = {"task_always_eager": False, "broker_url": redis_url, "broker_write_url": redis_url}
     saved = {key: app.conf[key] for key in real}
     app.conf.update(real)
+    # Earlier tests may have cached a connection pool for the in-memory broker.
     monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
     worker = _start_worker(redis_url, "celery", f"render-{uuid.uuid4().hex[:8]}@recordsreq-tests", tmp_path)
     try:
         services.campaign_start_rendering(campaign=campaign, acknowledge_residency=True)
