@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "requests_app.records",
     "requests_app.letters",
     "requests_app.campaigns",
+    "requests_app.deadlines",
     "requests_app.ops",
     "requests_app.demo",
 ]
