@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
+from django.utils import timezone
 
 from requests_app.records.models import RecordsRequest, Status, StatusChange
 from requests_app.teams.models import User
@@ -37,10 +40,14 @@ def allowed_moves(status: str) -> list[Status]:
 
 
 def request_transition(
-    *, request: RecordsRequest, to_status: str, user: User | None, reason: str = ""
+    *, request: RecordsRequest, to_status: str, user: User | None, reason: str = "", on: date | None = None
 ) -> StatusChange:
-    """Moves the request and writes the history row, or raises TransitionError."""
+    """Moves the request, writes the history row and updates the statutory clock as of
+    ``on`` (default today), or raises TransitionError."""
+    from requests_app.deadlines.clock import clock_after_transition
+
     target = Status(to_status)
+    on = on or timezone.localdate()
     with transaction.atomic():
         current = RecordsRequest.objects.select_for_update().get(pk=request.pk)
         if target not in TRANSITIONS[Status(current.status)]:
@@ -49,6 +56,7 @@ def request_transition(
             request=current, from_status=current.status, to_status=target, changed_by=user, reason=reason
         )
         RecordsRequest.objects.filter(pk=current.pk).update(status=target)
+        clock_after_transition(request=current, from_status=change.from_status, to_status=target, on=on, user=user)
     request.status = target
     return change
 

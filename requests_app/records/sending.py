@@ -68,7 +68,7 @@ def request_mark_submitted(
     _ready_letter(request)
     with transaction.atomic():
         request_transition(
-            request=request, to_status=Status.SUBMITTED, user=user,
+            request=request, to_status=Status.SUBMITTED, user=user, on=sent_on,
             reason=f"Submitted by {SendChannel(channel).label.lower()}" + (f" ({reference})" if reference else ""),
         )
         request.sent_at = timezone.make_aware(datetime.combine(sent_on, time(12)))

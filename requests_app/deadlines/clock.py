@@ -1,0 +1,153 @@
+"""Keeps a request's statutory clock: starts it, extends, pauses, resumes, and sets the
+appeal window, each change stored with the engine's explanation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from requests_app.deadlines import engine
+from requests_app.deadlines.models import DeadlineChange, RequestClock
+from requests_app.deadlines.rules import calendar_for, rule_for
+from requests_app.laws.models import StatutoryDeadline
+from requests_app.records.models import RecordsRequest, Status
+from requests_app.teams.models import User
+
+PAUSING = {Status.NEEDS_CLARIFICATION, Status.FEE_REQUESTED}
+DENIALS = {Status.DENIED}
+
+
+class ClockError(ValueError):
+    pass
+
+
+def _law(request: RecordsRequest):
+    law = request.agency.jurisdiction.governing_law()
+    if law is None:
+        raise ClockError(f"No law is recorded for {request.agency.jurisdiction}; its deadlines cannot be computed.")
+    return law
+
+
+def _record(clock: RequestClock, event: str, on: date, explanation: str, user: User | None) -> RequestClock:
+    clock.explanation = explanation
+    clock.save()
+    DeadlineChange.objects.create(
+        request=clock.request, event=event, effective_on=on, response_due=clock.response_due,
+        appeal_due=clock.appeal_due, follow_up_on=clock.follow_up_on, explanation=explanation, changed_by=user,
+    )
+    return clock
+
+
+def _follow_up(clock: RequestClock) -> engine.Result:
+    return engine.follow_up_date(
+        received=clock.received_on, due=clock.response_due, last_follow_up=clock.last_follow_up_on,
+        calendar=calendar_for(clock.request.agency.jurisdiction),
+    )
+
+
+@transaction.atomic
+def clock_start(*, request: RecordsRequest, received_on: date, user: User | None) -> RequestClock:
+    """Starts (or restarts, if the receipt date is corrected) the response clock."""
+    law = _law(request)
+    rule = rule_for(law)
+    result = engine.due_date(rule, received_on, calendar_for(request.agency.jurisdiction))
+    clock, _ = RequestClock.objects.update_or_create(
+        request=request,
+        defaults={"received_on": received_on, "day_type": rule.day_type, "response_due": result.due,
+                  "paused_on": None, "remaining_days": None, "appeal_due": None, "explanation": result.explanation},
+    )
+    follow_up = _follow_up(clock)
+    clock.follow_up_on = follow_up.due
+    return _record(clock, DeadlineChange.Event.RECEIVED, received_on,
+                   f"{result.explanation} {follow_up.explanation}", user)
+
+
+def _clock(request: RecordsRequest) -> RequestClock:
+    try:
+        return RequestClock.objects.select_for_update().select_related("request__agency__jurisdiction").get(request=request)
+    except RequestClock.DoesNotExist:
+        raise ClockError(f"{request.tracking} has not been sent, so its clock has not started.") from None
+
+
+@transaction.atomic
+def clock_extend(*, request: RecordsRequest, on: date, agency_date: date | None, user: User | None) -> RequestClock:
+    clock = _clock(request)
+    if clock.response_due is None and agency_date is None:
+        raise ClockError("The law sets no fixed deadline; give the date the agency named.")
+    law = _law(request)
+    rule = rule_for(law, StatutoryDeadline.Kind.EXTENSION) or engine.Rule(None, engine.NONE, law.name, law.citation)
+    original = clock.response_due or agency_date
+    result = engine.extended_due(rule, original, calendar_for(request.agency.jurisdiction), agency_date=agency_date)
+    clock.response_due = result.due
+    clock.follow_up_on = _follow_up(clock).due
+    return _record(clock, DeadlineChange.Event.EXTENDED, on, result.explanation, user)
+
+
+@transaction.atomic
+def clock_pause(*, request: RecordsRequest, on: date, user: User | None, why: str) -> RequestClock:
+    clock = _clock(request)
+    if clock.paused_on is not None:
+        return clock
+    calendar = calendar_for(request.agency.jurisdiction)
+    clock.paused_on = on
+    if clock.response_due is not None:
+        clock.remaining_days = engine.remaining_days(clock.day_type, clock.response_due, on, calendar)
+        text = (f"The clock stopped on {engine.long_date(on)} ({why}) with {clock.remaining_days} "
+                f"{'business' if clock.day_type == engine.BUSINESS else 'calendar'} days left before "
+                f"{engine.long_date(clock.response_due)}.")
+    else:
+        text = f"The clock stopped on {engine.long_date(on)} ({why}); the law sets no fixed deadline."
+    clock.follow_up_on = None
+    return _record(clock, DeadlineChange.Event.PAUSED, on, text, user)
+
+
+@transaction.atomic
+def clock_resume(*, request: RecordsRequest, on: date, user: User | None) -> RequestClock:
+    clock = _clock(request)
+    if clock.paused_on is None:
+        return clock
+    calendar = calendar_for(request.agency.jurisdiction)
+    if clock.remaining_days is not None:
+        result = engine.resumed_due(clock.day_type, clock.remaining_days, clock.paused_on, on, calendar)
+        clock.response_due, text = result.due, result.explanation
+    else:
+        text = f"The clock restarted on {engine.long_date(on)}."
+    clock.paused_on = clock.remaining_days = None
+    clock.follow_up_on = _follow_up(clock).due
+    return _record(clock, DeadlineChange.Event.RESUMED, on, text, user)
+
+
+@transaction.atomic
+def clock_deny(*, request: RecordsRequest, on: date, user: User | None) -> RequestClock:
+    clock = _clock(request)
+    law = _law(request)
+    result = engine.appeal_deadline(rule_for(law, StatutoryDeadline.Kind.APPEAL), on, calendar_for(request.agency.jurisdiction))
+    clock.appeal_due = result.due
+    clock.follow_up_on = None
+    return _record(clock, DeadlineChange.Event.DENIED, on, f"{result.explanation} Appeal route: {law.appeal_route}", user)
+
+
+@transaction.atomic
+def clock_followed_up(*, request: RecordsRequest, on: date, user: User | None) -> RequestClock:
+    clock = _clock(request)
+    clock.last_follow_up_on = on
+    result = _follow_up(clock)
+    clock.follow_up_on = result.due
+    return _record(clock, DeadlineChange.Event.FOLLOWED_UP, on, result.explanation, user)
+
+
+def clock_after_transition(*, request: RecordsRequest, from_status: str, to_status: str, on: date, user: User | None) -> None:
+    """What a status move does to the clock (called by the lifecycle, in its transaction)."""
+    if to_status == Status.SUBMITTED and from_status == Status.DRAFT:
+        clock_start(request=request, received_on=on, user=user)
+    elif not RequestClock.objects.filter(request=request).exists():
+        return
+    elif to_status in PAUSING and from_status not in PAUSING:
+        clock_pause(request=request, on=on, user=user, why=Status(to_status).label.lower())
+    elif from_status in PAUSING and to_status not in PAUSING:
+        clock_resume(request=request, on=on, user=user)
+        if to_status in DENIALS:
+            clock_deny(request=request, on=on, user=user)
+    elif to_status in DENIALS:
+        clock_deny(request=request, on=on, user=user)

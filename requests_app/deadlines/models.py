@@ -1,0 +1,153 @@
+"""A request's statutory clock, every change to it, and the reminders it produces."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from requests_app.records.models import RecordsRequest
+
+
+class RequestClock(models.Model):
+    """The dates that currently apply to a request; DeadlineChange keeps how each came about."""
+
+    request = models.OneToOneField(RecordsRequest, on_delete=models.CASCADE, related_name="clock")
+    received_on = models.DateField()
+    day_type = models.CharField(max_length=10)
+    response_due = models.DateField(null=True, blank=True, help_text="Current due date, after any extension or pause.")
+    paused_on = models.DateField(null=True, blank=True)
+    remaining_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    appeal_due = models.DateField(null=True, blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    last_follow_up_on = models.DateField(null=True, blank=True)
+    explanation = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # The scan's "due by the horizon" and "follow-up due" selections.
+            models.Index(fields=["response_due"], name="clock_response_due"),
+            models.Index(fields=["follow_up_on"], name="clock_follow_up_on"),
+            models.Index(fields=["appeal_due"], name="clock_appeal_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.tracking}: due {self.response_due or 'no fixed date'}"
+
+
+class DeadlineChange(models.Model):
+    class Event(models.TextChoices):
+        RECEIVED = "received", "Received"
+        EXTENDED = "extended", "Extended"
+        PAUSED = "paused", "Clock paused"
+        RESUMED = "resumed", "Clock resumed"
+        DENIED = "denied", "Denied"
+        FOLLOWED_UP = "followed_up", "Followed up"
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="deadline_changes")
+    event = models.CharField(max_length=20, choices=Event.choices)
+    effective_on = models.DateField()
+    response_due = models.DateField(null=True, blank=True)
+    appeal_due = models.DateField(null=True, blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    explanation = models.TextField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request.tracking}: {self.get_event_display()} {self.effective_on}"
+
+
+class Reminder(models.Model):
+    """A reminder is data: one row per request, kind and target date, sent at most once."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due soon"
+        DUE_TODAY = "due_today", "Due today"
+        OVERDUE = "overdue", "Overdue"
+        FOLLOW_UP_DUE = "followup_due", "Follow-up due"
+        APPEAL_WINDOW_CLOSING = "appeal_window_closing", "Appeal window closing"
+        PERSONAL = "personal", "Personal reminder"
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=25, choices=Kind.choices)
+    target_date = models.DateField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        help_text="Personal reminders only: the user who set it.",
+    )
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.BooleanField(default=False, help_text="Superseded by a later reminder of the same deadline.")
+
+    class Meta:
+        ordering = ["target_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "target_date"], condition=models.Q(recipient__isnull=True),
+                name="one_reminder_per_request_kind_date",
+            ),
+            models.UniqueConstraint(
+                fields=["request", "kind", "target_date", "recipient"], condition=models.Q(recipient__isnull=False),
+                name="one_personal_reminder_per_user_date",
+            ),
+        ]
+        indexes = [
+            # The scan's claim: unsent reminders due up to today.
+            models.Index(fields=["target_date"], condition=models.Q(sent_at__isnull=True, skipped=False),
+                         name="reminder_unsent_by_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.tracking}: {self.get_kind_display()} {self.target_date}"
+
+
+class Notification(models.Model):
+    """The in-app list of what reminders told a user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    reminder = models.ForeignKey(Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications")
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # A re-run of a send task never notifies the same person twice.
+            models.UniqueConstraint(fields=["user", "reminder"], name="one_notification_per_user_reminder"),
+        ]
+        indexes = [
+            # The daily digest: a user's notifications not yet emailed.
+            models.Index(fields=["user", "emailed_at"], name="notification_user_emailed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message[:60]
+
+
+class Watch(models.Model):
+    """A team member who wants the reminders of a request besides its creator."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="watches")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "user"], name="one_watch_per_user")]
+
+
+class ReminderPreference(models.Model):
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", "Email each reminder"
+        DIGEST = "digest", "One email a day"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
