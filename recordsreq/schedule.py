@@ -8,12 +8,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Lets /healthz tell whether any worker is consuming the queue.
     "worker-heartbeat": {
         "task": "ops.heartbeat",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
+    },
+    # Creates, claims and hands out every reminder due up to now; hourly, so a reminder
+    # goes out within the hour of its day starting, and a missed run is caught up.
+    "scan-reminders": {
+        "task": "reminders.scan",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
+    "reminder-digests": {
+        "task": "reminders.digest",
+        "schedule": crontab(hour=7, minute=0),
     },
     # Re-sends work recorded while the broker was down; fails interrupted email sends.
     "sweep-sends": {

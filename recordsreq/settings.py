@@ -210,6 +210,12 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "recordsreq <recordsreq@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Reminders ----------------------------------------------------------------------------
+
+SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+REMINDER_DUE_SOON_LEAD = env.int("REMINDER_DUE_SOON_LEAD", 3, minimum=1)  # business days
+REMINDER_APPEAL_LEAD = env.int("REMINDER_APPEAL_LEAD", 5, minimum=1)  # business days
+
 # Security ---------------------------------------------------------------------------
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -1,0 +1,240 @@
+"""Reminders as data: the scan creates them, claims them atomically, and sends them.
+
+The scan is safe to run at any time, as often as wanted, from several processes:
+- it creates every reminder whose target date has come (a missed run catches up), and
+  the unique constraint on (request, kind, target date) makes creation idempotent;
+- it claims unsent reminders with one conditional UPDATE, so two scans never claim the
+  same row; a claim left by a dead worker expires after CLAIM_TIMEOUT and is taken again;
+- a reminder is marked sent in the same transaction that notifies, under a row lock,
+  so a re-delivered task finds it sent and does nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from requests_app.deadlines import engine
+from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, RequestClock, Watch
+from requests_app.deadlines.rules import calendar_for
+from requests_app.records.models import RecordsRequest, Status
+from requests_app.teams.models import User
+
+K = Reminder.Kind
+AWAITING_ANSWER = [Status.SUBMITTED, Status.ACKNOWLEDGED, Status.PROCESSING, Status.PARTIALLY_FULFILLED]
+CLOSED = [Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN]
+CLAIM_TIMEOUT = timedelta(minutes=15)
+CLAIM_BATCH = 500
+# Calendar days that surely contain the lead in business days, holidays included.
+_HORIZON_PADDING = 14
+
+
+@dataclass
+class ScanReport:
+    now: datetime
+    created: dict[str, int] = field(default_factory=dict)
+    claimed: list[int] = field(default_factory=list)
+    skipped_closed: int = 0
+    sent: list[dict[str, object]] = field(default_factory=list)
+    enqueued: int = 0
+
+
+# Creating ---------------------------------------------------------------------------
+
+
+def subtract_business_days(day: date, days: int, calendar) -> date:
+    while days > 0:
+        day -= timedelta(days=1)
+        days -= calendar.is_business_day(day)
+    return day
+
+
+def _deadline_reminders(clock: RequestClock, today: date, lead: int) -> list[Reminder]:
+    """due_soon, due_today and overdue for the current due date: those whose day has
+    come; all but the latest are created already skipped, so a late scan sends one."""
+    calendar = calendar_for(clock.request.agency.jurisdiction)
+    due = clock.response_due
+    targets = [
+        (K.DUE_SOON, subtract_business_days(due, lead, calendar)),
+        (K.DUE_TODAY, due),
+        (K.OVERDUE, engine.add_business_days(due, 1, calendar)[0]),
+    ]
+    reached = [(kind, target) for kind, target in targets if target <= today]
+    return [
+        Reminder(request_id=clock.request_id, kind=kind, target_date=target, skipped=n < len(reached) - 1)
+        for n, (kind, target) in enumerate(reached)
+    ]
+
+
+def _appeal_reminder(clock: RequestClock, today: date, lead: int) -> Reminder | None:
+    calendar = calendar_for(clock.request.agency.jurisdiction)
+    target = subtract_business_days(clock.appeal_due, lead, calendar)
+    if target > today:
+        return None
+    return Reminder(request_id=clock.request_id, kind=K.APPEAL_WINDOW_CLOSING, target_date=target,
+                    skipped=clock.appeal_due < today)
+
+
+def create_due_reminders(today: date) -> dict[str, int]:
+    """Creates every reminder whose target date is today or earlier; returns counts by kind."""
+    lead, appeal_lead = settings.REMINDER_DUE_SOON_LEAD, settings.REMINDER_APPEAL_LEAD
+    clocks = RequestClock.objects.select_related("request__agency__jurisdiction__parent")
+    horizon = today + timedelta(days=lead + _HORIZON_PADDING)
+    new: list[Reminder] = []
+    for clock in clocks.filter(request__status__in=AWAITING_ANSWER, paused_on__isnull=True,
+                               response_due__lte=horizon):
+        new += _deadline_reminders(clock, today, lead)
+    for clock in clocks.filter(request__status__in=AWAITING_ANSWER, follow_up_on__lte=today):
+        new.append(Reminder(request_id=clock.request_id, kind=K.FOLLOW_UP_DUE, target_date=clock.follow_up_on))
+    for clock in clocks.filter(request__status=Status.DENIED, appeal_due__isnull=False,
+                               appeal_due__lte=today + timedelta(days=appeal_lead + _HORIZON_PADDING)):
+        reminder = _appeal_reminder(clock, today, appeal_lead)
+        if reminder:
+            new.append(reminder)
+    created = Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    counts: dict[str, int] = defaultdict(int)
+    for reminder in created:
+        counts[reminder.kind] += 1
+    return dict(counts)
+
+
+def personal_reminder_create(*, request: RecordsRequest, user: User, on: date, note: str = "") -> Reminder:
+    reminder, _ = Reminder.objects.get_or_create(
+        request=request, kind=K.PERSONAL, target_date=on, recipient=user, defaults={"note": note[:500]}
+    )
+    return reminder
+
+
+# Claiming ---------------------------------------------------------------------------
+
+
+def _claimable(today: date, now: datetime):
+    return Reminder.objects.filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT),
+        sent_at__isnull=True, skipped=False, target_date__lte=today,
+    )
+
+
+def claim_due_reminders(now: datetime, limit: int = CLAIM_BATCH) -> tuple[str, list[int]]:
+    """Claims up to ``limit`` due reminders for this caller alone; returns (token, ids)."""
+    today = timezone.localdate(now)
+    ids = list(_claimable(today, now).exclude(request__status__in=CLOSED).values_list("pk", flat=True)[:limit])
+    token = uuid.uuid4().hex
+    # The WHERE is evaluated again row by row under the UPDATE's lock, so a row another
+    # scan claimed in the meantime is left alone.
+    _claimable(today, now).filter(pk__in=ids).update(claimed_at=now, claim_token=token)
+    return token, list(Reminder.objects.filter(claim_token=token).values_list("pk", flat=True))
+
+
+def skip_closed(now: datetime) -> int:
+    """Unsent reminders of closed or withdrawn requests are never sent."""
+    return Reminder.objects.filter(sent_at__isnull=True, skipped=False, request__status__in=CLOSED).update(skipped=True)
+
+
+# Sending ----------------------------------------------------------------------------
+
+
+def recipients_of(reminder: Reminder) -> list[User]:
+    if reminder.kind == K.PERSONAL:
+        return [reminder.recipient]
+    request = reminder.request
+    users = {request.created_by_id: request.created_by}
+    for watch in Watch.objects.filter(request=request).select_related("user"):
+        users.setdefault(watch.user_id, watch.user)
+    return [u for u in users.values() if u.is_active]
+
+
+def message_for(reminder: Reminder) -> str:
+    request, clock = reminder.request, getattr(reminder.request, "clock", None)
+    where = f"{request.tracking} ({request.agency.name})"
+    due = engine.long_date(clock.response_due) if clock and clock.response_due else ""
+    return {
+        K.DUE_SOON: f"{where}: the agency's response is due {due}.",
+        K.DUE_TODAY: f"{where}: the agency's response is due today, {due}.",
+        K.OVERDUE: f"{where}: the response was due {due} and is overdue. A follow-up letter can be drafted.",
+        K.FOLLOW_UP_DUE: f"{where}: time to follow up with the agency.",
+        K.APPEAL_WINDOW_CLOSING: (f"{where}: the window to appeal the denial closes "
+                                  f"{engine.long_date(clock.appeal_due) if clock and clock.appeal_due else 'soon'}."),
+        K.PERSONAL: f"{where}: your reminder{': ' + reminder.note if reminder.note else '.'}",
+    }[reminder.kind]
+
+
+def _wants_digest(user: User) -> bool:
+    preference = ReminderPreference.objects.filter(user=user).first()
+    return preference is not None and preference.delivery == ReminderPreference.Delivery.DIGEST
+
+
+@transaction.atomic
+def send_reminder(reminder_id: int, token: str, *, now: datetime) -> dict[str, object] | None:
+    """Notifies the recipients of a reminder this caller claimed; None if it was not ours
+    to send (already sent, or claimed again by another scan)."""
+    reminder = (Reminder.objects.select_for_update(of=("self",))
+                .select_related("request__agency", "request__created_by", "request__clock", "recipient")
+                .filter(pk=reminder_id).first())
+    if reminder is None or reminder.sent_at is not None or reminder.claim_token != token:
+        return None
+    text = message_for(reminder)
+    link = settings.SITE_URL.rstrip("/") + reverse("request-detail", args=[reminder.request_id])
+    emails = []
+    for user in recipients_of(reminder):
+        notification, _ = Notification.objects.get_or_create(
+            user=user, reminder=reminder, defaults={"request": reminder.request, "message": text})
+        if user.email and not _wants_digest(user):
+            emails.append(EmailMessage(subject=f"[recordsreq] {text[:150]}", body=f"{text}\n\n{link}\n",
+                                       to=[user.email]))
+            notification.emailed_at = now
+            notification.save(update_fields=["emailed_at"])
+    if emails:
+        get_connection().send_messages(emails)
+    reminder.sent_at = now
+    reminder.save(update_fields=["sent_at"])
+    return {"id": reminder.pk, "tracking": reminder.request.tracking, "kind": reminder.kind,
+            "target_date": reminder.target_date.isoformat(), "emails": len(emails)}
+
+
+def send_digests(*, now: datetime) -> int:
+    """One email per digest user with every notification not yet emailed."""
+    sent = 0
+    users = User.objects.filter(reminder_preference__delivery=ReminderPreference.Delivery.DIGEST,
+                                notifications__emailed_at__isnull=True).distinct()
+    for user in users:
+        with transaction.atomic():
+            pending = list(Notification.objects.select_for_update().filter(user=user, emailed_at__isnull=True))
+            if not pending or not user.email:
+                continue
+            body = "\n".join(f"- {n.message}" for n in reversed(pending))
+            EmailMessage(subject=f"[recordsreq] {len(pending)} reminder(s)", body=body + "\n", to=[user.email]).send()
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+            sent += 1
+    return sent
+
+
+# The scan ---------------------------------------------------------------------------
+
+
+def scan(*, now: datetime, send_inline: bool) -> ScanReport:
+    """Creates, claims and sends (inline) or enqueues (for workers) every due reminder."""
+    from requests_app.deadlines.tasks import send_reminder_task
+    from requests_app.ops.queue import enqueue_now
+
+    report = ScanReport(now=now)
+    report.created = create_due_reminders(timezone.localdate(now))
+    report.skipped_closed = skip_closed(now)
+    token, report.claimed = claim_due_reminders(now)
+    for reminder_id in report.claimed:
+        if send_inline:
+            result = send_reminder(reminder_id, token, now=now)
+            if result:
+                report.sent.append(result)
+        else:
+            report.enqueued += enqueue_now(send_reminder_task, reminder_id, token)
+    return report

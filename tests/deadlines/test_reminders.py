@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date, datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+
+from requests_app.deadlines import reminders
+from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, Watch
+from requests_app.records.lifecycle import request_transition
+from tests.factories import AgencyFactory, UserFactory, draft_request, state
+
+D = date
+NY = ZoneInfo("America/New_York")
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=NY)
+
+
+def sent_texas_request(alice):
+    """Texas, received 25 November 2026: due Friday 11 December 2026."""
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(jurisdiction=state("TX")), user=alice.user)
+    request_transition(request=request, to_status="submitted", user=alice.user, on=D(2026, 11, 25))
+    return request
+
+
+def scan(day: date, hour: int = 9):
+    return reminders.scan(now=at(day, hour), send_inline=True)
+
+
+@pytest.mark.django_db
+def test_due_soon_goes_out_three_business_days_before_the_due_date(alice):
+    request = sent_texas_request(alice)
+    assert scan(D(2026, 12, 7)).sent == []
+    report = scan(D(2026, 12, 8))
+    assert [s["kind"] for s in report.sent] == ["due_soon"]
+    assert mail.outbox[0].to == [alice.user.email]
+    assert "due Friday 11 December 2026" in mail.outbox[0].body
+    assert f"/requests/{request.pk}/" in mail.outbox[0].body
+    assert Notification.objects.get(user=alice.user).message.startswith(request.tracking)
+
+
+@pytest.mark.django_db
+def test_a_scan_run_twice_sends_each_reminder_once(alice):
+    sent_texas_request(alice)
+    scan(D(2026, 12, 8))
+    assert scan(D(2026, 12, 8), hour=10).sent == []
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_due_today_and_overdue_follow_in_turn(alice):
+    sent_texas_request(alice)
+    kinds = [s["kind"] for day in (D(2026, 12, 8), D(2026, 12, 11), D(2026, 12, 14)) for s in scan(day).sent]
+    assert kinds == ["due_soon", "due_today", "overdue", "followup_due"]
+
+
+@pytest.mark.django_db
+def test_a_missed_week_is_caught_up_with_only_the_latest_deadline_reminder(alice):
+    sent_texas_request(alice)
+    report = scan(D(2026, 12, 15))
+    assert sorted(s["kind"] for s in report.sent) == ["followup_due", "overdue"]
+    assert Reminder.objects.filter(skipped=True).count() == 2  # due soon and due today, superseded
+
+
+@pytest.mark.django_db
+def test_nothing_is_sent_for_a_withdrawn_or_fulfilled_request(alice):
+    withdrawn, fulfilled = sent_texas_request(alice), sent_texas_request(alice)
+    request_transition(request=withdrawn, to_status="withdrawn", user=alice.user, on=D(2026, 12, 1))
+    request_transition(request=fulfilled, to_status="fulfilled", user=alice.user, on=D(2026, 12, 1))
+    assert scan(D(2026, 12, 20)).sent == [] and not mail.outbox
+
+
+@pytest.mark.django_db
+def test_a_paused_clock_sends_no_deadline_reminders(alice):
+    request = sent_texas_request(alice)
+    request_transition(request=request, to_status="needs_clarification", user=alice.user, on=D(2026, 12, 2))
+    assert scan(D(2026, 12, 14)).sent == []
+
+
+@pytest.mark.django_db
+def test_watchers_are_reminded_too_and_digest_users_only_in_the_app(alice):
+    request = sent_texas_request(alice)
+    watcher, digest = UserFactory(), UserFactory()
+    Watch.objects.create(request=request, user=watcher)
+    Watch.objects.create(request=request, user=digest)
+    ReminderPreference.objects.create(user=digest, delivery="digest")
+    scan(D(2026, 12, 8))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([alice.user.email, watcher.email])
+    assert Notification.objects.filter(user=digest, emailed_at__isnull=True).count() == 1
+    assert reminders.send_digests(now=at(D(2026, 12, 9), 7)) == 1
+    assert mail.outbox[-1].to == [digest.email] and "1 reminder" in mail.outbox[-1].subject
+
+
+@pytest.mark.django_db
+def test_a_personal_reminder_goes_to_the_user_who_set_it(alice):
+    request = sent_texas_request(alice)
+    colleague = UserFactory()
+    reminders.personal_reminder_create(request=request, user=colleague, on=D(2026, 12, 1), note="Call the clerk")
+    report = scan(D(2026, 12, 1))
+    assert [s["kind"] for s in report.sent] == ["personal"]
+    assert mail.outbox[0].to == [colleague.email] and "Call the clerk" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_an_expired_claim_is_taken_again(alice):
+    sent_texas_request(alice)
+    reminders.create_due_reminders(D(2026, 12, 8))
+    token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))  # a worker claimed, then died
+    assert len(ids) == 1
+    assert reminders.claim_due_reminders(at(D(2026, 12, 8), 9))[1] == []
+    assert reminders.claim_due_reminders(at(D(2026, 12, 8), 10))[1] == ids
+    assert reminders.send_reminder(ids[0], token, now=at(D(2026, 12, 8), 10)) is None, "the old claim is void"
+
+
+@pytest.mark.django_db
+def test_the_command_reports_what_it_created_and_sent(alice):
+    request = sent_texas_request(alice)
+    out = StringIO()
+    call_command("scan_deadlines", "--now", "2026-12-08T09:00", "--json", stdout=out)
+    payload = json.loads(out.getvalue())
+    assert payload["created"] == {"due_soon": 1}
+    assert payload["sent"] == [{"id": payload["sent"][0]["id"], "tracking": request.tracking, "kind": "due_soon",
+                                "target_date": "2026-12-08", "emails": 1}]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_scans_at_once_send_every_reminder_exactly_once(alice, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent claims need PostgreSQL's row locks; CI runs this on PostgreSQL")
+    for _ in range(20):
+        sent_texas_request(alice)
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(reminders.scan(now=at(D(2026, 12, 8)), send_inline=True))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(len(r.sent) for r in results) == 20
+    assert len(mail.outbox) == 20
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 20
