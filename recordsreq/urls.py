@@ -4,6 +4,7 @@ from django.urls import path
 
 from requests_app.agencies import views as agencies
 from requests_app.campaigns import views as campaigns
+from requests_app.deadlines import views as deadlines
 from requests_app.laws import views as laws
 from requests_app.ops import views as ops
 from requests_app.records import views as records
@@ -28,6 +29,11 @@ urlpatterns = [
     path("requests/<int:pk>/letters/<int:number>.pdf", records.letter_download, name="letter-download"),
     path("requests/<int:pk>/send/email/", records.send_email, name="send-email"),
     path("requests/<int:pk>/send/record/", records.record_submission, name="record-submission"),
+    path("requests/<int:pk>/extension/", deadlines.log_extension, name="log-extension"),
+    path("requests/<int:pk>/remind/", deadlines.remind_me, name="remind-me"),
+    path("requests/<int:pk>/watch/", deadlines.toggle_watch, name="toggle-watch"),
+    path("deadlines/", deadlines.deadlines_board, name="deadlines"),
+    path("notifications/", deadlines.notifications, name="notifications"),
     path("items/", records.custom_items, name="custom-items"),
     path("campaigns/", campaigns.campaign_list, name="campaign-list"),
     path("campaigns/new/", campaigns.campaign_new, name="campaign-create"),

@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from requests_app.deadlines.forms import ExtensionForm, PersonalReminderForm
+from requests_app.deadlines.models import RequestClock, Watch
+from requests_app.deadlines.selectors import timeline
 from requests_app.letters.services import (
     CannotFinalise,
     ResidencyNotAcknowledged,
@@ -71,8 +74,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "edit_form": LetterEditForm(initial={"letter_text": records_request.letter_text}),
         "finalise_form": FinaliseForm(),
         "submission_form": SubmissionForm(),
-        "history": records_request.status_changes.select_related("changed_by"),
         "next_statuses": allowed_moves(records_request.status),
+        "clock": RequestClock.objects.filter(request=records_request).first(),
+        "timeline": timeline(records_request),
+        "extension_form": ExtensionForm(),
+        "reminder_form": PersonalReminderForm(),
+        "watching": Watch.objects.filter(request=records_request, user=request.user).exists(),
     }
     return render(request, "records/request_detail.html", context)
 

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import QuerySet
+
+from requests_app.deadlines.models import DeadlineChange, Reminder, RequestClock
+from requests_app.deadlines.reminders import AWAITING_ANSWER
+from requests_app.records.models import RecordsRequest, Status
+from requests_app.teams.models import Organization
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime | date
+    kind: str  # "status", "deadline" or "reminder"
+    title: str
+    detail: str = ""
+
+
+def timeline(request: RecordsRequest) -> list[TimelineEntry]:
+    """Status moves, deadline changes and reminders sent, oldest first."""
+    entries = [
+        TimelineEntry(c.changed_at, "status", f"{c.get_from_status_display()} → {c.get_to_status_display()}",
+                      " · ".join(filter(None, [str(c.changed_by or ""), c.reason])))
+        for c in request.status_changes.select_related("changed_by")
+    ]
+    entries += [
+        TimelineEntry(c.changed_at, "deadline", c.get_event_display(), c.explanation)
+        for c in DeadlineChange.objects.filter(request=request)
+    ]
+    entries += [
+        TimelineEntry(r.sent_at, "reminder", f"Reminder sent: {r.get_kind_display()}", r.note)
+        for r in Reminder.objects.filter(request=request, sent_at__isnull=False)
+    ]
+    return sorted(entries, key=lambda e: e.at)
+
+
+def _clocks(organization: Organization) -> QuerySet[RequestClock]:
+    return RequestClock.objects.filter(request__organization=organization).select_related(
+        "request__agency__jurisdiction__parent")
+
+
+def due_board(organization: Organization, today: date) -> dict[str, list[RequestClock]]:
+    """The organization's overdue, due-this-week, follow-up and appeal lists."""
+    waiting = _clocks(organization).filter(request__status__in=AWAITING_ANSWER, paused_on__isnull=True)
+    return {
+        "overdue": list(waiting.filter(response_due__lt=today).order_by("response_due")),
+        "due_soon": list(waiting.filter(response_due__gte=today, response_due__lte=today + timedelta(days=7))
+                         .order_by("response_due")),
+        "follow_up": list(waiting.filter(follow_up_on__lte=today).order_by("follow_up_on")),
+        "appeal": list(_clocks(organization).filter(request__status=Status.DENIED, appeal_due__gte=today)
+                       .order_by("appeal_due")),
+        "paused": list(_clocks(organization).filter(paused_on__isnull=False).order_by("paused_on")),
+    }

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from requests_app.deadlines.clock import ClockError, clock_extend
+from requests_app.deadlines.forms import ExtensionForm, PersonalReminderForm
+from requests_app.deadlines.models import Notification, Watch
+from requests_app.deadlines.reminders import personal_reminder_create
+from requests_app.deadlines.selectors import due_board
+from requests_app.records.selectors import request_of
+from requests_app.teams.permissions import editor_required
+from requests_app.teams.views import organization_required
+
+
+@organization_required
+def deadlines_board(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(request, "deadlines/board.html", {"board": due_board(request.organization, today), "today": today})
+
+
+@editor_required
+@require_POST
+def log_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a valid date, or none for the law's own extension.")
+        return redirect("request-detail", pk)
+    try:
+        clock = clock_extend(request=records_request, on=timezone.localdate(),
+                             agency_date=form.cleaned_data["agency_date"], user=request.user)
+    except ClockError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Extension logged: {clock.explanation}")
+    return redirect("request-detail", pk)
+
+
+@organization_required
+@require_POST
+def remind_me(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    form = PersonalReminderForm(request.POST)
+    if form.is_valid() and form.cleaned_data["on"] >= timezone.localdate():
+        personal_reminder_create(request=records_request, user=request.user, on=form.cleaned_data["on"],
+                                 note=form.cleaned_data["note"])
+        messages.success(request, f"You will be reminded on {form.cleaned_data['on']:%-d %B %Y}.")
+    else:
+        messages.error(request, "Choose a date from today on.")
+    return redirect("request-detail", pk)
+
+
+@organization_required
+@require_POST
+def toggle_watch(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    watch, created = Watch.objects.get_or_create(request=records_request, user=request.user)
+    if not created:
+        watch.delete()
+    messages.success(request, "You will get this request's reminders." if created else "You stopped watching it.")
+    return redirect("request-detail", pk)
+
+
+@organization_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = Notification.objects.filter(user=request.user, request__organization=request.organization
+                                        ).select_related("request")[:100]
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
+    return render(request, "deadlines/notifications.html", {"items": items})
