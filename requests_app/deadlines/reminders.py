@@ -33,7 +33,6 @@ K = Reminder.Kind
 AWAITING_ANSWER = [Status.SUBMITTED, Status.ACKNOWLEDGED, Status.PROCESSING, Status.PARTIALLY_FULFILLED]
 CLOSED = [Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN]
 CLAIM_TIMEOUT = timedelta(minutes=15)
-CLAIM_BATCH = 500
 # Calendar days that surely contain the lead in business days, holidays included.
 _HORIZON_PADDING = 14
 
@@ -124,18 +123,19 @@ def _claimable(today: date, now: datetime):
     )
 
 
-def claim_due_reminders(now: datetime, limit: int = CLAIM_BATCH) -> tuple[str, list[int]]:
-    """Claims up to ``limit`` due reminders for this caller alone; returns (token, ids)."""
-    today = timezone.localdate(now)
-    ids = list(_claimable(today, now).exclude(request__status__in=CLOSED).values_list("pk", flat=True)[:limit])
+def claim_due_reminders(now: datetime) -> tuple[str, list[int]]:
+    """Claims every due reminder for this caller alone, in one UPDATE; returns (token, ids).
+
+    Under concurrent scans each row's WHERE is evaluated again once its lock is free, so
+    a row another scan claimed in the meantime is left alone. Reminders of closed
+    requests were marked skipped just before (skip_closed), so they are not claimable.
+    """
     token = uuid.uuid4().hex
-    # The WHERE is evaluated again row by row under the UPDATE's lock, so a row another
-    # scan claimed in the meantime is left alone.
-    _claimable(today, now).filter(pk__in=ids).update(claimed_at=now, claim_token=token)
+    _claimable(timezone.localdate(now), now).update(claimed_at=now, claim_token=token)
     return token, list(Reminder.objects.filter(claim_token=token).values_list("pk", flat=True))
 
 
-def skip_closed(now: datetime) -> int:
+def skip_closed() -> int:
     """Unsent reminders of closed or withdrawn requests are never sent."""
     return Reminder.objects.filter(sent_at__isnull=True, skipped=False, request__status__in=CLOSED).update(skipped=True)
 
@@ -228,7 +228,7 @@ def scan(*, now: datetime, send_inline: bool) -> ScanReport:
 
     report = ScanReport(now=now)
     report.created = create_due_reminders(timezone.localdate(now))
-    report.skipped_closed = skip_closed(now)
+    report.skipped_closed = skip_closed()
     token, report.claimed = claim_due_reminders(now)
     for reminder_id in report.claimed:
         if send_inline:
