@@ -10,6 +10,7 @@ from django.db import transaction
 from requests_app.deadlines import engine
 from requests_app.deadlines.models import DeadlineChange, RequestClock
 from requests_app.deadlines.rules import calendar_for, rule_for
+from requests_app.deadlines.scheduling import sync_reminders
 from requests_app.laws.models import StatutoryDeadline
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.teams.models import User
@@ -32,6 +33,7 @@ def _law(request: RecordsRequest):
 def _record(clock: RequestClock, event: str, on: date, explanation: str, user: User | None) -> RequestClock:
     clock.explanation = explanation
     clock.save()
+    sync_reminders(clock)
     DeadlineChange.objects.create(
         request=clock.request, event=event, effective_on=on, response_due=clock.response_due,
         appeal_due=clock.appeal_due, follow_up_on=clock.follow_up_on, explanation=explanation, changed_by=user,
@@ -138,12 +140,15 @@ def clock_followed_up(*, request: RecordsRequest, on: date, user: User | None) -
 
 
 def clock_after_transition(*, request: RecordsRequest, from_status: str, to_status: str, on: date, user: User | None) -> None:
-    """What a status move does to the clock (called by the lifecycle, in its transaction)."""
+    """What a status move does to the clock and its reminders (called by the lifecycle,
+    in its transaction, with ``request`` already in its new status)."""
     if to_status == Status.SUBMITTED and from_status == Status.DRAFT:
         clock_start(request=request, received_on=on, user=user)
-    elif not RequestClock.objects.filter(request=request).exists():
         return
-    elif to_status in PAUSING and from_status not in PAUSING:
+    clock = RequestClock.objects.filter(request=request).select_related("request__agency__jurisdiction").first()
+    if clock is None:
+        return
+    if to_status in PAUSING and from_status not in PAUSING:
         clock_pause(request=request, on=on, user=user, why=Status(to_status).label.lower())
     elif from_status in PAUSING and to_status not in PAUSING:
         clock_resume(request=request, on=on, user=user)
@@ -151,3 +156,6 @@ def clock_after_transition(*, request: RecordsRequest, from_status: str, to_stat
             clock_deny(request=request, on=on, user=user)
     elif to_status in DENIALS:
         clock_deny(request=request, on=on, user=user)
+    else:
+        clock.request.status = to_status
+        sync_reminders(clock)

@@ -1,8 +1,10 @@
-"""Reminders as data: the scan creates them, claims them atomically, and sends them.
+"""Reminders as data: the scan claims the due ones atomically and sends them.
 
-The scan is safe to run at any time, as often as wanted, from several processes:
-- it creates every reminder whose target date has come (a missed run catches up), and
-  the unique constraint on (request, kind, target date) makes creation idempotent;
+Reminders are created ahead of time whenever a clock changes (scheduling.py). The scan is
+safe to run at any time, as often as wanted, from several processes:
+- it picks up every pending reminder whose target date has come, so a missed run
+  catches up; when several reminders of one deadline are due at once, only the latest
+  (overdue rather than due today rather than due soon) is sent;
 - it claims unsent reminders with one conditional UPDATE, so two scans never claim the
   same row; a claim left by a dead worker expires after CLAIM_TIMEOUT and is taken again;
 - a reminder is marked sent in the same transaction that notifies, under a row lock,
@@ -12,37 +14,35 @@ The scan is safe to run at any time, as often as wanted, from several processes:
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.deadlines import engine
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, RequestClock, Watch
-from requests_app.deadlines.rules import calendar_for
+from requests_app.deadlines.scheduling import AWAITING_ANSWER, CLOCK_KINDS, sync_reminders
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.teams.models import User
 
 K = Reminder.Kind
-AWAITING_ANSWER = [Status.SUBMITTED, Status.ACKNOWLEDGED, Status.PROCESSING, Status.PARTIALLY_FULFILLED]
 CLOSED = [Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN]
 CLAIM_TIMEOUT = timedelta(minutes=15)
-# Calendar days that surely contain the lead in business days, holidays included.
-_HORIZON_PADDING = 14
+# A later reminder of the same deadline supersedes these when both are due.
+SUPERSEDED_BY = {K.DUE_SOON: [K.DUE_TODAY, K.OVERDUE], K.DUE_TODAY: [K.OVERDUE]}
 
 
 @dataclass
 class ScanReport:
     now: datetime
-    created: dict[str, int] = field(default_factory=dict)
+    created: int = 0
+    skipped: int = 0
     claimed: list[int] = field(default_factory=list)
-    skipped_closed: int = 0
     sent: list[dict[str, object]] = field(default_factory=list)
     enqueued: int = 0
 
@@ -50,60 +50,21 @@ class ScanReport:
 # Creating ---------------------------------------------------------------------------
 
 
-def subtract_business_days(day: date, days: int, calendar) -> date:
-    while days > 0:
-        day -= timedelta(days=1)
-        days -= calendar.is_business_day(day)
-    return day
+def create_missing() -> int:
+    """Schedules the reminders of any open clock that has none (clocks written before
+    reminders existed, or rows loaded by hand); normally there are none and this is one query."""
+    clock_reminders = Reminder.objects.filter(request=OuterRef("request"), kind__in=CLOCK_KINDS)
+    orphans = (RequestClock.objects.filter(request__status__in=[*AWAITING_ANSWER, Status.DENIED])
+               .filter(~Exists(clock_reminders)).select_related("request__agency__jurisdiction__parent"))
+    created = 0
+    for clock in orphans:
+        before = Reminder.objects.filter(request_id=clock.request_id).count()
+        sync_reminders(clock)
+        created += Reminder.objects.filter(request_id=clock.request_id).count() - before
+    return created
 
 
-def _deadline_reminders(clock: RequestClock, today: date, lead: int) -> list[Reminder]:
-    """due_soon, due_today and overdue for the current due date: those whose day has
-    come; all but the latest are created already skipped, so a late scan sends one."""
-    calendar = calendar_for(clock.request.agency.jurisdiction)
-    due = clock.response_due
-    targets = [
-        (K.DUE_SOON, subtract_business_days(due, lead, calendar)),
-        (K.DUE_TODAY, due),
-        (K.OVERDUE, engine.add_business_days(due, 1, calendar)[0]),
-    ]
-    reached = [(kind, target) for kind, target in targets if target <= today]
-    return [
-        Reminder(request_id=clock.request_id, kind=kind, target_date=target, skipped=n < len(reached) - 1)
-        for n, (kind, target) in enumerate(reached)
-    ]
-
-
-def _appeal_reminder(clock: RequestClock, today: date, lead: int) -> Reminder | None:
-    calendar = calendar_for(clock.request.agency.jurisdiction)
-    target = subtract_business_days(clock.appeal_due, lead, calendar)
-    if target > today:
-        return None
-    return Reminder(request_id=clock.request_id, kind=K.APPEAL_WINDOW_CLOSING, target_date=target,
-                    skipped=clock.appeal_due < today)
-
-
-def create_due_reminders(today: date) -> dict[str, int]:
-    """Creates every reminder whose target date is today or earlier; returns counts by kind."""
-    lead, appeal_lead = settings.REMINDER_DUE_SOON_LEAD, settings.REMINDER_APPEAL_LEAD
-    clocks = RequestClock.objects.select_related("request__agency__jurisdiction__parent")
-    horizon = today + timedelta(days=lead + _HORIZON_PADDING)
-    new: list[Reminder] = []
-    for clock in clocks.filter(request__status__in=AWAITING_ANSWER, paused_on__isnull=True,
-                               response_due__lte=horizon):
-        new += _deadline_reminders(clock, today, lead)
-    for clock in clocks.filter(request__status__in=AWAITING_ANSWER, follow_up_on__lte=today):
-        new.append(Reminder(request_id=clock.request_id, kind=K.FOLLOW_UP_DUE, target_date=clock.follow_up_on))
-    for clock in clocks.filter(request__status=Status.DENIED, appeal_due__isnull=False,
-                               appeal_due__lte=today + timedelta(days=appeal_lead + _HORIZON_PADDING)):
-        reminder = _appeal_reminder(clock, today, appeal_lead)
-        if reminder:
-            new.append(reminder)
-    created = Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
-    counts: dict[str, int] = defaultdict(int)
-    for reminder in created:
-        counts[reminder.kind] += 1
-    return dict(counts)
+# Personal reminders ----------------------------------------------------------------
 
 
 def personal_reminder_create(*, request: RecordsRequest, user: User, on: date, note: str = "") -> Reminder:
@@ -135,9 +96,15 @@ def claim_due_reminders(now: datetime) -> tuple[str, list[int]]:
     return token, list(Reminder.objects.filter(claim_token=token).values_list("pk", flat=True))
 
 
-def skip_closed() -> int:
-    """Unsent reminders of closed or withdrawn requests are never sent."""
-    return Reminder.objects.filter(sent_at__isnull=True, skipped=False, request__status__in=CLOSED).update(skipped=True)
+def skip_unsendable(today: date) -> int:
+    """Marks skipped what must never go out: reminders of closed or withdrawn requests,
+    and due reminders superseded by a later one of the same deadline that is also due."""
+    pending = Reminder.objects.filter(sent_at__isnull=True, skipped=False)
+    skipped = pending.filter(request__status__in=CLOSED).update(skipped=True)
+    for kind, later in SUPERSEDED_BY.items():
+        superseding = pending.filter(request=OuterRef("request"), kind__in=later, target_date__lte=today)
+        skipped += pending.filter(kind=kind, target_date__lte=today).filter(Exists(superseding)).update(skipped=True)
+    return skipped
 
 
 # Sending ----------------------------------------------------------------------------
@@ -222,13 +189,13 @@ def send_digests(*, now: datetime) -> int:
 
 
 def scan(*, now: datetime, send_inline: bool) -> ScanReport:
-    """Creates, claims and sends (inline) or enqueues (for workers) every due reminder."""
+    """Claims every due reminder and sends it here (inline) or enqueues it for workers."""
     from requests_app.deadlines.tasks import send_reminder_task
     from requests_app.ops.queue import enqueue_now
 
     report = ScanReport(now=now)
-    report.created = create_due_reminders(timezone.localdate(now))
-    report.skipped_closed = skip_closed()
+    report.created = create_missing()
+    report.skipped = skip_unsendable(timezone.localdate(now))
     token, report.claimed = claim_due_reminders(now)
     for reminder_id in report.claimed:
         if send_inline:

@@ -11,7 +11,8 @@ from requests_app.deadlines import reminders
 @shared_task(name="reminders.scan")
 def scan_reminders() -> dict[str, object]:
     report = reminders.scan(now=timezone.now(), send_inline=False)
-    return {"created": report.created, "claimed": len(report.claimed), "enqueued": report.enqueued}
+    return {"created": report.created, "skipped": report.skipped, "claimed": len(report.claimed),
+            "enqueued": report.enqueued}
 
 
 # Mail server hiccups are retried; the claim token keeps a retry from sending twice.

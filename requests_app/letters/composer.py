@@ -101,7 +101,8 @@ def compose_letter(letter: LetterInput) -> str:
     return _tidy(text)
 
 
-def _money(amount: Decimal) -> str:
+def _money(amount: Decimal | int) -> str:
+    amount = Decimal(amount)
     return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
 
 

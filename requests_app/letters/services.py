@@ -35,7 +35,8 @@ def letterhead_of(organization: Organization) -> Letterhead:
     )
 
 
-def letter_input_for(request: RecordsRequest) -> LetterInput:
+def letter_input_for(request: RecordsRequest, items: list | None = None) -> LetterInput:
+    """What the composer needs; ``items`` stands in for the request's own (for unsaved requests)."""
     agency = request.agency
     law = agency.jurisdiction.governing_law()
     response = law.response_deadline if law else None
@@ -52,7 +53,7 @@ def letter_input_for(request: RecordsRequest) -> LetterInput:
         letterhead=letterhead_of(request.organization),
         addressee=Addressee(agency.name, agency.mailing_address, agency.records_email, agency.portal_url),
         law=terms,
-        items=list(request.items.all()),
+        items=list(request.items.all()) if items is None else items,
         tracking=request.tracking,
         date_from=request.date_from,
         date_to=request.date_to,

@@ -56,6 +56,7 @@ def request_transition(
             request=current, from_status=current.status, to_status=target, changed_by=user, reason=reason
         )
         RecordsRequest.objects.filter(pk=current.pk).update(status=target)
+        current.status = target
         clock_after_transition(request=current, from_status=change.from_status, to_status=target, on=on, user=user)
     request.status = target
     return change

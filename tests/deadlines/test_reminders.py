@@ -112,7 +112,6 @@ def test_a_personal_reminder_goes_to_the_user_who_set_it(alice):
 @pytest.mark.django_db
 def test_an_expired_claim_is_taken_again(alice):
     sent_texas_request(alice)
-    reminders.create_due_reminders(D(2026, 12, 8))
     token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))  # a worker claimed, then died
     assert len(ids) == 1
     assert reminders.claim_due_reminders(at(D(2026, 12, 8), 9))[1] == []
@@ -126,7 +125,7 @@ def test_the_command_reports_what_it_created_and_sent(alice):
     out = StringIO()
     call_command("scan_deadlines", "--now", "2026-12-08T09:00", "--json", stdout=out)
     payload = json.loads(out.getvalue())
-    assert payload["created"] == {"due_soon": 1}
+    assert (payload["created"], payload["skipped"], payload["claimed"]) == (0, 0, 1)
     assert payload["sent"] == [{"id": payload["sent"][0]["id"], "tracking": request.tracking, "kind": "due_soon",
                                 "target_date": "2026-12-08", "emails": 1}]
 
@@ -156,3 +155,60 @@ def test_two_scans_at_once_send_every_reminder_exactly_once(alice, settings):
     assert sum(len(r.sent) for r in results) == 20
     assert len(mail.outbox) == 20
     assert Reminder.objects.filter(sent_at__isnull=False).count() == 20
+
+
+def pending(request) -> set[tuple[str, date]]:
+    return set(Reminder.objects.filter(request=request, sent_at__isnull=True, skipped=False)
+               .values_list("kind", "target_date"))
+
+
+@pytest.mark.django_db
+def test_sending_schedules_the_reminders_ahead_of_time(alice):
+    request = sent_texas_request(alice)
+    assert pending(request) == {("due_soon", D(2026, 12, 8)), ("due_today", D(2026, 12, 11)),
+                                ("overdue", D(2026, 12, 14)), ("followup_due", D(2026, 12, 14))}
+
+
+@pytest.mark.django_db
+def test_an_extension_replaces_the_pending_reminders(alice):
+    from requests_app.deadlines.clock import clock_extend
+
+    request = sent_texas_request(alice)
+    clock_extend(request=request, on=D(2026, 12, 10), agency_date=D(2027, 1, 2), user=alice.user)
+    assert ("due_today", D(2027, 1, 4)) in pending(request)
+    assert ("due_today", D(2026, 12, 11)) not in pending(request)
+    assert scan(D(2026, 12, 11)).sent == []
+
+
+@pytest.mark.django_db
+def test_a_denial_schedules_the_appeal_window_reminder(alice):
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(jurisdiction=state("US"), kind="federal"),
+                            user=alice.user)
+    request_transition(request=request, to_status="submitted", user=alice.user, on=D(2026, 11, 2))
+    request_transition(request=request, to_status="denied", user=alice.user, on=D(2026, 12, 1))
+    # 90 calendar days: Monday 1 March 2027; five business days before it, 22 February.
+    assert pending(request) == {("appeal_window_closing", D(2027, 2, 22))}
+    assert [s["kind"] for s in scan(D(2027, 2, 22)).sent] == ["appeal_window_closing"]
+
+
+@pytest.mark.django_db
+def test_the_scan_schedules_reminders_for_a_clock_that_has_none(alice):
+    request = sent_texas_request(alice)
+    Reminder.objects.all().delete()
+    report = scan(D(2026, 12, 8))
+    assert report.created == 4 and [s["kind"] for s in report.sent] == ["due_soon"]
+
+
+@pytest.mark.django_db
+def test_seeded_demo_requests_come_with_their_reminders(alice):
+    from requests_app.demo.bulk import seed_requests
+    from requests_app.records.models import RecordsRequest
+
+    AgencyFactory(jurisdiction=state("TX"))
+    assert seed_requests(organization=alice.organization, user=alice.user, count=300, today=D(2026, 11, 27)) == 300
+    assert seed_requests(organization=alice.organization, user=alice.user, count=300, today=D(2026, 11, 27)) == 0
+    statuses = set(RecordsRequest.objects.values_list("status", flat=True))
+    assert {"draft", "submitted", "needs_clarification", "denied", "fulfilled"} <= statuses
+    assert Reminder.objects.filter(kind="due_today").count() == RecordsRequest.objects.filter(
+        status__in=["submitted", "acknowledged", "processing", "partially_fulfilled"]).count()
+    assert reminders.scan(now=at(D(2026, 11, 27)), send_inline=True).created == 0

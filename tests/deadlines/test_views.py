@@ -67,7 +67,7 @@ def test_another_organization_cannot_touch_the_clock(bob_client, texas):
                        ("toggle-watch", {})]:
         assert bob_client.post(reverse(name, args=[texas.pk]), data).status_code == 404
     assert RequestClock.objects.get(request=texas).response_due == date(2026, 12, 11)
-    assert not Reminder.objects.exists() and not Watch.objects.exists()
+    assert not Reminder.objects.filter(kind="personal").exists() and not Watch.objects.exists()
 
 
 def test_notifications_list_the_users_reminders(alice_client, texas):

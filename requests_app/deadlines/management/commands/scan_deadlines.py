@@ -10,8 +10,9 @@ from requests_app.deadlines.reminders import scan
 
 
 class Command(BaseCommand):
-    help = ("Run the reminder scan of the periodic task once: create every reminder due up to "
-            "--now, claim them and send them here (not through the broker), and report what happened.")
+    help = ("Run the reminder scan of the periodic task once, as of --now: create any missing "
+            "reminders, skip superseded ones, claim every due reminder and send it here (not through "
+            "the broker), and report what happened.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--now", help="ISO date-time to scan as of (default: now), e.g. 2026-12-11T09:00")
@@ -23,15 +24,15 @@ class Command(BaseCommand):
         payload = {
             "now": now.isoformat(),
             "created": report.created,
+            "skipped": report.skipped,
             "claimed": len(report.claimed),
             "sent": report.sent,
-            "skipped_closed": report.skipped_closed,
         }
         if options["json"]:
             self.stdout.write(json.dumps(payload))
             return
-        created = sum(report.created.values())
-        self.stdout.write(f"scan as of {now:%Y-%m-%d %H:%M %Z}: created {created}, sent {len(report.sent)}")
+        self.stdout.write(f"scan as of {now:%Y-%m-%d %H:%M %Z}: created {report.created}, "
+                          f"skipped {report.skipped}, sent {len(report.sent)}")
         for sent in report.sent:
             self.stdout.write(f"  {sent['tracking']} {sent['kind']} ({sent['target_date']}): {sent['emails']} email(s)")
 

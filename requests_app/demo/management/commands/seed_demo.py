@@ -1,14 +1,22 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from requests_app.demo.bulk import seed_requests
 from requests_app.demo.services import DEMO_PASSWORD, DEMO_USERNAME, demo_seed
 
 
 class Command(BaseCommand):
     help = "Create (or refresh) the demo organization, user and agencies. Safe to re-run."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--requests", type=int, default=0, metavar="N",
+                            help="make sure the demo organization has N demo requests spread over the lifecycle")
+
     def handle(self, *args, **options) -> None:
+        if options["requests"] < 0:
+            raise CommandError("--requests must be zero or more")
         seed = demo_seed()
         self.stdout.write(f"organization: {seed.organization.name} ({seed.organization.slug})")
         self.stdout.write(f"agencies: {seed.agencies.summary()}")
@@ -16,3 +24,7 @@ class Command(BaseCommand):
             self.stdout.write(f"login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
         else:
             self.stdout.write(f"login: {DEMO_USERNAME} (password unchanged)")
+        if options["requests"]:
+            added = seed_requests(organization=seed.organization, user=seed.user, count=options["requests"],
+                                  today=timezone.localdate())
+            self.stdout.write(f"requests: added {added}, demo organization now has {options['requests']} or more")
