@@ -6,6 +6,7 @@ from requests_app.agencies import views as agencies
 from requests_app.campaigns import views as campaigns
 from requests_app.deadlines import views as deadlines
 from requests_app.laws import views as laws
+from requests_app.letters import views as letters
 from requests_app.ops import views as ops
 from requests_app.records import views as records
 from requests_app.teams import views as teams
@@ -32,6 +33,11 @@ urlpatterns = [
     path("requests/<int:pk>/extension/", deadlines.log_extension, name="log-extension"),
     path("requests/<int:pk>/remind/", deadlines.remind_me, name="remind-me"),
     path("requests/<int:pk>/watch/", deadlines.toggle_watch, name="toggle-watch"),
+    path("requests/<int:pk>/follow-ups/new/", letters.follow_up_draft, name="follow-up-draft"),
+    path("requests/<int:pk>/follow-ups/<int:letter_id>/", letters.follow_up_edit, name="follow-up-edit"),
+    path("requests/<int:pk>/follow-ups/<int:letter_id>/finalise/", letters.follow_up_finalise, name="follow-up-finalise"),
+    path("requests/<int:pk>/follow-ups/<int:letter_id>.pdf", letters.follow_up_download, name="follow-up-download"),
+    path("requests/<int:pk>/follow-ups/<int:letter_id>/sent/", letters.follow_up_sent, name="follow-up-sent"),
     path("deadlines/", deadlines.deadlines_board, name="deadlines"),
     path("notifications/", deadlines.notifications, name="notifications"),
     path("items/", records.custom_items, name="custom-items"),

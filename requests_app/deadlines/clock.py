@@ -125,9 +125,13 @@ def clock_deny(*, request: RecordsRequest, on: date, user: User | None) -> Reque
     clock = _clock(request)
     law = _law(request)
     result = engine.appeal_deadline(rule_for(law, StatutoryDeadline.Kind.APPEAL), on, calendar_for(request.agency.jurisdiction))
+    from requests_app.letters.follow_ups import draft_appeal
+
     clock.appeal_due = result.due
     clock.follow_up_on = None
-    return _record(clock, DeadlineChange.Event.DENIED, on, f"{result.explanation} Appeal route: {law.appeal_route}", user)
+    _record(clock, DeadlineChange.Event.DENIED, on, f"{result.explanation} Appeal route: {law.appeal_route}", user)
+    draft_appeal(request=request, on=on)
+    return clock
 
 
 @transaction.atomic

@@ -162,6 +162,10 @@ def send_reminder(reminder_id: int, token: str, *, now: datetime) -> dict[str, o
             notification.save(update_fields=["emailed_at"])
     if emails:
         get_connection().send_messages(emails)
+    if reminder.kind in (K.OVERDUE, K.FOLLOW_UP_DUE):
+        from requests_app.letters.follow_ups import draft_follow_up
+
+        draft_follow_up(request=reminder.request, on=reminder.target_date, reason=reminder.get_kind_display())
     reminder.sent_at = now
     reminder.save(update_fields=["sent_at"])
     return {"id": reminder.pk, "tracking": reminder.request.tracking, "kind": reminder.kind,

@@ -98,7 +98,7 @@ def compose_letter(letter: LetterInput) -> str:
         "fee_cap": _money(letter.fee_cap),
     }
     text = render_to_string("letters/request_letter.txt", context)
-    return _tidy(text)
+    return tidy_text(text)
 
 
 def _money(amount: Decimal | int) -> str:
@@ -106,7 +106,7 @@ def _money(amount: Decimal | int) -> str:
     return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
 
 
-def _tidy(text: str) -> str:
+def tidy_text(text: str) -> str:
     """Collapses the blank lines that template tags leave behind."""
     lines = [line.rstrip() for line in text.strip().splitlines()]
     tidy: list[str] = []

@@ -80,6 +80,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "extension_form": ExtensionForm(),
         "reminder_form": PersonalReminderForm(),
         "watching": Watch.objects.filter(request=records_request, user=request.user).exists(),
+        "follow_up_letters": records_request.follow_ups.all(),
     }
     return render(request, "records/request_detail.html", context)
 

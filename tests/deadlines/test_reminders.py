@@ -58,8 +58,8 @@ def test_a_scan_run_twice_sends_each_reminder_once(alice):
 @pytest.mark.django_db
 def test_due_today_and_overdue_follow_in_turn(alice):
     sent_texas_request(alice)
-    kinds = [s["kind"] for day in (D(2026, 12, 8), D(2026, 12, 11), D(2026, 12, 14)) for s in scan(day).sent]
-    assert kinds == ["due_soon", "due_today", "overdue", "followup_due"]
+    kinds = [sorted(s["kind"] for s in scan(day).sent) for day in (D(2026, 12, 8), D(2026, 12, 11), D(2026, 12, 14))]
+    assert kinds == [["due_soon"], ["due_today"], ["followup_due", "overdue"]]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,471 @@
+"""Benchmark of the reminder scan: time and query count with many open requests.
+
+What it measures, on SQLite and on PostgreSQL, each in a fresh temporary database and in
+its own process (Django settings are per process; setup is not timed):
+
+1. Setup. Migrate, create the demo organization, user and agencies (``demo_seed``), then
+   one police department per jurisdiction, so that every state's holiday calendar is in
+   use. Seed a baseline of N/10 demo requests spread over the lifecycle, with their
+   clocks and reminders (``seed_requests``, bulk inserts); its time and query count are
+   reported.
+2. Scans at the baseline size. ``scan(now=..., send_inline=False)`` as the hourly beat
+   task runs it (due reminders are claimed and enqueued to Celery's in-memory broker, so
+   no reminder is sent and enqueueing does no queries), at 09:00 in TIME_ZONE on three
+   consecutive days starting today. The first scan catches up everything already due
+   ("catch-up"); days 2 and 3 are the steady state ("one scan"). Each scan's queries are
+   counted with ``connection.execute_wrapper`` and timed with ``time.perf_counter``.
+3. Top up to N requests (``seed_requests`` adds until the organization has N), clear
+   the marks the scans left (claims and skips; the seeding writes neither), and run the
+   same three scans again, so that the two sizes scan the same days from the same start.
+
+Targets (from the issue): at N requests one scan takes under 3 s and at most 20 queries
+(plus those of the reminders it sends, none here), and the query count does not grow
+with the number of requests (day 2 and 3 at N within +2 of the baseline). Figures are
+reported, not asserted: the script always exits 0. PostgreSQL is skipped, with a note,
+when the server cannot be reached.
+
+Run from the repository root:
+
+    .venv/bin/python bench/deadlines.py [--requests 100000] [--databases sqlite,postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATABASES = ("sqlite", "postgres")
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+POSTGRES_MAINTENANCE_DB = "postgres"
+BASELINE_SHARE = 10  # the baseline has N / BASELINE_SHARE requests
+SCAN_DAYS = 3
+SCAN_HOUR = 9
+SCAN_LABELS = ("catch-up", "day 2", "day 3")
+STEADY = SCAN_LABELS[1:]
+SECONDS_TARGET = 3.0
+QUERIES_TARGET = 20
+GROWTH_ALLOWED = 2
+SLOWEST_SHOWN = 3
+REPEATED_SHOWN = 3
+RESULT_MARK = "BENCH-RESULT "
+QUIET_LOGGERS = ("celery", "kombu", "amqp", "requests_app", "django.db.backends")
+
+
+# Django setup (worker processes only) -------------------------------------------------
+
+
+def setup_django(var_dir: str, database_url: str | None) -> None:
+    """Points the settings at ``var_dir`` (and the database) and sets Django up; no app import may precede this."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="recordsreq.settings",
+        DEBUG="0",  # as in production: no query log
+        SECRET_KEY="bench-only-" + secrets.token_urlsafe(48),
+        SECURE_SSL_REDIRECT="0",
+        VAR_DIR=var_dir,
+        CELERY_BROKER_URL="memory://",  # enqueued reminders stay in this process, unsent
+        EMAIL_BACKEND="file",
+    )
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)  # the SQLite default under VAR_DIR
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    import django
+
+    django.setup()
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+# Query counting -----------------------------------------------------------------------
+
+_SELECT_COLUMNS = re.compile(r"^SELECT .*? FROM ", re.DOTALL)
+_INSERT_VALUES = re.compile(r"^(INSERT INTO \S+) \(.*", re.DOTALL)
+
+
+def shorten(sql: str) -> str:
+    """A statement as it is shown: column lists and VALUES left out, at most 150 characters."""
+    text = _SELECT_COLUMNS.sub("SELECT … FROM ", sql)
+    text = _INSERT_VALUES.sub(r"\1 (…) VALUES …", text)
+    text = " ".join(text.split())
+    return text if len(text) <= 150 else text[:149] + "…"
+
+
+@dataclass
+class QueryLog:
+    """Counts every statement run through the connection, with its time, grouped by text."""
+
+    count: int = 0
+    by_statement: dict[str, list[float]] = field(default_factory=dict)  # sql -> [calls, seconds]
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = time.perf_counter() - start
+            self.count += 1
+            entry = self.by_statement.setdefault(sql, [0, 0.0])
+            entry[0] += 1
+            entry[1] += elapsed
+
+    def grouped(self) -> list[tuple[int, float, str]]:
+        """(calls, seconds, shortened text), statements of the same shape together."""
+        groups: dict[str, list[float]] = {}
+        for sql, (calls, seconds) in self.by_statement.items():
+            entry = groups.setdefault(shorten(sql), [0, 0.0])
+            entry[0] += calls
+            entry[1] += seconds
+        return [(int(calls), seconds, text) for text, (calls, seconds) in groups.items()]
+
+    def slowest(self, n: int) -> list[tuple[int, float, str]]:
+        return sorted(self.grouped(), key=lambda g: -g[1])[:n]
+
+    def most_repeated(self, n: int) -> list[tuple[int, float, str]]:
+        return sorted(self.grouped(), key=lambda g: -g[0])[:n]
+
+
+@contextmanager
+def counting() -> Iterator[QueryLog]:
+    from django.db import connection
+
+    log = QueryLog()
+    with connection.execute_wrapper(log):
+        yield log
+
+
+# Worker: one database -------------------------------------------------------------------
+
+
+@dataclass
+class Seeding:
+    requests: int
+    added: int
+    seconds: float
+    queries: int
+    open_requests: int
+    pending_reminders: int
+    repeated: list[tuple[int, float, str]]
+
+
+@dataclass
+class Scan:
+    requests: int
+    label: str
+    now: str
+    created: int
+    skipped: int
+    claimed: int
+    enqueued: int
+    queries: int
+    seconds: float
+    slowest: list[tuple[int, float, str]]
+
+
+@dataclass
+class WorkerResult:
+    database: str
+    server: str
+    migrate_seconds: float
+    agencies: int
+    seedings: list[Seeding] = field(default_factory=list)
+    scans: list[Scan] = field(default_factory=list)
+
+
+def progress(database: str, message: str) -> None:
+    print(f"[{database}] {message}", file=sys.stderr, flush=True)
+
+
+def server_version() -> str:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+
+
+def add_agencies() -> int:
+    """One police department per jurisdiction, so that every holiday calendar is in use; returns the total."""
+    from requests_app.agencies.models import Agency
+    from requests_app.laws.models import Jurisdiction
+
+    for jurisdiction in Jurisdiction.objects.order_by("code"):
+        Agency.objects.get_or_create(
+            jurisdiction=jurisdiction, name_key=f"bench {jurisdiction.code} police department".casefold(),
+            defaults={"name": f"Bench {jurisdiction.code} Police Department", "kind": Agency.Kind.POLICE},
+        )
+    return Agency.objects.count()
+
+
+def seed(organization: Any, user: Any, count: int, today: date) -> Seeding:
+    from requests_app.deadlines.models import Reminder
+    from requests_app.deadlines.scheduling import AWAITING_ANSWER
+    from requests_app.demo.bulk import DEMO_TITLE, seed_requests
+    from requests_app.records.models import RecordsRequest
+
+    with counting() as log:
+        start = time.perf_counter()
+        added = seed_requests(organization=organization, user=user, count=count, today=today)
+        seconds = time.perf_counter() - start
+    demo = RecordsRequest.objects.filter(organization=organization, title=DEMO_TITLE)
+    return Seeding(
+        requests=demo.count(), added=added, seconds=seconds, queries=log.count,
+        open_requests=demo.filter(status__in=AWAITING_ANSWER).count(),
+        pending_reminders=Reminder.objects.filter(sent_at__isnull=True, skipped=False).count(),
+        repeated=log.most_repeated(REPEATED_SHOWN),
+    )
+
+
+def scan_moments(today: date) -> list[datetime]:
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return [datetime.combine(today + timedelta(days=n), clock_time(SCAN_HOUR), tzinfo=zone) for n in range(SCAN_DAYS)]
+
+
+def measure(requests: int, today: date) -> list[Scan]:
+    """The three daily scans, each with its own query count and time."""
+    from requests_app.deadlines.reminders import scan
+
+    scans = []
+    for label, now in zip(SCAN_LABELS, scan_moments(today)):
+        with counting() as log:
+            start = time.perf_counter()
+            report = scan(now=now, send_inline=False)
+            seconds = time.perf_counter() - start
+        scans.append(Scan(
+            requests=requests, label=label, now=now.strftime("%Y-%m-%d %H:%M"), created=report.created,
+            skipped=report.skipped, claimed=len(report.claimed), enqueued=report.enqueued,
+            queries=log.count, seconds=seconds, slowest=log.slowest(SLOWEST_SHOWN),
+        ))
+    return scans
+
+
+def clear_scan_marks() -> int:
+    """Undoes what the scans wrote (claims, skips); nothing was sent and the seeding skips nothing."""
+    from requests_app.deadlines.models import Reminder
+
+    return Reminder.objects.filter(sent_at__isnull=True).update(claimed_at=None, claim_token="", skipped=False)
+
+
+def run_worker(database: str, requests: int, database_url: str | None) -> WorkerResult:
+    var_dir = tempfile.mkdtemp(prefix="recordsreq-bench-deadlines-")
+    try:
+        setup_django(var_dir, database_url)
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from requests_app.demo.services import demo_seed
+
+        start = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        result = WorkerResult(database, server_version(), time.perf_counter() - start, 0)
+        progress(database, f"{result.server}: migrated in {result.migrate_seconds:.1f} s")
+        demo = demo_seed()
+        result.agencies = add_agencies()
+        today = timezone.localdate()
+        for size in (max(requests // BASELINE_SHARE, 1), requests):
+            seeding = seed(demo.organization, demo.user, size, today)
+            result.seedings.append(seeding)
+            progress(database, f"seeded {seeding.added:,} requests in {seeding.seconds:.1f} s "
+                               f"({seeding.queries:,} queries); {seeding.requests:,} in all")
+            if result.scans:
+                clear_scan_marks()
+            result.scans += measure(seeding.requests, today)
+            progress(database, "scanned: " + ", ".join(f"{s.label} {s.seconds:.2f} s"
+                                                       for s in result.scans[-SCAN_DAYS:]))
+        return result
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+# Parent: temporary PostgreSQL database and worker processes --------------------------
+
+
+def postgres_connect(dbname: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(f"{POSTGRES_SERVER}/{dbname}", autocommit=True, connect_timeout=5)
+
+
+def create_postgres_database(name: str) -> str | None:
+    """Creates the temporary database; returns why it could not, or None."""
+    try:
+        with postgres_connect(POSTGRES_MAINTENANCE_DB) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except Exception as error:  # psycopg not installed, server down, no permission
+        return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+    return None
+
+
+def drop_postgres_database(name: str) -> None:
+    try:
+        with postgres_connect(POSTGRES_MAINTENANCE_DB) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception as error:
+        print(f"could not drop the temporary database {name}: {error}", file=sys.stderr)
+
+
+def run_in_subprocess(database: str, requests: int, database_url: str | None) -> WorkerResult | str:
+    """The worker's result, or why there is none."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", database, "--requests", str(requests)]
+    if database_url:
+        command += ["--database-url", database_url]
+    completed = subprocess.run(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    for line in completed.stdout.splitlines():
+        if line.startswith(RESULT_MARK):
+            return worker_result_from(json.loads(line[len(RESULT_MARK):]))
+    return f"the worker exited with code {completed.returncode} and no result (see its output above)"
+
+
+def worker_result_from(data: dict[str, Any]) -> WorkerResult:
+    def groups(rows: list[list[Any]]) -> list[tuple[int, float, str]]:
+        return [(int(calls), float(seconds), str(text)) for calls, seconds, text in rows]
+
+    return WorkerResult(
+        database=data["database"], server=data["server"], migrate_seconds=data["migrate_seconds"],
+        agencies=data["agencies"],
+        seedings=[Seeding(**{**s, "repeated": groups(s["repeated"])}) for s in data["seedings"]],
+        scans=[Scan(**{**s, "slowest": groups(s["slowest"])}) for s in data["scans"]],
+    )
+
+
+def measure_database(database: str, requests: int) -> WorkerResult | str:
+    if database == "sqlite":
+        return run_in_subprocess(database, requests, None)
+    name = f"bench_deadlines_{os.getpid()}"
+    why = create_postgres_database(name)
+    if why is not None:
+        return f"skipped: PostgreSQL at {POSTGRES_SERVER} is unreachable ({why})"
+    try:
+        return run_in_subprocess(database, requests, f"{POSTGRES_SERVER}/{name}")
+    finally:
+        drop_postgres_database(name)
+
+
+# Report ------------------------------------------------------------------------------
+
+
+def verdict(ok: bool, text: str) -> str:
+    return f"{'PASS' if ok else 'MISS'} {text}"
+
+
+def steady_scans(result: WorkerResult, requests: int) -> list[Scan]:
+    return [s for s in result.scans if s.requests == requests and s.label in STEADY]
+
+
+def verdicts(result: WorkerResult) -> list[str]:
+    sizes = sorted({s.requests for s in result.scans})
+    small, large = steady_scans(result, sizes[0]), steady_scans(result, sizes[-1])
+    small_queries = max(s.queries for s in small)
+    large_queries = max(s.queries for s in large)
+    slowest = max(s.seconds for s in large)
+    per_scan = lambda scans, fmt: ", ".join(f"{s.label} {fmt(s)}" for s in scans)  # noqa: E731
+    return [
+        verdict(large_queries <= small_queries + GROWTH_ALLOWED,
+                f"query count does not grow with requests: {sizes[0]:,} requests "
+                f"{per_scan(small, lambda s: s.queries)}; {sizes[-1]:,} requests "
+                f"{per_scan(large, lambda s: s.queries)} (allowed: baseline +{GROWTH_ALLOWED})"),
+        verdict(slowest < SECONDS_TARGET,
+                f"scan under {SECONDS_TARGET:g} s at {sizes[-1]:,} requests: "
+                f"{per_scan(large, lambda s: f'{s.seconds:.2f} s')}"),
+        verdict(large_queries <= QUERIES_TARGET,
+                f"at most {QUERIES_TARGET} queries at {sizes[-1]:,} requests: {per_scan(large, lambda s: s.queries)}"),
+    ]
+
+
+def table(results: Sequence[WorkerResult]) -> list[str]:
+    header = (f"{'database':<10} {'requests':>9} {'scan':<9} {'as of':<16} {'created':>7} {'skipped':>7} "
+              f"{'claimed':>7} {'queries':>7} {'seconds':>8}")
+    lines = [header, "-" * len(header)]
+    for result in results:
+        for s in result.scans:
+            lines.append(f"{result.database:<10} {s.requests:>9,} {s.label:<9} {s.now:<16} {s.created:>7,} "
+                         f"{s.skipped:>7,} {s.claimed:>7,} {s.queries:>7} {s.seconds:>8.3f}")
+    return lines
+
+
+def details(result: WorkerResult) -> list[str]:
+    lines = [f"{result.database} ({result.server}), {result.agencies} agencies, migrated in {result.migrate_seconds:.1f} s"]
+    for s in result.seedings:
+        per_request = s.queries / s.added if s.added else 0.0
+        lines.append(f"  seeding to {s.requests:,} requests: {s.added:,} added in {s.seconds:.1f} s, "
+                     f"{s.queries:,} queries ({per_request:.2f} per request added); "
+                     f"{s.open_requests:,} awaiting an answer, {s.pending_reminders:,} pending reminders")
+        lines += [f"    {calls:>8,} x {seconds:7.2f} s  {text}" for calls, seconds, text in s.repeated]
+    large = max(s.requests for s in result.scans)
+    for s in result.scans:
+        if s.requests == large:
+            lines.append(f"  slowest statements, {s.label} scan at {large:,} requests ({s.seconds:.3f} s):")
+            lines += [f"    {calls:>3} x {seconds:7.3f} s  {text}" for calls, seconds, text in s.slowest]
+    return lines + verdicts(result)
+
+
+def report(requests: int, outcomes: dict[str, WorkerResult | str], total_seconds: float) -> str:
+    results = [o for o in outcomes.values() if isinstance(o, WorkerResult)]
+    lines = [f"reminder scan with {requests:,} demo requests (baseline {max(requests // BASELINE_SHARE, 1):,}), "
+             f"send_inline=False, {SCAN_HOUR:02d}:00 on {SCAN_DAYS} consecutive days"]
+    if results:
+        lines += table(results)
+    for database, outcome in outcomes.items():
+        lines.append("")
+        lines += details(outcome) if isinstance(outcome, WorkerResult) else [f"{database}: {outcome}"]
+    lines += ["", f"total run time {total_seconds:.0f} s (including setup and seeding)"]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=100_000, help="demo requests at full size (default 100000)")
+    parser.add_argument("--databases", default=",".join(DATABASES),
+                        help="comma-separated, among sqlite,postgres (default both)")
+    parser.add_argument("--worker", choices=DATABASES, help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.requests < 1:
+        parser.error("--requests must be at least 1")
+
+    if args.worker:
+        result = run_worker(args.worker, args.requests, args.database_url)
+        print(RESULT_MARK + json.dumps(asdict(result)), flush=True)
+        return 0
+
+    databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    unknown = sorted(set(databases) - set(DATABASES))
+    if unknown or not databases:
+        parser.error(f"--databases takes sqlite and/or postgres, not {','.join(unknown) or 'nothing'}")
+    started = time.perf_counter()
+    outcomes = {database: measure_database(database, args.requests) for database in databases}
+    print(report(args.requests, outcomes, time.perf_counter() - started))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Follow-up and appeal letters, drafted when a request is overdue, a follow-up is due, or
+the agency denies it (or lets the deadline pass where silence counts as a denial)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from requests_app.deadlines.engine import long_date
+from requests_app.letters.composer import Addressee, LawTerms, Letterhead, tidy_text
+from requests_app.letters.models import FollowUpLetter
+from requests_app.letters.rendering import letter_html, render_pdf
+from requests_app.letters.services import letter_input_for
+from requests_app.records.models import RecordsRequest
+from requests_app.teams.models import User
+
+# Phrases with which the compiled law notes say that silence past the deadline is a denial.
+_SILENCE_IS_DENIAL = ("deemed denial", "deemed denied", "constructive denial", "deemed a denial")
+
+
+_ANSWERED = {"denied", "no_records", "partially_fulfilled", "fulfilled"}
+
+
+class AlreadyFinal(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class FollowUpInput:
+    """Everything a follow-up or appeal letter says, as plain values (composition is pure)."""
+
+    letterhead: Letterhead
+    addressee: Addressee
+    law: LawTerms | None
+    tracking: str
+    received: date
+    today: date
+    due: date | None = None
+    denied: date | None = None
+    appeal_route: str = ""
+    appeal_due: date | None = None
+    constructive: bool = False
+
+
+def compose_follow_up(letter: FollowUpInput) -> str:
+    return _render("letters/follow_up_letter.txt", letter)
+
+
+def compose_appeal(letter: FollowUpInput) -> str:
+    return _render("letters/appeal_letter.txt", letter)
+
+
+def _render(template: str, letter: FollowUpInput) -> str:
+    context = {
+        "org": letter.letterhead, "agency": letter.addressee, "law": letter.law, "tracking": letter.tracking,
+        "received": long_date(letter.received), "elapsed": (letter.today - letter.received).days,
+        "due": long_date(letter.due) if letter.due else "", "denied": long_date(letter.denied) if letter.denied else "",
+        "appeal_route": letter.appeal_route, "appeal_due": long_date(letter.appeal_due) if letter.appeal_due else "",
+        "constructive": letter.constructive,
+    }
+    return tidy_text(render_to_string(template, context))
+
+
+def silence_is_denial(request: RecordsRequest) -> bool:
+    law = request.agency.jurisdiction.governing_law()
+    notes = f"{law.summary} {law.appeal_route}".lower() if law else ""
+    return any(phrase in notes for phrase in _SILENCE_IS_DENIAL)
+
+
+def _input(request: RecordsRequest, today: date, **extra) -> FollowUpInput:
+    base = letter_input_for(request, items=[])
+    clock = request.clock
+    law = request.agency.jurisdiction.governing_law()
+    return FollowUpInput(
+        letterhead=base.letterhead, addressee=base.addressee, law=base.law, tracking=request.tracking,
+        received=clock.received_on, today=today, due=clock.response_due,
+        appeal_route=law.appeal_route if law else "", appeal_due=clock.appeal_due, **extra,
+    )
+
+
+def _draft(request: RecordsRequest, kind: str, occasion: date, reason: str, text: str) -> FollowUpLetter | None:
+    try:
+        with transaction.atomic():
+            return FollowUpLetter.objects.create(request=request, kind=kind, occasion=occasion, reason=reason, text=text)
+    except IntegrityError:
+        return None  # already drafted for this occasion
+
+
+def draft_follow_up(*, request: RecordsRequest, on: date, reason: str) -> FollowUpLetter | None:
+    letter = _draft(request, FollowUpLetter.Kind.FOLLOW_UP, on, reason, compose_follow_up(_input(request, on)))
+    if letter and request.clock.response_due and on > request.clock.response_due and silence_is_denial(request):
+        draft_appeal(request=request, on=on, constructive=True)
+    return letter
+
+
+def draft_appeal(*, request: RecordsRequest, on: date, constructive: bool = False) -> FollowUpLetter | None:
+    reason = "Constructive denial: no response by the deadline" if constructive else f"Denied on {long_date(on)}"
+    text = compose_appeal(_input(request, on, denied=None if constructive else on, constructive=constructive))
+    return _draft(request, FollowUpLetter.Kind.APPEAL, on, reason, text)
+
+
+def follow_up_edit(*, letter: FollowUpLetter, text: str) -> FollowUpLetter:
+    if letter.finalised_at:
+        raise AlreadyFinal("This letter is final; its PDF can no longer change.")
+    letter.text = text.replace("\r\n", "\n").strip() + "\n"
+    letter.save(update_fields=["text"])
+    return letter
+
+
+def follow_up_finalise(*, letter: FollowUpLetter, user: User, today: date) -> FollowUpLetter:
+    if letter.finalised_at:
+        return letter
+    request = letter.request
+    html = letter_html(letterhead=letter_input_for(request, items=[]).letterhead, text=letter.text,
+                       letter_date=today, tracking=request.tracking)
+    pdf = render_pdf(html)
+    letter.sha256 = hashlib.sha256(pdf).hexdigest()
+    letter.pdf.save(letter.filename, ContentFile(pdf), save=False)
+    letter.finalised_at, letter.finalised_by = timezone.now(), user
+    letter.save()
+    return letter
+
+
+def follow_up_mark_sent(*, letter: FollowUpLetter, user: User, on: date) -> FollowUpLetter:
+    """Records the letter as sent: a follow-up restarts the follow-up schedule, an appeal
+    moves the request to "appealed"."""
+    from requests_app.deadlines.clock import clock_followed_up
+    from requests_app.records.lifecycle import request_transition
+
+    if not letter.finalised_at:
+        raise AlreadyFinal("Finalise the letter before recording it as sent.")
+    with transaction.atomic():
+        letter.sent_on = on
+        letter.save(update_fields=["sent_on"])
+        if letter.kind == FollowUpLetter.Kind.FOLLOW_UP:
+            clock_followed_up(request=letter.request, on=on, user=user)
+        else:
+            if letter.request.status not in _ANSWERED:
+                request_transition(request=letter.request, to_status="denied", user=user, on=letter.occasion,
+                                   reason="Constructive denial: no response by the deadline")
+            request_transition(request=letter.request, to_status="appealed", user=user, on=on,
+                               reason=f"Appeal sent ({letter.reason})")
+    return letter
