@@ -14,9 +14,13 @@ its own process (Django settings are per process; setup is not timed):
    consecutive days starting today. The first scan catches up everything already due
    ("catch-up"); days 2 and 3 are the steady state ("one scan"). Each scan's queries are
    counted with ``connection.execute_wrapper`` and timed with ``time.perf_counter``.
+   After each scan, untimed, the bench does what the workers would: the enqueued
+   reminders are marked sent and the queue is emptied (otherwise their claims expire and
+   the next day's scan claims them all again).
 3. Top up to N requests (``seed_requests`` adds until the organization has N), clear
-   the marks the scans left (claims and skips; the seeding writes neither), and run the
-   same three scans again, so that the two sizes scan the same days from the same start.
+   what the scans and the stand-in workers wrote (claims, skips, sent; the seeding writes
+   none of them), and run the same three scans again, so that the two sizes scan the
+   same days from the same start.
 
 Targets (from the issue): at N requests one scan takes under 3 s and at most 20 queries
 (plus those of the reminders it sends, none here), and the query count does not grow
@@ -65,7 +69,8 @@ GROWTH_ALLOWED = 2
 SLOWEST_SHOWN = 3
 REPEATED_SHOWN = 3
 RESULT_MARK = "BENCH-RESULT "
-QUIET_LOGGERS = ("celery", "kombu", "amqp", "requests_app", "django.db.backends")
+DELIVER_BATCH = 500  # ids per UPDATE, under SQLite's limit on query parameters
+QUIET_LOGGERS = ("celery", "kombu", "amqp", "requests_app", "django.db.backends")  # set to ERROR
 
 
 # Django setup (worker processes only) -------------------------------------------------
@@ -92,7 +97,7 @@ def setup_django(var_dir: str, database_url: str | None) -> None:
 
     django.setup()
     for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 # Query counting -----------------------------------------------------------------------
@@ -257,6 +262,7 @@ def measure(requests: int, today: date) -> list[Scan]:
             start = time.perf_counter()
             report = scan(now=now, send_inline=False)
             seconds = time.perf_counter() - start
+        deliver(report.claimed, now)
         scans.append(Scan(
             requests=requests, label=label, now=now.strftime("%Y-%m-%d %H:%M"), created=report.created,
             skipped=report.skipped, claimed=len(report.claimed), enqueued=report.enqueued,
@@ -265,11 +271,23 @@ def measure(requests: int, today: date) -> list[Scan]:
     return scans
 
 
-def clear_scan_marks() -> int:
-    """Undoes what the scans wrote (claims, skips); nothing was sent and the seeding skips nothing."""
+def deliver(reminder_ids: list[int], now: datetime) -> None:
+    """Stands in for the workers, untimed: the enqueued reminders are marked sent and the
+    in-memory queue is emptied. Without it, every claim left unsent would expire after
+    CLAIM_TIMEOUT and the next day's scan would claim and enqueue it all over again."""
+    from recordsreq.celery import app
     from requests_app.deadlines.models import Reminder
 
-    return Reminder.objects.filter(sent_at__isnull=True).update(claimed_at=None, claim_token="", skipped=False)
+    for start in range(0, len(reminder_ids), DELIVER_BATCH):
+        Reminder.objects.filter(pk__in=reminder_ids[start:start + DELIVER_BATCH]).update(sent_at=now)
+    app.control.purge()
+
+
+def clear_scan_marks() -> int:
+    """Undoes what the scans and deliver() wrote (claims, skips, sent); the seeding writes none of them."""
+    from requests_app.deadlines.models import Reminder
+
+    return Reminder.objects.update(claimed_at=None, claim_token="", skipped=False, sent_at=None)
 
 
 def run_worker(database: str, requests: int, database_url: str | None) -> WorkerResult:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.letters.models import LetterVersion
+from requests_app.letters.models import FollowUpLetter, LetterVersion
 
 
 @admin.register(LetterVersion)
@@ -13,3 +13,12 @@ class LetterVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(FollowUpLetter)
+class FollowUpLetterAdmin(admin.ModelAdmin):
+    list_display = ["request", "kind", "occasion", "finalised_at", "sent_on"]
+    list_filter = ["kind"]
+    search_fields = ["request__tracking"]
+    list_select_related = ["request"]
+    readonly_fields = ["sha256", "pdf", "finalised_at", "finalised_by"]
