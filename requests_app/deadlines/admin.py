@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.deadlines.models import DeadlineChange, Notification, ReminderPreference, Reminder, RequestClock, Watch
+from requests_app.deadlines.models import CalendarFeed, DeadlineChange, Notification, ReminderPreference, Reminder, RequestClock, Watch
 
 
 @admin.register(RequestClock)
@@ -42,3 +42,9 @@ class WatchAdmin(admin.ModelAdmin):
 @admin.register(ReminderPreference)
 class ReminderPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "delivery"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    exclude = ["token"]

@@ -53,16 +53,20 @@ def clock_start(*, request: RecordsRequest, received_on: date, user: User | None
     """Starts (or restarts, if the receipt date is corrected) the response clock."""
     law = _law(request)
     rule = rule_for(law)
-    result = engine.due_date(rule, received_on, calendar_for(request.agency.jurisdiction))
+    calendar = calendar_for(request.agency.jurisdiction)
+    result = engine.due_date(rule, received_on, calendar)
+    acknowledgment = rule_for(law, StatutoryDeadline.Kind.ACKNOWLEDGMENT)
+    acknowledged = engine.due_date(acknowledgment, received_on, calendar, what="an acknowledgment") if acknowledgment else None
     clock, _ = RequestClock.objects.update_or_create(
         request=request,
         defaults={"received_on": received_on, "day_type": rule.day_type, "response_due": result.due,
+                  "acknowledgment_due": acknowledged.due if acknowledged else None,
                   "paused_on": None, "remaining_days": None, "appeal_due": None, "explanation": result.explanation},
     )
     follow_up = _follow_up(clock)
     clock.follow_up_on = follow_up.due
-    return _record(clock, DeadlineChange.Event.RECEIVED, received_on,
-                   f"{result.explanation} {follow_up.explanation}", user)
+    parts = [result.explanation, acknowledged.explanation if acknowledged else "", follow_up.explanation]
+    return _record(clock, DeadlineChange.Event.RECEIVED, received_on, " ".join(filter(None, parts)), user)
 
 
 def _clock(request: RecordsRequest) -> RequestClock:

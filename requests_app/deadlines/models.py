@@ -14,6 +14,7 @@ class RequestClock(models.Model):
     request = models.OneToOneField(RecordsRequest, on_delete=models.CASCADE, related_name="clock")
     received_on = models.DateField()
     day_type = models.CharField(max_length=10)
+    acknowledgment_due = models.DateField(null=True, blank=True)
     response_due = models.DateField(null=True, blank=True, help_text="Current due date, after any extension or pause.")
     paused_on = models.DateField(null=True, blank=True)
     remaining_days = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -151,3 +152,14 @@ class ReminderPreference(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
     delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+
+class CalendarFeed(models.Model):
+    """A user's secret iCalendar address; resetting it revokes the old one."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user}"

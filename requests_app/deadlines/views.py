@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from requests_app.deadlines.clock import ClockError, clock_extend
 from requests_app.deadlines.forms import ExtensionForm, PersonalReminderForm
-from requests_app.deadlines.models import Notification, Watch
+from requests_app.deadlines.ical import calendar_text, events_for, feed_reset, feed_revoke
+from requests_app.deadlines.models import CalendarFeed, Notification, Watch
 from requests_app.deadlines.reminders import personal_reminder_create
 from requests_app.deadlines.selectors import due_board
 from requests_app.records.selectors import request_of
@@ -73,3 +76,29 @@ def notifications(request: HttpRequest) -> HttpResponse:
         Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
     return render(request, "deadlines/notifications.html", {"items": items})
+
+
+@organization_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            feed_revoke(user=request.user)
+            messages.success(request, "Calendar link revoked: calendars using it stop updating.")
+        else:
+            feed_reset(user=request.user)
+            messages.success(request, "New calendar link made; any older link no longer works.")
+        return redirect("calendar-settings")
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    url = request.build_absolute_uri(reverse("calendar-feed", args=[feed.token])) if feed else None
+    return render(request, "deadlines/calendar.html", {"feed_url": url})
+
+
+@login_not_required
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if feed is None:
+        raise Http404("No such calendar")
+    text = calendar_text(events_for(feed.user), now=timezone.now())
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="recordsreq-deadlines.ics"'
+    return response
