@@ -22,3 +22,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 STATIC_ROOT = None  # nothing is collected for tests; finders serve the files
+
+if os.environ.get("RECORDSREQ_TEST_MAIL_DIR"):
+    # A worker started by an end-to-end test writes its mail where the test can read it.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["RECORDSREQ_TEST_MAIL_DIR"]
