@@ -28,6 +28,7 @@ urlpatterns = [
     path("requests/<int:pk>/letter/preview/", records.letter_preview, name="letter-preview"),
     path("requests/<int:pk>/letter/finalise/", records.letter_finalise_view, name="letter-finalise"),
     path("requests/<int:pk>/letters/<int:number>.pdf", records.letter_download, name="letter-download"),
+    path("requests/<int:pk>/status/", records.change_status, name="change-status"),
     path("requests/<int:pk>/send/email/", records.send_email, name="send-email"),
     path("requests/<int:pk>/send/record/", records.record_submission, name="record-submission"),
     path("requests/<int:pk>/extension/", deadlines.log_extension, name="log-extension"),

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from requests_app.agencies.models import Agency
 from requests_app.records.catalogue import BUILT_IN
-from requests_app.records.models import CustomItem, SendChannel
+from requests_app.records.models import CustomItem, SendChannel, Status
 from requests_app.teams.models import Organization
 
 DEFAULT_ITEMS = ["org-audit", "network-audit", "sharing"]
@@ -64,3 +64,21 @@ class CustomItemForm(forms.ModelForm):
         model = CustomItem
         fields = ["key", "title", "wording"]
         widgets = {"wording": forms.Textarea(attrs={"rows": 4})}
+
+
+class StatusForm(forms.Form):
+    """A move in the lifecycle; the lifecycle itself refuses moves it does not allow."""
+
+    status = forms.ChoiceField(choices=Status.choices, label="New status")
+    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate, label="As of")
+    reason = forms.CharField(max_length=500, required=False, label="Why")
+
+    def __init__(self, *args, moves: list | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if moves is not None:
+            self.fields["status"].choices = [(m.value, m.label) for m in moves]
+
+    def clean_on(self):
+        if self.cleaned_data["on"] > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return self.cleaned_data["on"]

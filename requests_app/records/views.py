@@ -24,8 +24,16 @@ from requests_app.letters.services import (
 )
 from requests_app.records import services
 from requests_app.records.catalogue import BUILT_IN
-from requests_app.records.forms import CustomItemForm, FinaliseForm, LetterEditForm, RequestCreateForm, SubmissionForm
-from requests_app.records.lifecycle import allowed_moves
+from requests_app.records.forms import (
+    CustomItemForm,
+    FinaliseForm,
+    LetterEditForm,
+    RequestCreateForm,
+    StatusForm,
+    SubmissionForm,
+)
+from requests_app.deadlines.clock import ClockError
+from requests_app.records.lifecycle import TransitionError, allowed_moves, request_transition
 from requests_app.records.models import CustomItem
 from requests_app.records.selectors import request_of, requests_of
 from requests_app.records.sending import CannotSend, request_mark_submitted, request_queue_email
@@ -74,7 +82,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "edit_form": LetterEditForm(initial={"letter_text": records_request.letter_text}),
         "finalise_form": FinaliseForm(),
         "submission_form": SubmissionForm(),
-        "next_statuses": allowed_moves(records_request.status),
+        "status_form": StatusForm(moves=allowed_moves(records_request.status)),
         "clock": RequestClock.objects.filter(request=records_request).first(),
         "timeline": timeline(records_request),
         "extension_form": ExtensionForm(),
@@ -201,3 +209,21 @@ def custom_items(request: HttpRequest) -> HttpResponse:
 
 def _message(exc: Exception) -> str:
     return "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+@editor_required
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status and a date that is not in the future.")
+        return redirect("request-detail", pk)
+    try:
+        request_transition(request=records_request, to_status=form.cleaned_data["status"], user=request.user,
+                           reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
+    except (TransitionError, ClockError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{records_request.tracking} is now {records_request.get_status_display().lower()}.")
+    return redirect("request-detail", pk)

@@ -162,3 +162,22 @@ def test_the_campaign_page_query_count_does_not_grow_with_agencies(alice_client,
     with django_assert_max_num_queries(20):
         response = alice_client.get(reverse("campaign-detail", args=[campaign.pk]))
     assert response.content.decode().count("PDF v1") == 5
+
+
+def test_the_status_can_be_moved_on_the_page_and_a_bad_move_is_explained(alice_client, alice):
+    from requests_app.records.lifecycle import request_transition
+
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(), user=alice.user)
+    request_transition(request=request, to_status="submitted", user=alice.user)
+    alice_client.post(reverse("change-status", args=[request.pk]), {"status": "acknowledged", "on": "2026-11-26",
+                                                                    "reason": "Agency acknowledged by phone"})
+    request.refresh_from_db()
+    assert request.status == "acknowledged"
+    response = alice_client.post(reverse("change-status", args=[request.pk]),
+                                 {"status": "draft", "on": "2026-11-26"}, follow=True)
+    assert "cannot move from Acknowledged to Draft" in response.content.decode()
+
+
+def test_another_organization_cannot_change_a_status(bob_client, alices_request):
+    assert bob_client.post(reverse("change-status", args=[alices_request.pk]),
+                           {"status": "withdrawn", "on": "2026-11-26"}).status_code == 404
