@@ -5,7 +5,8 @@ its own process (Django settings are per process; setup is not timed):
 
 1. Setup. Migrate, create the demo organization, user and agencies (``demo_seed``), then
    one police department per jurisdiction, so that every state's holiday calendar is in
-   use. Seed a baseline of N/10 demo requests spread over the lifecycle, with their
+   use. Seed demo requests, spread over the lifecycle, until N/10 are open (sent and not
+   closed), with their
    clocks and reminders (``seed_requests``, bulk inserts); its time and query count are
    reported. On PostgreSQL the tables are then analysed (untimed), as autovacuum would.
 2. Scans at the baseline size. ``scan(now=..., send_inline=False)`` as the hourly beat
@@ -17,7 +18,8 @@ its own process (Django settings are per process; setup is not timed):
    After each scan, untimed, the bench does what the workers would: the enqueued
    reminders are marked sent and the queue is emptied (otherwise their claims expire and
    the next day's scan claims them all again).
-3. Top up to N requests (``seed_requests`` adds until the organization has N), clear
+3. Top up until N requests are open (``seed_requests`` adds until the organization has
+   enough), clear
    what the scans and the stand-in workers wrote (claims, skips, sent; the seeding writes
    none of them), and run the same three scans again, so that the two sizes scan the
    same days from the same start.
@@ -38,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -237,7 +240,7 @@ def seed(organization: Any, user: Any, count: int, today: date) -> Seeding:
     demo = RecordsRequest.objects.filter(organization=organization, title=DEMO_TITLE)
     return Seeding(
         requests=demo.count(), added=added, seconds=seconds, queries=log.count,
-        open_requests=demo.filter(status__in=AWAITING_ANSWER).count(),
+        open_requests=demo.exclude(status__in=["draft", "fulfilled", "no_records", "withdrawn"]).count(),
         pending_reminders=Reminder.objects.filter(sent_at__isnull=True, skipped=False).count(),
         repeated=log.most_repeated(REPEATED_SHOWN),
     )
@@ -245,8 +248,7 @@ def seed(organization: Any, user: Any, count: int, today: date) -> Seeding:
 
 def analyze() -> None:
     """PostgreSQL: statistics for the freshly loaded tables, as autovacuum gathers within a
-    minute or so. Without them the planner takes the tables for empty and the scan's
-    superseded-reminder UPDATE runs as a nested loop over all due reminders."""
+    minute or so, so the planner does not take the tables for empty."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -301,6 +303,17 @@ def clear_scan_marks() -> int:
     return Reminder.objects.update(claimed_at=None, claim_token="", skipped=False, sent_at=None)
 
 
+def seeded_for_open(open_requests: int) -> int:
+    """How many demo requests to seed for ``open_requests`` of them to be open (sent and
+    not closed: drafts and fulfilled, no-records and withdrawn ones are not)."""
+    from requests_app.demo.bulk import SPREAD
+    from requests_app.records.models import Status
+
+    closed = {Status.DRAFT, Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN}
+    share = sum(w for s, w in SPREAD if s not in closed) / sum(w for _, w in SPREAD)
+    return math.ceil(open_requests / share)
+
+
 def run_worker(database: str, requests: int, database_url: str | None) -> WorkerResult:
     var_dir = tempfile.mkdtemp(prefix="recordsreq-bench-deadlines-")
     try:
@@ -318,7 +331,7 @@ def run_worker(database: str, requests: int, database_url: str | None) -> Worker
         result.agencies = add_agencies()
         today = timezone.localdate()
         for size in (max(requests // BASELINE_SHARE, 1), requests):
-            seeding = seed(demo.organization, demo.user, size, today)
+            seeding = seed(demo.organization, demo.user, seeded_for_open(size), today)
             result.seedings.append(seeding)
             progress(database, f"seeded {seeding.added:,} requests in {seeding.seconds:.1f} s "
                                f"({seeding.queries:,} queries); {seeding.requests:,} in all")
@@ -448,7 +461,7 @@ def details(result: WorkerResult) -> list[str]:
         per_request = s.queries / s.added if s.added else 0.0
         lines.append(f"  seeding to {s.requests:,} requests: {s.added:,} added in {s.seconds:.1f} s, "
                      f"{s.queries:,} queries ({per_request:.2f} per request added); "
-                     f"{s.open_requests:,} awaiting an answer, {s.pending_reminders:,} pending reminders")
+                     f"{s.open_requests:,} open, {s.pending_reminders:,} pending reminders")
         lines += [f"    {calls:>8,} x {seconds:7.2f} s  {text}" for calls, seconds, text in s.repeated]
     large = max(s.requests for s in result.scans)
     for s in result.scans:

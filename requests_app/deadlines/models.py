@@ -22,14 +22,19 @@ class RequestClock(models.Model):
     follow_up_on = models.DateField(null=True, blank=True)
     last_follow_up_on = models.DateField(null=True, blank=True)
     explanation = models.TextField()
+    reminders_scheduled = models.BooleanField(
+        default=False, help_text="Its reminders match its dates (the scan schedules any that do not)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [
-            # The scan's "due by the horizon" and "follow-up due" selections.
+            # The deadline board's overdue / due this week / follow-up / appeal lists.
             models.Index(fields=["response_due"], name="clock_response_due"),
             models.Index(fields=["follow_up_on"], name="clock_follow_up_on"),
             models.Index(fields=["appeal_due"], name="clock_appeal_due"),
+            # The scan's check for clocks whose reminders were never scheduled.
+            models.Index(fields=["id"], condition=models.Q(reminders_scheduled=False), name="clock_unscheduled"),
         ]
 
     def __str__(self) -> str:

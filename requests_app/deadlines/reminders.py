@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from requests_app.teams.models import User
 K = Reminder.Kind
 CLOSED = [Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN]
 CLAIM_TIMEOUT = timedelta(minutes=15)
+SEND_BATCH = 50  # reminders per worker task: a catch-up of thousands stays a few hundred messages
 # A later reminder of the same deadline supersedes these when both are due.
 SUPERSEDED_BY = {K.DUE_SOON: [K.DUE_TODAY, K.OVERDUE], K.DUE_TODAY: [K.OVERDUE]}
 
@@ -51,13 +52,11 @@ class ScanReport:
 
 
 def create_missing() -> int:
-    """Schedules the reminders of any open clock that has none (clocks written before
-    reminders existed, or rows loaded by hand); normally there are none and this is one query."""
-    clock_reminders = Reminder.objects.filter(request=OuterRef("request"), kind__in=CLOCK_KINDS)
-    orphans = (RequestClock.objects.filter(request__status__in=[*AWAITING_ANSWER, Status.DENIED])
-               .filter(~Exists(clock_reminders)).select_related("request__agency__jurisdiction__parent"))
+    """Schedules the reminders of clocks that never had them (rows written before
+    reminders existed, or loaded by hand); normally there are none and this is one query."""
     created = 0
-    for clock in orphans:
+    for clock in RequestClock.objects.filter(reminders_scheduled=False).select_related(
+            "request__agency__jurisdiction__parent"):
         before = Reminder.objects.filter(request_id=clock.request_id).count()
         sync_reminders(clock)
         created += Reminder.objects.filter(request_id=clock.request_id).count() - before
@@ -96,15 +95,16 @@ def claim_due_reminders(now: datetime) -> tuple[str, list[int]]:
     return token, list(Reminder.objects.filter(claim_token=token).values_list("pk", flat=True))
 
 
-def skip_unsendable(today: date) -> int:
-    """Marks skipped what must never go out: reminders of closed or withdrawn requests,
-    and due reminders superseded by a later one of the same deadline that is also due."""
-    pending = Reminder.objects.filter(sent_at__isnull=True, skipped=False)
-    skipped = pending.filter(request__status__in=CLOSED).update(skipped=True)
-    for kind, later in SUPERSEDED_BY.items():
-        superseding = pending.filter(request=OuterRef("request"), kind__in=later, target_date__lte=today)
-        skipped += pending.filter(kind=kind, target_date__lte=today).filter(Exists(superseding)).update(skipped=True)
-    return skipped
+def skip_closed() -> int:
+    """Reminders of closed or withdrawn requests never go out."""
+    return Reminder.objects.filter(sent_at__isnull=True, skipped=False, request__status__in=CLOSED).update(skipped=True)
+
+
+def _superseded(reminder: Reminder, today: date) -> bool:
+    """A due-soon or due-today reminder that a later, also due, one of the same deadline replaces."""
+    later = SUPERSEDED_BY.get(reminder.kind)
+    return bool(later) and Reminder.objects.filter(
+        request_id=reminder.request_id, kind__in=later, target_date__lte=today, skipped=False).exists()
 
 
 # Sending ----------------------------------------------------------------------------
@@ -148,6 +148,10 @@ def send_reminder(reminder_id: int, token: str, *, now: datetime) -> dict[str, o
                 .select_related("request__agency", "request__created_by", "request__clock", "recipient")
                 .filter(pk=reminder_id).first())
     if reminder is None or reminder.sent_at is not None or reminder.claim_token != token:
+        return None
+    if _superseded(reminder, timezone.localdate(now)):
+        reminder.skipped = True
+        reminder.save(update_fields=["skipped"])
         return None
     text = message_for(reminder)
     link = settings.SITE_URL.rstrip("/") + reverse("request-detail", args=[reminder.request_id])
@@ -194,18 +198,17 @@ def send_digests(*, now: datetime) -> int:
 
 def scan(*, now: datetime, send_inline: bool) -> ScanReport:
     """Claims every due reminder and sends it here (inline) or enqueues it for workers."""
-    from requests_app.deadlines.tasks import send_reminder_task
+    from requests_app.deadlines.tasks import send_reminders_task
     from requests_app.ops.queue import enqueue_now
 
     report = ScanReport(now=now)
     report.created = create_missing()
-    report.skipped = skip_unsendable(timezone.localdate(now))
+    report.skipped = skip_closed()
     token, report.claimed = claim_due_reminders(now)
-    for reminder_id in report.claimed:
-        if send_inline:
-            result = send_reminder(reminder_id, token, now=now)
-            if result:
-                report.sent.append(result)
-        else:
-            report.enqueued += enqueue_now(send_reminder_task, reminder_id, token)
+    if send_inline:
+        report.sent = [r for r in (send_reminder(pk, token, now=now) for pk in report.claimed) if r]
+        return report
+    for start in range(0, len(report.claimed), SEND_BATCH):
+        batch = report.claimed[start:start + SEND_BATCH]
+        report.enqueued += len(batch) if enqueue_now(send_reminders_task, batch, token) else 0
     return report

@@ -65,3 +65,6 @@ def sync_reminders(clock: RequestClock) -> None:
             Reminder.objects.filter(pk=reminder.pk).update(skipped=not keep)
     Reminder.objects.bulk_create(
         [Reminder(request_id=clock.request_id, kind=k, target_date=t) for k, t in targets], ignore_conflicts=True)
+    if not clock.reminders_scheduled:
+        RequestClock.objects.filter(pk=clock.pk).update(reminders_scheduled=True)
+        clock.reminders_scheduled = True

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import logging
 import smtplib
 
 from celery import shared_task
 from django.utils import timezone
 
 from requests_app.deadlines import reminders
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="reminders.scan")
@@ -15,11 +18,16 @@ def scan_reminders() -> dict[str, object]:
             "enqueued": report.enqueued}
 
 
-# Mail server hiccups are retried; the claim token keeps a retry from sending twice.
-@shared_task(name="reminders.send", autoretry_for=(smtplib.SMTPException, OSError),
-             retry_backoff=30, retry_backoff_max=600, max_retries=6)
-def send_reminder_task(reminder_id: int, token: str) -> None:
-    reminders.send_reminder(reminder_id, token, now=timezone.now())
+@shared_task(name="reminders.send")
+def send_reminders_task(reminder_ids: list[int], token: str) -> None:
+    """Sends a batch of claimed reminders. One that fails (a mail server hiccup) stays
+    claimed and unsent, so a later scan takes it again once the claim expires; the
+    claim token keeps any re-run from sending one twice."""
+    for reminder_id in reminder_ids:
+        try:
+            reminders.send_reminder(reminder_id, token, now=timezone.now())
+        except (smtplib.SMTPException, OSError):
+            logger.warning("reminder %s not sent; it will be retried", reminder_id, exc_info=True)
 
 
 @shared_task(name="reminders.digest")

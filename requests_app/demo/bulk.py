@@ -1,5 +1,5 @@
 """Many demo requests at once, spread over the lifecycle with deadlines around today,
-for demos and benchmarks. Written with bulk inserts: 100,000 requests take seconds."""
+for demos and benchmarks, written with bulk inserts."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ def seed_requests(*, organization: Organization, user: User, count: int, today: 
     """Adds requests until the organization has ``count`` demo requests; returns how many were added."""
     have = RecordsRequest.objects.filter(organization=organization, title=DEMO_TITLE).count()
     missing = max(count - have, 0)
-    agencies = list(Agency.objects.select_related("jurisdiction__parent", "jurisdiction__law").order_by("pk"))
+    agencies = list(Agency.objects.select_related("jurisdiction__parent", "jurisdiction__law")
+                    .prefetch_related("jurisdiction__law__deadlines").order_by("pk"))
     if not missing or not agencies:
         return 0
     rng = random.Random(seed + have)
@@ -117,6 +118,7 @@ def _clock(request: RecordsRequest, plan: _Plan) -> RequestClock:
         appeal = engine.appeal_deadline(appeal_rule, plan.received + timedelta(days=7), calendar).due
     return RequestClock(
         request=request, received_on=plan.received, day_type=rule.day_type, response_due=result.due,
+        reminders_scheduled=True,
         paused_on=plan.received + timedelta(days=3) if paused else None, remaining_days=3 if paused else None,
         appeal_due=appeal, follow_up_on=None if paused else follow_up.due, explanation=result.explanation,
     )

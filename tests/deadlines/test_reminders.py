@@ -192,9 +192,12 @@ def test_a_denial_schedules_the_appeal_window_reminder(alice):
 
 
 @pytest.mark.django_db
-def test_the_scan_schedules_reminders_for_a_clock_that_has_none(alice):
+def test_the_scan_schedules_reminders_for_a_clock_that_never_had_them(alice):
+    from requests_app.deadlines.models import RequestClock
+
     request = sent_texas_request(alice)
-    Reminder.objects.all().delete()
+    Reminder.objects.all().delete()  # as for a clock written before reminders existed
+    RequestClock.objects.update(reminders_scheduled=False)
     report = scan(D(2026, 12, 8))
     assert report.created == 4 and [s["kind"] for s in report.sent] == ["due_soon"]
 
@@ -212,3 +215,37 @@ def test_seeded_demo_requests_come_with_their_reminders(alice):
     assert Reminder.objects.filter(kind="due_today").count() == RecordsRequest.objects.filter(
         status__in=["submitted", "acknowledged", "processing", "partially_fulfilled"]).count()
     assert reminders.scan(now=at(D(2026, 11, 27)), send_inline=True).created == 0
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Batches the scan hands to workers, kept here instead of run (tests are eager)."""
+    from requests_app.deadlines.tasks import send_reminders_task
+
+    batches = []
+    monkeypatch.setattr(send_reminders_task, "apply_async", lambda args, **kw: batches.append(args))
+    return batches
+
+
+@pytest.mark.django_db
+def test_a_clock_that_calls_for_no_reminders_costs_the_scan_nothing(alice, queued, django_assert_max_num_queries):
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(jurisdiction=state("TX")),
+                            user=alice.user)
+    request_transition(request=request, to_status="submitted", user=alice.user, on=D(2026, 11, 2))
+    request_transition(request=request, to_status="denied", user=alice.user, on=D(2026, 11, 20))  # no appeal window
+    assert not Reminder.objects.filter(request=request, sent_at__isnull=True, skipped=False).exists()
+    with django_assert_max_num_queries(4):
+        report = reminders.scan(now=at(D(2026, 12, 8)), send_inline=False)
+    assert report.created == 0 and report.claimed == []
+
+
+@pytest.mark.django_db
+def test_the_scan_query_count_does_not_grow_with_requests(alice, queued, django_assert_max_num_queries, settings):
+    from requests_app.deadlines import reminders as module
+
+    for _ in range(120):
+        sent_texas_request(alice)
+    with django_assert_max_num_queries(4):
+        report = reminders.scan(now=at(D(2026, 12, 8)), send_inline=False)
+    assert len(report.claimed) == report.enqueued == 120
+    assert [len(batch[0]) for batch in queued] == [module.SEND_BATCH, module.SEND_BATCH, 20]
