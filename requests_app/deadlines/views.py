@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from requests_app.deadlines.clock import ClockError, clock_extend
 from requests_app.deadlines.forms import ExtensionForm, PersonalReminderForm
 from requests_app.deadlines.ical import calendar_text, events_for, feed_reset, feed_revoke
-from requests_app.deadlines.models import CalendarFeed, Notification, Watch
+from requests_app.deadlines.models import CalendarFeed, Notification, ReminderPreference, Watch
 from requests_app.deadlines.reminders import personal_reminder_create
 from requests_app.deadlines.selectors import due_board
 from requests_app.records.selectors import request_of
@@ -70,12 +70,19 @@ def toggle_watch(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organization_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    preference, _ = ReminderPreference.objects.get_or_create(user=request.user)
+    if request.method == "POST":
+        if request.POST.get("delivery") in ReminderPreference.Delivery.values:
+            preference.delivery = request.POST["delivery"]
+            preference.save(update_fields=["delivery"])
+            messages.success(request, f"Reminders: {preference.get_delivery_display().lower()}.")
+        else:
+            Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
     items = Notification.objects.filter(user=request.user, request__organization=request.organization
                                         ).select_related("request")[:100]
-    if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("notifications")
-    return render(request, "deadlines/notifications.html", {"items": items})
+    context = {"items": items, "preference": preference, "deliveries": ReminderPreference.Delivery.choices}
+    return render(request, "deadlines/notifications.html", context)
 
 
 @organization_required

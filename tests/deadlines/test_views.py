@@ -79,3 +79,10 @@ def test_notifications_list_the_users_reminders(alice_client, texas):
     assert [n.request for n in page.context["items"]] == [texas]
     alice_client.post(reverse("notifications"))
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_a_user_chooses_a_daily_digest(alice_client, alice):
+    from requests_app.deadlines.models import ReminderPreference
+
+    alice_client.post(reverse("notifications"), {"delivery": "digest"})
+    assert ReminderPreference.objects.get(user=alice.user).delivery == "digest"
