@@ -229,7 +229,6 @@ def add_agencies() -> int:
 
 def seed(organization: Any, user: Any, count: int, today: date) -> Seeding:
     from requests_app.deadlines.models import Reminder
-    from requests_app.deadlines.scheduling import AWAITING_ANSWER
     from requests_app.demo.bulk import DEMO_TITLE, seed_requests
     from requests_app.records.models import RecordsRequest
 
@@ -473,7 +472,7 @@ def details(result: WorkerResult) -> list[str]:
 
 def report(requests: int, outcomes: dict[str, WorkerResult | str], total_seconds: float) -> str:
     results = [o for o in outcomes.values() if isinstance(o, WorkerResult)]
-    lines = [f"reminder scan with {requests:,} demo requests (baseline {max(requests // BASELINE_SHARE, 1):,}), "
+    lines = [f"reminder scan with {requests:,} open demo requests (baseline {max(requests // BASELINE_SHARE, 1):,}), "
              f"send_inline=False, {SCAN_HOUR:02d}:00 on {SCAN_DAYS} consecutive days"]
     if results:
         lines += table(results)
