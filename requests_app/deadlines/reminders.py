@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from requests_app.deadlines import engine
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, RequestClock, Watch
-from requests_app.deadlines.scheduling import AWAITING_ANSWER, CLOCK_KINDS, sync_reminders
+from requests_app.deadlines.scheduling import sync_reminders
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.teams.models import User
 

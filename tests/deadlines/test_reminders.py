@@ -195,7 +195,7 @@ def test_a_denial_schedules_the_appeal_window_reminder(alice):
 def test_the_scan_schedules_reminders_for_a_clock_that_never_had_them(alice):
     from requests_app.deadlines.models import RequestClock
 
-    request = sent_texas_request(alice)
+    sent_texas_request(alice)
     Reminder.objects.all().delete()  # as for a clock written before reminders existed
     RequestClock.objects.update(reminders_scheduled=False)
     report = scan(D(2026, 12, 8))

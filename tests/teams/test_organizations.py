@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from requests_app.teams.models import Membership, Organization, Role
 from requests_app.teams.services import membership_set
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, state
+from tests.factories import MembershipFactory, UserFactory, state
 
 pytestmark = pytest.mark.django_db
 
