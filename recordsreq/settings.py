@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "requests_app.letters",
     "requests_app.campaigns",
     "requests_app.deadlines",
+    "requests_app.correspondence",
     "requests_app.ops",
     "requests_app.demo",
 ]

@@ -4,6 +4,7 @@ from django.urls import path
 
 from requests_app.agencies import views as agencies
 from requests_app.campaigns import views as campaigns
+from requests_app.correspondence import views as correspondence
 from requests_app.deadlines import views as deadlines
 from requests_app.laws import views as laws
 from requests_app.letters import views as letters
@@ -29,6 +30,9 @@ urlpatterns = [
     path("requests/<int:pk>/letter/finalise/", records.letter_finalise_view, name="letter-finalise"),
     path("requests/<int:pk>/letters/<int:number>.pdf", records.letter_download, name="letter-download"),
     path("requests/<int:pk>/status/", records.change_status, name="change-status"),
+    path("requests/<int:pk>/communications/", correspondence.communication_log, name="communication-log"),
+    path("requests/<int:pk>/items/<int:item_id>/outcome/", correspondence.item_outcome, name="item-outcome"),
+    path("requests/<int:pk>/fees/", correspondence.fee_add, name="fee-add"),
     path("requests/<int:pk>/send/email/", records.send_email, name="send-email"),
     path("requests/<int:pk>/send/record/", records.record_submission, name="record-submission"),
     path("requests/<int:pk>/extension/", deadlines.log_extension, name="log-extension"),

@@ -12,6 +12,7 @@ from requests_app.campaigns import services
 from requests_app.campaigns.forms import AgencySelectionForm, CampaignForm, RenderForm
 from requests_app.campaigns.models import Campaign
 from requests_app.campaigns.packaging import IntegrityFailure, campaign_zip
+from requests_app.correspondence.services import fee_summary, fee_totals
 from requests_app.letters.models import LetterVersion
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
@@ -79,12 +80,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     latest_first = Prefetch("letters", queryset=LetterVersion.objects.order_by("-number").only("request_id", "number"))
     requests = (
         campaign.requests.select_related("agency__jurisdiction__parent")
-        .prefetch_related(latest_first)
+        .prefetch_related(latest_first, "fees")
         .order_by("agency__jurisdiction__code", "agency__name")
     )
     context = {
         "campaign": campaign,
         "requests": requests,
+        "fees": fee_totals([fee_summary(list(r.fees.all())) for r in requests]),
         "warnings": services.residency_warnings(campaign),
         "selection": AgencySelectionForm(prefix="pick"),
         "render_form": RenderForm(),

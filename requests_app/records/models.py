@@ -85,6 +85,7 @@ class RecordsRequest(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_via = models.CharField(max_length=10, choices=SendChannel.choices, blank=True)
     submission_reference = models.CharField(max_length=200, blank=True)
+    agency_reference = models.CharField(max_length=200, blank=True, help_text="The agency's own tracking number.")
     email_message_id = models.CharField(max_length=255, blank=True)
     send_state = models.CharField(max_length=10, choices=SendState.choices, blank=True)
     send_error = models.TextField(blank=True)
@@ -125,13 +126,25 @@ class RecordsRequest(models.Model):
 
 
 class RequestItem(models.Model):
-    """One thing asked for, copied from the catalogue so later edits never alter a sent letter."""
+    """One thing asked for, copied from the catalogue so later edits never alter a sent
+    letter, with what the agency did about it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RELEASED = "released", "Released"
+        PARTLY_RELEASED = "partly_released", "Partly released"
+        WITHHELD = "withheld", "Withheld"
+        NO_RECORDS = "no_records", "No records"
 
     request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     key = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
     wording = models.TextField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    exemption = models.CharField(max_length=500, blank=True, help_text="The exemption cited for withholding.")
+    outcome_note = models.CharField(max_length=500, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["request", "position"]

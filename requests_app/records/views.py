@@ -32,9 +32,11 @@ from requests_app.records.forms import (
     StatusForm,
     SubmissionForm,
 )
+from requests_app.correspondence.forms import CommunicationForm, FeeForm
+from requests_app.correspondence.services import fee_summary
 from requests_app.deadlines.clock import ClockError
 from requests_app.records.lifecycle import TransitionError, allowed_moves, request_transition
-from requests_app.records.models import CustomItem
+from requests_app.records.models import CustomItem, RequestItem
 from requests_app.records.selectors import request_of, requests_of
 from requests_app.records.sending import CannotSend, request_mark_submitted, request_queue_email
 from requests_app.teams.permissions import editor_required
@@ -72,6 +74,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     latest = latest_letter(records_request)
+    fees = list(records_request.fees.all())
     context = {
         "req": records_request,
         "items": records_request.items.all(),
@@ -89,6 +92,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reminder_form": PersonalReminderForm(),
         "watching": Watch.objects.filter(request=records_request, user=request.user).exists(),
         "follow_up_letters": records_request.follow_ups.all(),
+        "communications": records_request.communications.select_related("logged_by"),
+        "communication_form": CommunicationForm(),
+        "outcome_choices": RequestItem.Outcome.choices,
+        "fees": fees,
+        "fee_summary": fee_summary(fees),
+        "fee_form": FeeForm(),
     }
     return render(request, "records/request_detail.html", context)
 

@@ -1,0 +1,170 @@
+"""Logging a communication, and the action it records: each action moves the request
+through the lifecycle and its clock through the deadline engine, all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from requests_app.correspondence.models import Communication, Fee
+from requests_app.deadlines.clock import ClockError, clock_extend
+from requests_app.records.lifecycle import request_transition
+from requests_app.records.models import RecordsRequest, RequestItem, Status
+from requests_app.teams.models import User
+
+A = Communication.Action
+# The status each action moves the request to.
+STATUS_FOR: dict[str, Status] = {
+    A.ACKNOWLEDGED: Status.ACKNOWLEDGED,
+    A.CLARIFICATION: Status.NEEDS_CLARIFICATION,
+    A.FEE_ESTIMATE: Status.FEE_REQUESTED,
+    A.RESUMED: Status.PROCESSING,
+    A.RELEASED_PARTIAL: Status.PARTIALLY_FULFILLED,
+    A.RELEASED_FULL: Status.FULFILLED,
+    A.NO_RECORDS: Status.NO_RECORDS,
+    A.DENIED: Status.DENIED,
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    direction: str
+    channel: str
+    occurred_on: date
+    sender: str = ""
+    recipient: str = ""
+    subject: str = ""
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str = ""
+    agency_reference: str = ""
+    extended_to: date | None = None
+    fee_amount: Decimal | None = None
+    exemptions: str = ""
+
+
+def _check(request: RecordsRequest, action: Action) -> None:
+    if action.kind and request.status == Status.DRAFT:
+        raise ValidationError("Send the request before logging what the agency did.")
+    if action.kind == A.EXTENSION and action.extended_to is None and not request_has_fixed_deadline(request):
+        raise ValidationError("Give the new due date: this law sets no fixed extension.")
+    if action.kind == A.FEE_ESTIMATE and action.fee_amount is None:
+        raise ValidationError("Give the amount of the fee estimate.")
+    if action.kind == A.DENIED and not action.exemptions.strip():
+        raise ValidationError("Give the exemptions the agency cited (or say that it cited none).")
+
+
+def request_has_fixed_deadline(request: RecordsRequest) -> bool:
+    clock = getattr(request, "clock", None)
+    return bool(clock and clock.response_due)
+
+
+@transaction.atomic
+def communication_log(*, request: RecordsRequest, user: User, message: Message, action: Action = Action()) -> Communication:
+    """Stores the communication and applies its action; on any refusal nothing is stored."""
+    _check(request, action)
+    communication = Communication.objects.create(
+        request=request, direction=message.direction, channel=message.channel, occurred_on=message.occurred_on,
+        sender=message.sender, recipient=message.recipient, subject=message.subject, body=message.body,
+        action=action.kind, agency_reference=action.agency_reference, extended_to=action.extended_to,
+        fee_amount=action.fee_amount, exemptions=action.exemptions, logged_by=user,
+    )
+    try:
+        _apply(request, user, communication)
+    except ClockError as exc:
+        raise ValidationError(str(exc)) from None
+    return communication
+
+
+def _apply(request: RecordsRequest, user: User, communication: Communication) -> None:
+    kind, on = communication.action, communication.occurred_on
+    if kind == A.ACKNOWLEDGED and communication.agency_reference:
+        RecordsRequest.objects.filter(pk=request.pk).update(agency_reference=communication.agency_reference)
+        request.agency_reference = communication.agency_reference
+    if kind == A.EXTENSION:
+        clock_extend(request=request, on=on, agency_date=communication.extended_to, user=user)
+    if kind == A.FEE_ESTIMATE:
+        Fee.objects.create(request=request, kind=Fee.Kind.ESTIMATE, amount=communication.fee_amount, occurred_on=on,
+                           communication=communication, recorded_by=user)
+    if kind in STATUS_FOR and request.status != STATUS_FOR[kind]:
+        reason = f"{communication.get_action_display()} ({communication.get_channel_display().lower()})"
+        if communication.exemptions:
+            reason += f"; exemptions cited: {communication.exemptions}"
+        request_transition(request=request, to_status=STATUS_FOR[kind], user=user, reason=reason, on=on)
+
+
+# Items and fees -----------------------------------------------------------------------
+
+
+def item_outcome_set(*, item: RequestItem, outcome: str, on: date, exemption: str = "", note: str = "") -> RequestItem:
+    if outcome not in RequestItem.Outcome.values:
+        raise ValidationError(f"Unknown outcome {outcome!r}.")
+    if outcome in (RequestItem.Outcome.WITHHELD, RequestItem.Outcome.PARTLY_RELEASED) and not exemption.strip():
+        raise ValidationError("Give the exemption the agency cited for what it withheld.")
+    item.outcome, item.exemption, item.outcome_note, item.outcome_on = outcome, exemption.strip(), note.strip(), on
+    item.save(update_fields=["outcome", "exemption", "outcome_note", "outcome_on"])
+    return item
+
+
+def fee_record(*, request: RecordsRequest, user: User, kind: str, on: date, amount: Decimal | None = None,
+               note: str = "") -> Fee:
+    needs_amount = kind in (Fee.Kind.ESTIMATE, Fee.Kind.INVOICE, Fee.Kind.PAYMENT)
+    if needs_amount and amount is None:
+        raise ValidationError(f"A {Fee.Kind(kind).label.lower()} needs an amount.")
+    if amount is not None and amount < 0:
+        raise ValidationError("An amount cannot be negative.")
+    fee = Fee(request=request, kind=kind, amount=amount, occurred_on=on, note=note, recorded_by=user)
+    fee.full_clean()
+    fee.save()
+    return fee
+
+
+@dataclass(frozen=True)
+class FeeSummary:
+    estimated: Decimal
+    invoiced: Decimal
+    paid: Decimal
+    waived: bool
+
+    @property
+    def owed(self) -> Decimal:
+        if self.waived:
+            return Decimal(0)
+        return max((self.invoiced or self.estimated) - self.paid, Decimal(0))
+
+
+def fee_summary(fees: list[Fee]) -> FeeSummary:
+    """What a request's fee records add up to (the latest estimate, invoices and payments)."""
+    estimates = [f for f in fees if f.kind == Fee.Kind.ESTIMATE]
+    waivers = [f for f in fees if f.kind in (Fee.Kind.WAIVER_GRANTED, Fee.Kind.WAIVER_DENIED)]
+    return FeeSummary(
+        estimated=estimates[-1].amount if estimates else Decimal(0),
+        invoiced=sum((f.amount for f in fees if f.kind == Fee.Kind.INVOICE), Decimal(0)),
+        paid=sum((f.amount for f in fees if f.kind == Fee.Kind.PAYMENT), Decimal(0)),
+        waived=bool(waivers) and waivers[-1].kind == Fee.Kind.WAIVER_GRANTED,
+    )
+
+
+@dataclass(frozen=True)
+class FeeTotals:
+    estimated: Decimal
+    invoiced: Decimal
+    paid: Decimal
+    owed: Decimal
+
+
+def fee_totals(summaries: list[FeeSummary]) -> FeeTotals:
+    """What many requests' fees add up to, e.g. a campaign's."""
+    return FeeTotals(
+        estimated=sum((s.estimated for s in summaries), Decimal(0)),
+        invoiced=sum((s.invoiced for s in summaries), Decimal(0)),
+        paid=sum((s.paid for s in summaries), Decimal(0)),
+        owed=sum((s.owed for s in summaries), Decimal(0)),
+    )
