@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "requests_app.campaigns",
     "requests_app.deadlines",
     "requests_app.correspondence",
+    "requests_app.documents",
     "requests_app.ops",
     "requests_app.demo",
 ]
@@ -157,6 +158,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
+
+# Uploads: the limit applies to each file (and, times five, to what a ZIP expands to).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", 200, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 500
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file
 
 STORAGE_BACKEND = env.choice("STORAGE_BACKEND", "local", ("local", "s3"))
 if STORAGE_BACKEND == "s3":

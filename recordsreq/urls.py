@@ -6,6 +6,7 @@ from requests_app.agencies import views as agencies
 from requests_app.campaigns import views as campaigns
 from requests_app.correspondence import views as correspondence
 from requests_app.deadlines import views as deadlines
+from requests_app.documents import views as documents
 from requests_app.laws import views as laws
 from requests_app.letters import views as letters
 from requests_app.ops import views as ops
@@ -33,6 +34,8 @@ urlpatterns = [
     path("requests/<int:pk>/communications/", correspondence.communication_log, name="communication-log"),
     path("requests/<int:pk>/items/<int:item_id>/outcome/", correspondence.item_outcome, name="item-outcome"),
     path("requests/<int:pk>/fees/", correspondence.fee_add, name="fee-add"),
+    path("requests/<int:pk>/documents/", documents.upload, name="document-upload"),
+    path("documents/<int:document_id>/download/", documents.download, name="document-download"),
     path("requests/<int:pk>/send/email/", records.send_email, name="send-email"),
     path("requests/<int:pk>/send/record/", records.record_submission, name="record-submission"),
     path("requests/<int:pk>/extension/", deadlines.log_extension, name="log-extension"),

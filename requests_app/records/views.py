@@ -98,6 +98,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fees": fees,
         "fee_summary": fee_summary(fees),
         "fee_form": FeeForm(),
+        "document_links": records_request.document_links.select_related("document", "added_by"),
     }
     return render(request, "records/request_detail.html", context)
 

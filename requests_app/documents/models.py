@@ -1,0 +1,63 @@
+"""Files agencies send back, stored once per organization and linked to requests."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from requests_app.records.models import RecordsRequest
+from requests_app.teams.models import Organization
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+        XLS = "xls", "Excel 97-2003 (XLS)"
+        DOCX = "docx", "Word (DOCX)"
+        TXT = "txt", "Text"
+        EML = "eml", "Email (EML)"
+        ZIP = "zip", "ZIP archive"
+        PNG = "png", "PNG image"
+        JPEG = "jpeg", "JPEG image"
+        TIFF = "tiff", "TIFF image"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(max_length=300)
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    encoding = models.CharField(max_length=20, blank=True, help_text="For text files: how the bytes decode.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="members",
+                               help_text="The ZIP this file was extracted from.")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        constraints = [
+            # The same bytes are stored once per organization, however often they are uploaded.
+            models.UniqueConstraint(fields=["organization", "sha256"], name="one_document_per_content"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RequestDocument(models.Model):
+    """A document filed on a request (one document can answer several requests)."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="document_links")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="request_links")
+    note = models.CharField(max_length=500, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "-added_at"]
+        constraints = [models.UniqueConstraint(fields=["request", "document"], name="one_link_per_document")]
+
+    def __str__(self) -> str:
+        return f"{self.request.tracking}: {self.document}"

@@ -1,0 +1,157 @@
+"""The one way files get in: size and type checked on content, stored under generated
+names, original name, uploader and sha256 kept, never overwritten, never stored twice.
+
+A file already held by the organization (same sha256) is linked, not stored again. A ZIP
+is kept as sent and its members are extracted into documents of their own, within limits
+that stop archive bombs and member names that try to climb out of a folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from requests_app.documents.detect import Refused, detect
+from requests_app.documents.models import Document, RequestDocument
+from requests_app.records.models import RecordsRequest
+from requests_app.teams.models import User
+
+CHUNK = 1024 * 1024
+ZIP_MAX_MEMBERS = 2000
+ZIP_MAX_RATIO = 200  # uncompressed / compressed, per member, beyond which it is a bomb
+_EXTENSIONS = {"pdf": ".pdf", "csv": ".csv", "xlsx": ".xlsx", "xls": ".xls", "docx": ".docx", "txt": ".txt",
+               "eml": ".eml", "zip": ".zip", "png": ".png", "jpeg": ".jpg", "tiff": ".tif"}
+
+
+@dataclass
+class UploadResult:
+    name: str
+    status: str  # "stored", "linked" (held already, now filed here), "already" (already on this request), "refused"
+    document: Document | None = None
+    reason: str = ""
+    members: list[UploadResult] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "refused" or any(m.refused for m in self.members)
+
+
+def safe_name(name: str) -> str:
+    """The original file name for display: last path part only, no control characters."""
+    name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".") or "unnamed"
+    return name[-255:]
+
+
+def upload_files(*, request: RecordsRequest, user: User | None, files: Iterable[tuple[str, IO[bytes]]],
+                 note: str = "") -> list[UploadResult]:
+    return [upload_file(request=request, user=user, name=name, stream=stream, note=note) for name, stream in files]
+
+
+def upload_file(*, request: RecordsRequest, user: User | None, name: str, stream: IO[bytes], note: str = "",
+                parent: Document | None = None) -> UploadResult:
+    display = safe_name(name)
+    with tempfile.TemporaryDirectory(prefix="recordsreq-upload-") as folder:
+        temporary = Path(folder) / "upload"
+        try:
+            size, sha256 = _copy_limited(stream, temporary, settings.UPLOAD_MAX_BYTES)
+            detected = detect(temporary, display)
+            if detected.kind == "zip" and parent is None:
+                members = _zip_members(temporary)
+        except Refused as exc:
+            return UploadResult(display, "refused", reason=str(exc))
+        result = _keep(request, user, display, temporary, size, sha256, detected, note, parent)
+        if detected.kind == "zip" and parent is None:
+            result.members = _extract(request, user, temporary, members, result.document, note)
+    return result
+
+
+def _copy_limited(stream: IO[bytes], target: Path, limit: int) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    with open(target, "wb") as out:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise Refused(f"the file is larger than the limit of {limit // (1024 * 1024)} MB")
+            digest.update(chunk)
+            out.write(chunk)
+    return size, digest.hexdigest()
+
+
+def _keep(request, user, display, temporary, size, sha256, detected, note, parent) -> UploadResult:
+    organization = request.organization
+    document = Document.objects.filter(organization=organization, sha256=sha256).first()
+    status = "linked"
+    if document is None:
+        document, status = _store(organization, user, display, temporary, size, sha256, detected, parent), "stored"
+    link, created = RequestDocument.objects.get_or_create(
+        request=request, document=document, defaults={"note": note[:500], "added_by": user})
+    if not created:
+        status = "already"
+    return UploadResult(display, status, document)
+
+
+def _store(organization, user, display, temporary, size, sha256, detected, parent) -> Document:
+    stored_name = default_storage.save(
+        f"documents/{organization.pk}/{uuid.uuid4().hex}{_EXTENSIONS[detected.kind]}", File(open(temporary, "rb")))
+    try:
+        with transaction.atomic():
+            return Document.objects.create(
+                organization=organization, file=stored_name, original_name=display, kind=detected.kind,
+                encoding=detected.encoding, size=size, sha256=sha256, parent=parent, uploaded_by=user)
+    except IntegrityError:
+        # The same bytes arrived at the same moment through another upload: keep that one.
+        default_storage.delete(stored_name)
+        return Document.objects.get(organization=organization, sha256=sha256)
+
+
+# ZIP archives -------------------------------------------------------------------------
+
+
+def _unsafe(member: str) -> bool:
+    path = PurePosixPath(member.replace("\\", "/"))
+    return path.is_absolute() or ".." in path.parts or bool(re.match(r"^[A-Za-z]:", member))
+
+
+def _zip_members(path: Path) -> list[zipfile.ZipInfo]:
+    """The members to extract, or Refused when the archive is unsafe as a whole."""
+    with zipfile.ZipFile(path) as archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise Refused(f"the ZIP holds {len(members)} files; at most {ZIP_MAX_MEMBERS} are extracted")
+    unsafe = [m.filename for m in members if _unsafe(m.filename)]
+    if unsafe:
+        raise Refused(f"the ZIP has member names that leave its folder (for example {unsafe[0]!r}); not accepted")
+    total, limit = sum(m.file_size for m in members), settings.UPLOAD_MAX_BYTES * 5
+    if total > limit:
+        raise Refused(f"the ZIP would expand to {total // (1024 * 1024)} MB, more than {limit // (1024 * 1024)} MB")
+    bombs = [m.filename for m in members if m.file_size > CHUNK and m.file_size > ZIP_MAX_RATIO * max(m.compress_size, 1)]
+    if bombs:
+        raise Refused(f"the ZIP looks like an archive bomb ({bombs[0]!r} expands more than {ZIP_MAX_RATIO} times)")
+    return members
+
+
+def _extract(request, user, path: Path, members: list[zipfile.ZipInfo], parent: Document, note: str) -> list[UploadResult]:
+    results = []
+    with zipfile.ZipFile(path) as archive:
+        for member in members:
+            try:
+                with archive.open(member) as stream:
+                    results.append(upload_file(request=request, user=user, name=member.filename, stream=stream,
+                                               note=note or f"from {parent.original_name}", parent=parent))
+            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                results.append(UploadResult(safe_name(member.filename), "refused", reason=f"damaged in the ZIP: {exc}"))
+    return results

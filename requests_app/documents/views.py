@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from requests_app.documents.models import Document
+from requests_app.documents.upload import upload_files
+from requests_app.records.selectors import request_of
+from requests_app.teams.permissions import editor_required
+from requests_app.teams.views import organization_required
+
+SAID = {"stored": "stored", "linked": "already held, now filed here too", "already": "already on this request"}
+
+
+@editor_required
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    files = request.FILES.getlist("files")
+    if not files:
+        messages.error(request, "Choose one or more files to upload.")
+        return redirect("request-detail", pk)
+    results = upload_files(request=records_request, user=request.user, files=[(f.name, f) for f in files],
+                           note=request.POST.get("note", ""))
+    for result in results:
+        _say(request, result)
+    return redirect("request-detail", pk)
+
+
+def _say(request: HttpRequest, result) -> None:
+    if result.status == "refused":
+        messages.error(request, f"{result.name} was refused: {result.reason}")
+    else:
+        extra = f" ({len(result.members)} file(s) extracted)" if result.members else ""
+        messages.success(request, f"{result.name}: {SAID[result.status]}{extra}.")
+    for member in result.members:
+        if member.status == "refused":
+            messages.warning(request, f"{member.name} (in {result.name}) was refused: {member.reason}")
+
+
+@organization_required
+def download(request: HttpRequest, document_id: int) -> FileResponse:
+    document = get_object_or_404(Document, pk=document_id, organization=request.organization)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
