@@ -34,6 +34,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    "sweep-document-extraction": {
+        "task": "documents.sweep_extraction",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 540},
+    },
     "sweep-campaign-rendering": {
         "task": "campaigns.sweep_rendering",
         "schedule": timedelta(minutes=5),

@@ -35,6 +35,17 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    class Extraction(models.TextChoices):
+        PENDING = "pending", "Reading"
+        DONE = "done", "Read"
+        FAILED = "failed", "Could not be read"
+
+    extraction = models.CharField(max_length=10, choices=Extraction.choices, default=Extraction.PENDING)
+    extraction_error = models.TextField(blank=True)
+    text = models.TextField(blank=True, help_text="The document's text, for search.")
+    preview = models.JSONField(default=dict, blank=True, help_text="First rows, or email headers and body.")
+    scanned = models.BooleanField(default=False, help_text="A PDF with no text layer: a scan, to be read by eye or OCR.")
+
     class Meta:
         ordering = ["-uploaded_at"]
         constraints = [
@@ -52,6 +63,8 @@ class RequestDocument(models.Model):
     request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="document_links")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="request_links")
     note = models.CharField(max_length=500, blank=True)
+    communication = models.ForeignKey("correspondence.Communication", on_delete=models.SET_NULL, null=True,
+                                      blank=True, related_name="document_links")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 

@@ -26,6 +26,8 @@ from django.db import IntegrityError, transaction
 
 from requests_app.documents.detect import Refused, detect
 from requests_app.documents.models import Document, RequestDocument
+from requests_app.documents.tasks import extract_document
+from requests_app.ops.queue import enqueue_on_commit
 from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import User
 
@@ -76,6 +78,11 @@ def upload_file(*, request: RecordsRequest, user: User | None, name: str, stream
         result = _keep(request, user, display, temporary, size, sha256, detected, note, parent)
         if detected.kind == "zip" and parent is None:
             result.members = _extract(request, user, temporary, members, result.document, note)
+        if detected.kind == "eml" and parent is None and result.status != "already":
+            from requests_app.documents.email_in import communication_from_eml
+
+            result.members = communication_from_eml(request=request, user=user, document=result.document,
+                                                    data=temporary.read_bytes())
     return result
 
 
@@ -109,9 +116,11 @@ def _store(organization, user, display, temporary, size, sha256, detected, paren
         f"documents/{organization.pk}/{uuid.uuid4().hex}{_EXTENSIONS[detected.kind]}", File(open(temporary, "rb")))
     try:
         with transaction.atomic():
-            return Document.objects.create(
+            document = Document.objects.create(
                 organization=organization, file=stored_name, original_name=display, kind=detected.kind,
                 encoding=detected.encoding, size=size, sha256=sha256, parent=parent, uploaded_by=user)
+        enqueue_on_commit(extract_document, document.pk)
+        return document
     except IntegrityError:
         # The same bytes arrived at the same moment through another upload: keep that one.
         default_storage.delete(stored_name)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from requests_app.documents.models import Document
@@ -44,3 +44,13 @@ def _say(request: HttpRequest, result) -> None:
 def download(request: HttpRequest, document_id: int) -> FileResponse:
     document = get_object_or_404(Document, pk=document_id, organization=request.organization)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+
+
+@organization_required
+def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = get_object_or_404(Document.objects.select_related("parent", "uploaded_by"), pk=document_id,
+                                 organization=request.organization)
+    links = document.request_links.select_related("request__agency", "communication")
+    context = {"document": document, "links": links, "members": document.members.all(),
+               "excerpt": document.text[:5000]}
+    return render(request, "documents/document_detail.html", context)
