@@ -7,7 +7,6 @@ import pytest
 from openpyxl import Workbook
 
 from requests_app.correspondence.models import Communication
-from requests_app.documents.extract import extract
 from requests_app.documents.models import Document
 from requests_app.documents.upload import upload_file
 from requests_app.letters.rendering import render_pdf
