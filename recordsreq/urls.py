@@ -35,6 +35,7 @@ urlpatterns = [
     path("requests/<int:pk>/items/<int:item_id>/outcome/", correspondence.item_outcome, name="item-outcome"),
     path("requests/<int:pk>/fees/", correspondence.fee_add, name="fee-add"),
     path("requests/<int:pk>/documents/", documents.upload, name="document-upload"),
+    path("requests/<int:pk>/packet.zip", documents.packet, name="request-packet"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path("documents/<int:document_id>/download/", documents.download, name="document-download"),
     path("requests/<int:pk>/send/email/", records.send_email, name="send-email"),

@@ -7,7 +7,6 @@ can serve as evidence of exactly what was sent.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import tempfile
 import zipfile
@@ -17,13 +16,10 @@ from typing import IO
 from django.utils.text import slugify
 
 from requests_app.campaigns.models import Campaign
+from requests_app.documents.integrity import IntegrityFailure, read_verified
 from requests_app.letters.models import LetterVersion
 
 MANIFEST_COLUMNS = ("tracking", "agency", "state", "email", "portal_url", "file", "sha256")
-
-
-class IntegrityFailure(RuntimeError):
-    """A stored PDF no longer matches the hash recorded when it was finalised."""
 
 
 @dataclass(frozen=True)
@@ -80,11 +76,7 @@ def write_letters_to(directory, letters: list[LetterVersion]) -> None:
 
 
 def _verified_pdf(letter: LetterVersion) -> bytes:
-    with letter.pdf.open("rb") as handle:
-        data = handle.read()
-    if hashlib.sha256(data).hexdigest() != letter.sha256:
-        raise IntegrityFailure(f"{letter.filename} does not match its recorded sha256")
-    return data
+    return read_verified(letter.pdf, letter.sha256, letter.filename)
 
 
 def _manifest_row(letter: LetterVersion, name: str) -> list[str]:

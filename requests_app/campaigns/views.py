@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from requests_app.campaigns import services
 from requests_app.campaigns.forms import AgencySelectionForm, CampaignForm, RenderForm
 from requests_app.campaigns.models import Campaign
-from requests_app.campaigns.packaging import IntegrityFailure, campaign_zip
+from requests_app.campaigns.packaging import campaign_zip
+from requests_app.documents.integrity import IntegrityFailure
 from requests_app.correspondence.services import fee_summary, fee_totals
 from requests_app.letters.models import LetterVersion
 from requests_app.teams.permissions import editor_required

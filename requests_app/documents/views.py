@@ -5,7 +5,9 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from requests_app.documents.integrity import IntegrityFailure
 from requests_app.documents.models import Document
+from requests_app.documents.packet import request_packet
 from requests_app.documents.upload import upload_files
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
@@ -54,3 +56,15 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     context = {"document": document, "links": links, "members": document.members.all(),
                "excerpt": document.text[:5000]}
     return render(request, "documents/document_detail.html", context)
+
+
+@organization_required
+def packet(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    try:
+        bundle = request_packet(records_request)
+    except IntegrityFailure as exc:
+        messages.error(request, f"Packet stopped: {exc}. The stored file may have been altered.")
+        return redirect("request-detail", pk)
+    return FileResponse(bundle, as_attachment=True, filename=f"{records_request.tracking}-packet.zip",
+                        content_type="application/zip")

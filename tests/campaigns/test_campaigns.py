@@ -100,7 +100,7 @@ def test_the_zip_holds_every_pdf_and_a_manifest_with_matching_hashes(campaign, d
 
 
 def test_a_tampered_pdf_stops_the_zip(campaign, django_capture_on_commit_callbacks):
-    from requests_app.campaigns.packaging import IntegrityFailure
+    from requests_app.documents.integrity import IntegrityFailure
 
     render_all(campaign, django_capture_on_commit_callbacks)
     letter = LetterVersion.objects.filter(request__campaign=campaign).first()
