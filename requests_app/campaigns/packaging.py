@@ -16,7 +16,7 @@ from typing import IO
 from django.utils.text import slugify
 
 from requests_app.campaigns.models import Campaign
-from requests_app.documents.integrity import IntegrityFailure, read_verified
+from requests_app.documents.integrity import read_verified
 from requests_app.letters.models import LetterVersion
 
 MANIFEST_COLUMNS = ("tracking", "agency", "state", "email", "portal_url", "file", "sha256")
