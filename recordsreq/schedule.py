@@ -34,6 +34,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    # Does nothing unless IMAP_HOST is configured.
+    "poll-records-mailbox": {
+        "task": "documents.poll_mailbox",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
     "sweep-document-extraction": {
         "task": "documents.sweep_extraction",
         "schedule": timedelta(minutes=10),

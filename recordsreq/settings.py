@@ -217,6 +217,16 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "recordsreq <recordsreq@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Records mailbox (optional): replies are fetched by IMAP and filed on their requests.
+IMAP_HOST = env.str("IMAP_HOST", "")
+IMAP_PORT = env.int("IMAP_PORT", 993, minimum=1)
+IMAP_USER = env.str("IMAP_USER", "")
+IMAP_PASSWORD = env.str("IMAP_PASSWORD", "")
+IMAP_FOLDER = env.str("IMAP_FOLDER", "INBOX")
+IMAP_SSL = env.bool("IMAP_SSL", True)
+if IMAP_HOST and not (IMAP_USER and IMAP_PASSWORD):
+    raise ImproperlyConfigured("IMAP_HOST is set: IMAP_USER and IMAP_PASSWORD must be set too.")
+
 # Reminders ----------------------------------------------------------------------------
 
 SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))

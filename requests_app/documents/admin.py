@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.documents.models import Document, RequestDocument
+from requests_app.documents.models import Document, InboundEmail, RequestDocument
 
 
 @admin.register(Document)
@@ -23,3 +23,13 @@ class DocumentAdmin(admin.ModelAdmin):
 class RequestDocumentAdmin(admin.ModelAdmin):
     list_display = ["request", "document", "added_by", "added_at"]
     list_select_related = ["request", "document", "added_by"]
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    """Emails no organization could be told for wait here, for staff to route."""
+
+    list_display = ["subject", "sender", "organization", "state", "received_at"]
+    list_filter = ["state"]
+    search_fields = ["subject", "sender", "sha256"]
+    readonly_fields = ["raw", "sha256", "sender", "recipient", "subject", "matched_by"]

@@ -74,3 +74,35 @@ class RequestDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.tracking}: {self.document}"
+
+
+class InboundEmail(models.Model):
+    """An email that arrived in the records mailbox, kept as received, and where it went."""
+
+    class State(models.TextChoices):
+        MATCHED = "matched", "Filed on a request"
+        UNMATCHED = "unmatched", "Waiting for a person"
+        DISMISSED = "dismissed", "Dismissed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="inbound_emails",
+                                     help_text="Whose inbox it waits in; empty when no organization could be told.")
+    raw = models.FileField(max_length=300)
+    sha256 = models.CharField(max_length=64, unique=True)
+    sender = models.CharField(max_length=300, blank=True)
+    recipient = models.CharField(max_length=500, blank=True)
+    subject = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices)
+    request = models.ForeignKey(RecordsRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    matched_by = models.CharField(max_length=200, blank=True, help_text="How it was matched, or why it was not.")
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            # The unmatched inbox of an organization.
+            models.Index(fields=["organization", "state"], name="inbound_org_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject or '(no subject)'} from {self.sender}"

@@ -26,3 +26,10 @@ def sweep_extraction() -> int:
     stale = Document.objects.filter(extraction=Document.Extraction.PENDING,
                                     uploaded_at__lt=timezone.now() - timedelta(minutes=10))
     return sum(enqueue_now(extract_document, pk) for pk in stale.values_list("pk", flat=True)[:1000])
+
+
+@shared_task(name="documents.poll_mailbox")
+def poll_mailbox() -> int:
+    from requests_app.documents.inbox import poll_imap
+
+    return poll_imap()

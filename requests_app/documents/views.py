@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from requests_app.documents.integrity import IntegrityFailure
-from requests_app.documents.models import Document
+from requests_app.documents.inbox import file_on
+from requests_app.documents.models import Document, InboundEmail
 from requests_app.documents.packet import request_packet
 from requests_app.documents.upload import upload_files
+from requests_app.records.models import RecordsRequest
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
@@ -68,3 +70,30 @@ def packet(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("request-detail", pk)
     return FileResponse(bundle, as_attachment=True, filename=f"{records_request.tracking}-packet.zip",
                         content_type="application/zip")
+
+
+@organization_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    waiting = InboundEmail.objects.filter(organization=request.organization, state=InboundEmail.State.UNMATCHED)
+    requests = RecordsRequest.objects.filter(organization=request.organization).exclude(status="draft").select_related(
+        "agency").order_by("-created_at")[:500]
+    return render(request, "documents/inbox.html", {"waiting": waiting, "requests": requests})
+
+
+@editor_required
+@require_POST
+def inbox_assign(request: HttpRequest, inbound_id: int) -> HttpResponse:
+    inbound = get_object_or_404(InboundEmail, pk=inbound_id, organization=request.organization,
+                                state=InboundEmail.State.UNMATCHED)
+    if request.POST.get("action") == "dismiss":
+        inbound.state = InboundEmail.State.DISMISSED
+        inbound.save(update_fields=["state"])
+        messages.success(request, "Dismissed.")
+        return redirect("inbox")
+    target = RecordsRequest.objects.filter(pk=request.POST.get("request") or 0, organization=request.organization).first()
+    if target is None:
+        messages.error(request, "Choose one of your organization's requests.")
+        return redirect("inbox")
+    file_on(inbound, target, user=request.user, how=f"assigned by {request.user}")
+    messages.success(request, f"Filed on {target.tracking}.")
+    return redirect("inbox")
