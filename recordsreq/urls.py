@@ -38,6 +38,7 @@ urlpatterns = [
     path("requests/<int:pk>/packet.zip", documents.packet, name="request-packet"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path("inbox/", documents.inbox, name="inbox"),
+    path("search/", documents.search_page, name="search"),
     path("inbox/<int:inbound_id>/", documents.inbox_assign, name="inbox-assign"),
     path("documents/<int:document_id>/download/", documents.download, name="document-download"),
     path("requests/<int:pk>/send/email/", records.send_email, name="send-email"),

@@ -9,6 +9,7 @@ from requests_app.documents.integrity import IntegrityFailure
 from requests_app.documents.inbox import file_on
 from requests_app.documents.models import Document, InboundEmail
 from requests_app.documents.packet import request_packet
+from requests_app.documents.search import search
 from requests_app.documents.upload import upload_files
 from requests_app.records.models import RecordsRequest
 from requests_app.records.selectors import request_of
@@ -97,3 +98,10 @@ def inbox_assign(request: HttpRequest, inbound_id: int) -> HttpResponse:
     file_on(inbound, target, user=request.user, how=f"assigned by {request.user}")
     messages.success(request, f"Filed on {target.tracking}.")
     return redirect("inbox")
+
+
+@organization_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    hits = search(organization=request.organization, query=query) if query else []
+    return render(request, "documents/search.html", {"query": query, "hits": hits})

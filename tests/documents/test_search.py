@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from requests_app.correspondence.services import Message, communication_log
+from requests_app.documents.search import search
+from tests.documents.test_extraction import upload
+from tests.factories import AgencyFactory, draft_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filed(alice, bob, django_capture_on_commit_callbacks):
+    mine = draft_request(organization=alice.organization, agency=AgencyFactory(), user=alice.user)
+    theirs = draft_request(organization=bob.organization, agency=AgencyFactory(), user=bob.user)
+    upload(mine, "network-audit.csv", b"org,reason\nOkaloosa County FL SO,ICE detainer\nBend PD,burglary\n",
+           django_capture_on_commit_callbacks)
+    upload(theirs, "secret.csv", b"org,reason\nOther PD,ICE detainer\nX,y\n", django_capture_on_commit_callbacks)
+    communication_log(request=mine, user=alice.user, message=Message(
+        direction="from_agency", channel="email", occurred_on=date(2026, 11, 24), subject="Fee estimate",
+        body="The audit logs will cost $125 to redact."))
+    return mine
+
+
+def test_it_finds_words_in_documents_and_communications(filed, alice):
+    hits = search(organization=alice.organization, query="detainer")
+    assert [h.title for h in hits] == ["network-audit.csv"] and "ICE detainer" in hits[0].snippet
+    hits = search(organization=alice.organization, query="audit logs redact")
+    assert [h.kind for h in hits] == ["communication"]
+
+
+def test_another_organizations_documents_are_never_found(filed, bob, alice):
+    assert [h.title for h in search(organization=bob.organization, query="detainer")] == ["secret.csv"]
+    assert all(h.title != "secret.csv" for h in search(organization=alice.organization, query="detainer"))
+
+
+def test_the_search_page_escapes_and_scopes(filed, alice_client, bob_client):
+    body = alice_client.get(reverse("search"), {"q": "detainer"}).content.decode()
+    assert "network-audit.csv" in body and "secret.csv" not in body
+    assert "secret.csv" in bob_client.get(reverse("search"), {"q": "detainer"}).content.decode()
+    assert alice_client.get(reverse("search"), {"q": "<script>"}).status_code == 200
