@@ -103,13 +103,18 @@ def _apply(request: RecordsRequest, user: User, communication: Communication) ->
 # Items and fees -----------------------------------------------------------------------
 
 
-def item_outcome_set(*, item: RequestItem, outcome: str, on: date, exemption: str = "", note: str = "") -> RequestItem:
+def item_outcome_set(*, item: RequestItem, outcome: str, on: date, exemption: str = "", note: str = "",
+                     document_ids: list[int] | None = None) -> RequestItem:
+    """Records what the agency did about one item, and which of the request's documents answer it."""
     if outcome not in RequestItem.Outcome.values:
         raise ValidationError(f"Unknown outcome {outcome!r}.")
     if outcome in (RequestItem.Outcome.WITHHELD, RequestItem.Outcome.PARTLY_RELEASED) and not exemption.strip():
         raise ValidationError("Give the exemption the agency cited for what it withheld.")
     item.outcome, item.exemption, item.outcome_note, item.outcome_on = outcome, exemption.strip(), note.strip(), on
     item.save(update_fields=["outcome", "exemption", "outcome_note", "outcome_on"])
+    if document_ids is not None:
+        links = item.request.document_links.filter(document_id__in=document_ids)
+        item.document_links.set(links)
     return item
 
 

@@ -52,7 +52,8 @@ def item_outcome(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_errors(form))
-        services.item_outcome_set(item=item, on=timezone.localdate(), **form.cleaned_data)
+        document_ids = [int(d) for d in request.POST.getlist("documents") if d.isdigit()]
+        services.item_outcome_set(item=item, on=timezone.localdate(), document_ids=document_ids, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, f"{item.title}: {'; '.join(exc.messages)}")
     else:

@@ -65,6 +65,8 @@ class RequestDocument(models.Model):
     note = models.CharField(max_length=500, blank=True)
     communication = models.ForeignKey("correspondence.Communication", on_delete=models.SET_NULL, null=True,
                                       blank=True, related_name="document_links")
+    items = models.ManyToManyField("records.RequestItem", blank=True, related_name="document_links",
+                                   help_text="The items of the request this document answers.")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 

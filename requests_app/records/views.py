@@ -77,7 +77,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fees = list(records_request.fees.all())
     context = {
         "req": records_request,
-        "items": records_request.items.all(),
+        "items": records_request.items.prefetch_related("document_links__document"),
         "letters": records_request.letters.order_by("-number"),
         "latest": latest,
         "is_current": letter_is_current(records_request, latest),

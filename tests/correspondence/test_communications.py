@@ -123,3 +123,19 @@ def test_another_organization_cannot_log_or_record(bob_client, texas):
     assert bob_client.post(reverse("communication-log", args=[texas.pk]), {}).status_code == 404
     assert bob_client.post(reverse("fee-add", args=[texas.pk]), {}).status_code == 404
     assert bob_client.post(reverse("item-outcome", args=[texas.pk, texas.items.first().pk]), {}).status_code == 404
+
+
+def test_an_item_outcome_names_the_documents_that_answer_it(alice_client, texas):
+    import io
+
+    from requests_app.documents.upload import upload_file
+
+    document = upload_file(request=texas, user=texas.created_by, name="audit.csv",
+                           stream=io.BytesIO(b"a,b\n1,2\n3,4\n")).document
+    item = texas.items.first()
+    alice_client.post(reverse("item-outcome", args=[texas.pk, item.pk]),
+                      {"outcome": "released", "documents": [str(document.pk)]})
+    item.refresh_from_db()
+    assert item.outcome == "released"
+    assert [link.document for link in item.document_links.all()] == [document]
+    assert "Answered by" in alice_client.get(reverse("request-detail", args=[texas.pk])).content.decode()
