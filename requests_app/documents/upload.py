@@ -66,6 +66,9 @@ def upload_files(*, request: RecordsRequest, user: User | None, files: Iterable[
 def upload_file(*, request: RecordsRequest, user: User | None, name: str, stream: IO[bytes], note: str = "",
                 parent: Document | None = None) -> UploadResult:
     display = safe_name(name)
+    if _unsafe(str(name)):
+        return UploadResult(display, "refused", reason="the file name tries to leave its folder (it has '..' or "
+                                                       "starts at the root); rename the file and upload it again")
     with tempfile.TemporaryDirectory(prefix="recordsreq-upload-") as folder:
         temporary = Path(folder) / "upload"
         try:

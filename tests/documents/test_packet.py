@@ -28,7 +28,7 @@ def test_the_packet_holds_letters_log_documents_and_a_manifest_of_hashes(alice_c
                                       subject="Extension <needed>", body="We need until January."),
                       action=Action(kind="acknowledged", agency_reference="PIR-77"))
     up(request, "audit.pdf", pdf_bytes())
-    up(request, "../../sneaky name.csv", b"a,b\n1,2\n3,4\n")
+    up(request, "folder/sneaky name;rm -rf.csv", b"a,b\n1,2\n3,4\n")
     response = alice_client.get(reverse("request-packet", args=[request.pk]))
     assert response["Content-Disposition"] == f'attachment; filename="{request.tracking}-packet.zip"'
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))

@@ -79,13 +79,19 @@ def test_a_file_over_the_size_limit_is_refused(request_, settings):
     assert result.status == "refused" and "larger than the limit" in result.reason
 
 
-def test_a_path_traversal_name_is_kept_as_a_plain_name_and_stored_inside_the_media_root(request_):
-    result = up(request_, "../../../../etc/passwd.csv", b"name,value\nx,1\ny,2\n")
-    document = result.document
-    assert result.status == "stored" and document.original_name == "passwd.csv"
+@pytest.mark.parametrize("name", ["../../../../etc/passwd.csv", "/etc/cron.d/job.csv", "..\\..\\boot.csv"])
+def test_a_path_traversal_name_is_refused_and_nothing_is_written(request_, name):
+    before = files_under(Path(settings.MEDIA_ROOT))
+    result = up(request_, name, b"name,value\nx,1\ny,2\n")
+    assert result.status == "refused" and "tries to leave its folder" in result.reason
+    assert files_under(Path(settings.MEDIA_ROOT)) == before and not Document.objects.exists()
+
+
+def test_a_file_in_a_folder_keeps_its_plain_name_and_is_stored_inside_the_media_root(request_):
+    document = up(request_, "release/2025/audit.csv", b"name,value\nx,1\ny,2\n").document
+    assert document.original_name == "audit.csv"
     stored = Path(document.file.path).resolve()
-    assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
-    assert "passwd" not in stored.name
+    assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) and "audit" not in stored.name
 
 
 def test_a_cp1252_csv_is_accepted_and_its_encoding_noted(request_):
