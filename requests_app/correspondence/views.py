@@ -1,22 +1,17 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from requests_app.correspondence import services
 from requests_app.correspondence.forms import CommunicationForm, FeeForm, OutcomeForm
 from requests_app.records.models import RequestItem
+from requests_app.records.actions import back_to_request, form_errors
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
-
-
-def _errors(form) -> str:
-    return "; ".join(f"{form.fields[f].label if f in form.fields else ''} {e}".strip()
-                     for f, errors in form.errors.items() for e in errors)
 
 
 @editor_required
@@ -24,23 +19,21 @@ def _errors(form) -> str:
 def communication_log(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     form = CommunicationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"Not logged: {_errors(form)}")
-        return redirect("request-detail", pk)
-    data = form.cleaned_data
-    message = services.Message(direction=data["direction"], channel=data["channel"], occurred_on=data["occurred_on"],
-                               sender=data["sender"], recipient=data["recipient"], subject=data["subject"],
-                               body=data["body"])
-    action = services.Action(kind=data["action"], agency_reference=data["agency_reference"],
-                             extended_to=data["extended_to"], fee_amount=data["fee_amount"],
-                             exemptions=data["exemptions"])
-    try:
+
+    def change() -> str:
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        data = form.cleaned_data
+        message = services.Message(direction=data["direction"], channel=data["channel"],
+                                   occurred_on=data["occurred_on"], sender=data["sender"],
+                                   recipient=data["recipient"], subject=data["subject"], body=data["body"])
+        action = services.Action(kind=data["action"], agency_reference=data["agency_reference"],
+                                 extended_to=data["extended_to"], fee_amount=data["fee_amount"],
+                                 exemptions=data["exemptions"])
         services.communication_log(request=records_request, user=request.user, message=message, action=action)
-    except (ValidationError, ValueError) as exc:
-        messages.error(request, "Not logged: " + ("; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)))
-    else:
-        messages.success(request, "Communication logged.")
-    return redirect("request-detail", pk)
+        return "Communication logged."
+
+    return back_to_request(request, pk, change, prefix="Not logged: ")
 
 
 @editor_required
@@ -49,16 +42,15 @@ def item_outcome(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     item = get_object_or_404(RequestItem, pk=item_id, request=records_request)
     form = OutcomeForm(request.POST)
-    try:
+
+    def change() -> str:
         if not form.is_valid():
-            raise ValidationError(_errors(form))
+            raise ValidationError(form_errors(form))
         document_ids = [int(d) for d in request.POST.getlist("documents") if d.isdigit()]
         services.item_outcome_set(item=item, on=timezone.localdate(), document_ids=document_ids, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, f"{item.title}: {'; '.join(exc.messages)}")
-    else:
-        messages.success(request, f"{item.title}: {item.get_outcome_display().lower()}.")
-    return redirect("request-detail", pk)
+        return f"{item.title}: {item.get_outcome_display().lower()}."
+
+    return back_to_request(request, pk, change, prefix=f"{item.title}: ")
 
 
 @editor_required
@@ -66,14 +58,13 @@ def item_outcome(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 def fee_add(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     form = FeeForm(request.POST)
-    try:
+
+    def change() -> str:
         if not form.is_valid():
-            raise ValidationError(_errors(form))
+            raise ValidationError(form_errors(form))
         services.fee_record(request=records_request, user=request.user, kind=form.cleaned_data["kind"],
                             on=form.cleaned_data["occurred_on"], amount=form.cleaned_data["amount"],
                             note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        messages.error(request, "Fee not recorded: " + "; ".join(exc.messages))
-    else:
-        messages.success(request, "Fee recorded.")
-    return redirect("request-detail", pk)
+        return "Fee recorded."
+
+    return back_to_request(request, pk, change, prefix="Fee not recorded: ")

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from requests_app.deadlines.clock import ClockError, clock_extend
+from requests_app.deadlines.clock import clock_extend
 from requests_app.deadlines.forms import ExtensionForm, PersonalReminderForm
 from requests_app.deadlines.ical import calendar_text, events_for, feed_reset, feed_revoke
 from requests_app.deadlines.models import CalendarFeed, Notification, ReminderPreference, Watch
 from requests_app.deadlines.reminders import personal_reminder_create
 from requests_app.deadlines.selectors import due_board
+from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
@@ -30,17 +31,15 @@ def deadlines_board(request: HttpRequest) -> HttpResponse:
 def log_extension(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     form = ExtensionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give a valid date, or none for the law's own extension.")
-        return redirect("request-detail", pk)
-    try:
+
+    def change() -> str:
+        if not form.is_valid():
+            raise ValueError("Give a valid date, or none for the law's own extension.")
         clock = clock_extend(request=records_request, on=timezone.localdate(),
                              agency_date=form.cleaned_data["agency_date"], user=request.user)
-    except ClockError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Extension logged: {clock.explanation}")
-    return redirect("request-detail", pk)
+        return f"Extension logged: {clock.explanation}"
+
+    return back_to_request(request, pk, change)
 
 
 @organization_required

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from requests_app.deadlines.models import RequestClock
 from requests_app.letters import follow_ups
 from requests_app.letters.models import FollowUpLetter
+from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
@@ -45,16 +46,14 @@ def follow_up_draft(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_up_edit(request: HttpRequest, pk: int, letter_id: int) -> HttpResponse:
     letter = _letter(request, pk, letter_id)
     text = request.POST.get("text", "")
-    if not text.strip() or len(text) > 100_000:
-        messages.error(request, "The letter cannot be empty or longer than 100,000 characters.")
-        return redirect("request-detail", pk)
-    try:
+
+    def change() -> str:
+        if not text.strip() or len(text) > 100_000:
+            raise ValueError("The letter cannot be empty or longer than 100,000 characters.")
         follow_ups.follow_up_edit(letter=letter, text=text)
-    except follow_ups.AlreadyFinal as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{letter.get_kind_display()} letter saved.")
-    return redirect("request-detail", pk)
+        return f"{letter.get_kind_display()} letter saved."
+
+    return back_to_request(request, pk, change)
 
 
 @editor_required
@@ -80,13 +79,11 @@ def follow_up_download(request: HttpRequest, pk: int, letter_id: int) -> FileRes
 def follow_up_sent(request: HttpRequest, pk: int, letter_id: int) -> HttpResponse:
     letter = _letter(request, pk, letter_id)
     form = SentForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["sent_on"] > timezone.localdate():
-        messages.error(request, "Give the date it was sent (not in the future).")
-        return redirect("request-detail", pk)
-    try:
+
+    def change() -> str:
+        if not form.is_valid() or form.cleaned_data["sent_on"] > timezone.localdate():
+            raise ValueError("Give the date it was sent (not in the future).")
         follow_ups.follow_up_mark_sent(letter=letter, user=request.user, on=form.cleaned_data["sent_on"])
-    except follow_ups.AlreadyFinal as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{letter.get_kind_display()} letter recorded as sent.")
-    return redirect("request-detail", pk)
+        return f"{letter.get_kind_display()} letter recorded as sent."
+
+    return back_to_request(request, pk, change)

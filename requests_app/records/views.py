@@ -14,7 +14,6 @@ from requests_app.deadlines.forms import ExtensionForm, PersonalReminderForm
 from requests_app.deadlines.models import RequestClock, Watch
 from requests_app.deadlines.selectors import timeline
 from requests_app.letters.services import (
-    CannotFinalise,
     ResidencyNotAcknowledged,
     latest_letter,
     letter_finalise,
@@ -23,6 +22,7 @@ from requests_app.letters.services import (
     residency_warning_of,
 )
 from requests_app.records import services
+from requests_app.records.actions import back_to_request
 from requests_app.records.catalogue import BUILT_IN
 from requests_app.records.forms import (
     CustomItemForm,
@@ -34,11 +34,10 @@ from requests_app.records.forms import (
 )
 from requests_app.correspondence.forms import CommunicationForm, FeeForm
 from requests_app.correspondence.services import fee_summary
-from requests_app.deadlines.clock import ClockError
-from requests_app.records.lifecycle import TransitionError, allowed_moves, request_transition
+from requests_app.records.lifecycle import allowed_moves, request_transition
 from requests_app.records.models import CustomItem, RequestItem
 from requests_app.records.selectors import request_of, requests_of
-from requests_app.records.sending import CannotSend, request_mark_submitted, request_queue_email
+from requests_app.records.sending import request_mark_submitted, request_queue_email
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
 
@@ -108,29 +107,26 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     form = LetterEditForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "The letter text is missing or too long.")
-        return redirect("request-detail", pk)
-    try:
+
+    def change() -> str:
+        if not form.is_valid():
+            raise ValidationError("The letter text is missing or too long.")
         services.request_edit_letter(request=records_request, letter_text=form.cleaned_data["letter_text"])
-    except (services.NotADraft, ValidationError) as exc:
-        messages.error(request, _message(exc))
-    else:
-        messages.success(request, "Letter text saved. Finalise it to make the PDF.")
-    return redirect("request-detail", pk)
+        return "Letter text saved. Finalise it to make the PDF."
+
+    return back_to_request(request, pk, change)
 
 
 @editor_required
 @require_POST
 def letter_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
-    try:
+
+    def change() -> str:
         services.request_regenerate_letter(request=records_request)
-    except services.NotADraft as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The letter was composed afresh from the request's items and law.")
-    return redirect("request-detail", pk)
+        return "The letter was composed afresh from the request's items and law."
+
+    return back_to_request(request, pk, change)
 
 
 @organization_required
@@ -147,18 +143,18 @@ def letter_finalise_view(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     form = FinaliseForm(request.POST)
     form.is_valid()
-    try:
-        version = letter_finalise(
-            request=records_request, user=request.user, today=timezone.localdate(),
-            acknowledge_residency=form.cleaned_data.get("acknowledge_residency", False),
-        )
-    except ResidencyNotAcknowledged as exc:
-        messages.error(request, f"Not finalised: {exc} Tick the confirmation to finalise anyway.")
-    except CannotFinalise as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Letter version {version.number} is final (sha256 {version.sha256[:12]}…).")
-    return redirect("request-detail", pk)
+
+    def change() -> str:
+        try:
+            version = letter_finalise(
+                request=records_request, user=request.user, today=timezone.localdate(),
+                acknowledge_residency=form.cleaned_data.get("acknowledge_residency", False),
+            )
+        except ResidencyNotAcknowledged as exc:
+            raise ValueError(f"Not finalised: {exc} Tick the confirmation to finalise anyway.") from None
+        return f"Letter version {version.number} is final (sha256 {version.sha256[:12]}…)."
+
+    return back_to_request(request, pk, change)
 
 
 @organization_required
@@ -175,13 +171,12 @@ def letter_download(request: HttpRequest, pk: int, number: int) -> FileResponse:
 @require_POST
 def send_email(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
-    try:
+
+    def change() -> str:
         request_queue_email(request=records_request, user=request.user)
-    except CannotSend as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{records_request.tracking} is queued to be emailed to {records_request.agency.records_email}.")
-    return redirect("request-detail", pk)
+        return f"{records_request.tracking} is queued to be emailed to {records_request.agency.records_email}."
+
+    return back_to_request(request, pk, change)
 
 
 @editor_required
@@ -189,16 +184,14 @@ def send_email(request: HttpRequest, pk: int) -> HttpResponse:
 def record_submission(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     form = SubmissionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give the channel and a valid submission date.")
-        return redirect("request-detail", pk)
-    try:
+
+    def change() -> str:
+        if not form.is_valid():
+            raise ValidationError("Give the channel and a valid submission date.")
         request_mark_submitted(request=records_request, user=request.user, **form.cleaned_data)
-    except CannotSend as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{records_request.tracking} recorded as submitted.")
-    return redirect("request-detail", pk)
+        return f"{records_request.tracking} recorded as submitted."
+
+    return back_to_request(request, pk, change)
 
 
 @editor_required
@@ -217,23 +210,18 @@ def custom_items(request: HttpRequest) -> HttpResponse:
     return render(request, "records/custom_items.html", context)
 
 
-def _message(exc: Exception) -> str:
-    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-
 
 @editor_required
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     form = StatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a status and a date that is not in the future.")
-        return redirect("request-detail", pk)
-    try:
+
+    def change() -> str:
+        if not form.is_valid():
+            raise ValidationError("Choose a status and a date that is not in the future.")
         request_transition(request=records_request, to_status=form.cleaned_data["status"], user=request.user,
                            reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
-    except (TransitionError, ClockError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{records_request.tracking} is now {records_request.get_status_display().lower()}.")
-    return redirect("request-detail", pk)
+        return f"{records_request.tracking} is now {records_request.get_status_display().lower()}."
+
+    return back_to_request(request, pk, change)
