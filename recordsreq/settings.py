@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "requests_app.deadlines",
     "requests_app.correspondence",
     "requests_app.documents",
+    "requests_app.auditlogs",
     "requests_app.ops",
     "requests_app.demo",
 ]

@@ -1,0 +1,77 @@
+"""The Flock export formats seen in released records, recognised from their headers.
+
+Headers are compared after normalising case, spacing and "_" (``Org Name``, ``org_name``
+and ``ORG  NAME`` are the same column). Each format names the columns it must have and the
+canonical field each column feeds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+def norm(header: str) -> str:
+    return re.sub(r"[\s_]+", " ", header.replace("\ufeff", "")).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    title: str
+    required: tuple[str, ...]
+    columns: dict[str, str] = field(default_factory=dict)  # normalised header -> canonical field
+    kind: str = "search"  # "search" events or "sharing" relations or "hotlist" events
+
+    def matches(self, headers: set[str]) -> bool:
+        return all(norm(c) in headers for c in self.required)
+
+
+_AUDIT_COLUMNS = {
+    "id": "id", "name": "user", "org name": "organization", "total networks searched": "networks",
+    "total devices searched": "devices", "time frame": "time_frame", "license plate": "plate", "reason": "reason",
+    "case #": "case_number", "filters": "filters", "search time": "searched_at", "search type": "search_type",
+    "text prompt": "text_prompt", "moderation": "moderation",
+}
+
+FORMATS: tuple[Format, ...] = (
+    Format("network_audit_14", "Network Audit (14 columns)",
+           ("ID", "Name", "Org Name", "Total Networks Searched", "Total Devices Searched", "Time Frame",
+            "License Plate", "Reason", "Case #", "Filters", "Search Time", "Search Type"), _AUDIT_COLUMNS),
+    Format("network_audit_13", "Network Audit (13 columns)",
+           ("ID", "Name", "Org Name", "Total Networks Searched", "Time Frame", "License Plate", "Reason", "Case #",
+            "Filters", "Search Time", "Search Type"), _AUDIT_COLUMNS),
+    Format("federal_searches", "Federal Searches",
+           ("ID", "Name", "Org Name", "Total Networks Searched", "License Plate", "Reason", "Case #", "Search Time",
+            "Search Type"), _AUDIT_COLUMNS),
+    Format("organization_audit", "Organization Audit",
+           ("ID", "Name", "Total Networks Searched", "Time Frame", "License Plate", "Reason", "Search Time"),
+           _AUDIT_COLUMNS),
+    Format("portal_search_audit", "Transparency portal search audit",
+           ("id", "userId", "searchDate", "cameraCount", "reason"),
+           {"id": "id", "userid": "user", "searchdate": "searched_at", "cameracount": "devices", "reason": "reason"}),
+    Format("shared_networks", "Shared networks",
+           ("Organization Name", "Networks Shared With Me", "Networks I'm Sharing"),
+           {"organization name": "organization", "networks shared with me": "shared_with_me",
+            "networks i'm sharing": "sharing"}, kind="sharing"),
+    Format("sharing_list", "Sharing list", ("Name", "State", "Type"),
+           {"name": "organization", "state": "state", "type": "type"}, kind="sharing"),
+    Format("hotlist_events", "Hot-list event log", ("Timestamp", "User", "Event Type", "Entity Type", "Entity Details"),
+           {"timestamp": "searched_at", "user": "user", "event type": "event_type", "entity type": "entity_type",
+            "entity details": "details"}, kind="hotlist"),
+)
+
+
+class UnknownFormat(ValueError):
+    """No known export has these columns; the message lists what was found and expected."""
+
+
+def recognise(headers: list[str]) -> Format:
+    found = {norm(h) for h in headers if h}
+    for candidate in FORMATS:  # most specific first
+        if candidate.matches(found):
+            return candidate
+    expected = "; ".join(f"{f.title}: {', '.join(f.required)}" for f in FORMATS)
+    shown = ", ".join(repr(h) for h in headers[:25]) or "(none)"
+    raise UnknownFormat(f"the columns are not a known Flock export. Found: {shown}. Expected one of: {expected}. "
+                        "If this is an export under other column names, map its columns by hand.")

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from requests_app.auditlogs.analyze import analyze
+from requests_app.auditlogs.formats import UnknownFormat
+from requests_app.auditlogs.parse import STATES
+
+FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reason", "case_number", "category", "rule")
+
+
+class Command(BaseCommand):
+    help = ("Analyse Flock audit-log exports (CSV or XLSX; several monthly files of one release at once) "
+            "without the database: counts, flagged searches by category, federal and out-of-state searchers.")
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+        parser.add_argument("--flagged", type=Path, metavar="OUT.csv", help="write each flagged search with its rule")
+        parser.add_argument("--state", help="the agency's state, to count out-of-state searchers (e.g. OR)")
+
+    def handle(self, *args, files: list[Path], **options) -> None:
+        state = (options["state"] or "").upper() or None
+        if state and state not in STATES:
+            raise CommandError(f"--state {options['state']!r} is not a state code")
+        missing = [str(p) for p in files if not p.is_file()]
+        if missing:
+            raise CommandError(f"no such file: {', '.join(missing)}")
+        writer, handle = self._flagged_writer(options["flagged"])
+        try:
+            result = analyze(files, home_state=state, on_flag=writer)
+        except (UnknownFormat, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            if handle:
+                handle.close()
+        summary = result.summary()
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, ensure_ascii=False))
+        else:
+            self._print(summary)
+        for name, line, reason in result.rejected[:50]:
+            self.stderr.write(f"{name} line {line}: rejected: {reason}")
+        if len(result.rejected) > 50:
+            self.stderr.write(f"... and {len(result.rejected) - 50} more rejected rows")
+
+    def _flagged_writer(self, path: Path | None):
+        if path is None:
+            return None, None
+        handle = open(path, "w", newline="", encoding="utf-8")
+        out = csv.writer(handle)
+        out.writerow(FLAGGED_COLUMNS)
+
+        def write(source: Path, event, found) -> None:
+            for category, rule in found:
+                out.writerow([source.name, event.line, event.searched_at.isoformat() if event.searched_at else "",
+                              event.organization, event.user, event.reason, event.case_number, category, rule])
+
+        return write, handle
+
+    def _print(self, summary: dict) -> None:
+        self.stdout.write(f"{summary['format']}: {summary['rows']} searches ({summary['duplicates']} repeated, "
+                          f"{summary['rejected']} rejected), {summary['first_search']} to {summary['last_search']}")
+        for name, count in summary["categories"].items():
+            self.stdout.write(f"  {name}: {count}")
+        self.stdout.write(f"  federal searches: {summary['federal_searches']}; out of state: {summary['out_of_state_searches']}")
