@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from requests_app.agencies import views as agencies
+from requests_app.auditlogs import views as auditlogs
 from requests_app.campaigns import views as campaigns
 from requests_app.correspondence import views as correspondence
 from requests_app.deadlines import views as deadlines
@@ -36,6 +37,9 @@ urlpatterns = [
     path("requests/<int:pk>/fees/", correspondence.fee_add, name="fee-add"),
     path("requests/<int:pk>/documents/", documents.upload, name="document-upload"),
     path("requests/<int:pk>/packet.zip", documents.packet, name="request-packet"),
+    path("requests/<int:pk>/audit/", auditlogs.audit_report, name="audit-report"),
+    path("requests/<int:pk>/audit/flagged.csv", auditlogs.flagged_csv, name="audit-flagged-csv"),
+    path("requests/<int:pk>/documents/<int:document_id>/analyse/", auditlogs.analyse_document, name="audit-analyse"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path("inbox/", documents.inbox, name="inbox"),
     path("search/", documents.search_page, name="search"),

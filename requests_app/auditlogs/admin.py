@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from requests_app.auditlogs.models import AuditImport, SearchEvent
+
+
+@admin.register(AuditImport)
+class AuditImportAdmin(admin.ModelAdmin):
+    list_display = ["request", "document", "format", "state", "rows", "duplicates", "rejected", "created_at"]
+    list_filter = ["state", "format"]
+    list_select_related = ["request", "document"]
+
+
+@admin.register(SearchEvent)
+class SearchEventAdmin(admin.ModelAdmin):
+    list_display = ["request", "searched_at", "organization", "reason", "categories"]
+    search_fields = ["request__tracking", "organization", "reason"]
+    list_select_related = ["request"]
+    show_full_result_count = False

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from requests_app.auditlogs.importer import NotAnAuditLog, run
+from requests_app.auditlogs.models import AuditImport
+from requests_app.documents.upload import upload_file
+from requests_app.records.models import RecordsRequest
+
+
+class Command(BaseCommand):
+    help = ("Import Flock audit-log exports into a request: each file is kept as a document "
+            "(through the upload service) and its searches stored and flagged.")
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("tracking")
+        parser.add_argument("files", nargs="+", type=Path)
+
+    def handle(self, *args, tracking: str, files: list[Path], **options) -> None:
+        try:
+            request = RecordsRequest.objects.select_related("organization").get(tracking=tracking.strip().upper())
+        except RecordsRequest.DoesNotExist:
+            raise CommandError(f"no request with tracking reference {tracking!r}") from None
+        failed = sum(self._one(request, path) for path in files)
+        if failed:
+            raise CommandError(f"{failed} file(s) not imported")
+
+    def _one(self, request: RecordsRequest, path: Path) -> int:
+        try:
+            with open(path, "rb") as stream:
+                uploaded = upload_file(request=request, user=None, name=path.name, stream=stream)
+        except OSError as exc:
+            self.stdout.write(f"{path}: cannot read it: {exc.strerror or exc}")
+            return 1
+        if uploaded.document is None:
+            self.stdout.write(f"{path}: refused: {uploaded.reason}")
+            return 1
+        if uploaded.document.kind not in ("csv", "xlsx"):
+            self.stdout.write(f"{path}: {NotAnAuditLog.__name__}: a {uploaded.document.get_kind_display()} file")
+            return 1
+        result = run(AuditImport.objects.create(request=request, document=uploaded.document))
+        if result.state == AuditImport.State.FAILED:
+            self.stdout.write(f"{path}: not imported: {result.error}")
+            return 1
+        self.stdout.write(f"{path}: {result.format}: {result.rows} searches stored, {result.duplicates} repeated, "
+                          f"{result.rejected} rejected")
+        for line, reason in result.rejected_sample[:20]:
+            self.stdout.write(f"  line {line}: {reason}")
+        return 0

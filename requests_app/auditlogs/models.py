@@ -1,0 +1,69 @@
+"""Audit-log searches and sharing relations, normalised from released exports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from requests_app.documents.models import Document
+from requests_app.records.models import RecordsRequest
+
+
+class AuditImport(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="audit_imports")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="audit_imports")
+    format = models.CharField(max_length=40, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    rows = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    rejected_sample = models.JSONField(default=list, help_text="The first rejected rows: [line, reason].")
+    error = models.TextField(blank=True)
+    rules_version = models.CharField(max_length=20, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.request.tracking}: {self.document} ({self.get_state_display()})"
+
+
+class SearchEvent(models.Model):
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="search_events")
+    audit_import = models.ForeignKey(AuditImport, on_delete=models.CASCADE, related_name="events")
+    line = models.PositiveIntegerField()
+    key = models.CharField(max_length=40, help_text="Digest of the row, so a row released twice counts once.")
+    searched_at = models.DateTimeField(null=True)
+    organization = models.CharField(max_length=300, blank=True)
+    organization_state = models.CharField(max_length=2, blank=True)
+    federal = models.BooleanField(default=False)
+    user = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=1000, blank=True)
+    case_number = models.CharField(max_length=200, blank=True)
+    search_type = models.CharField(max_length=60, blank=True)
+    networks = models.PositiveIntegerField(null=True)
+    devices = models.PositiveIntegerField(null=True)
+    time_frame_start = models.CharField(max_length=60, blank=True)
+    time_frame_end = models.CharField(max_length=60, blank=True)
+    plate = models.CharField(max_length=40, blank=True)
+    categories = models.CharField(max_length=100, blank=True, help_text='Flag categories as ",immigration,federal,".')
+    flags = models.JSONField(default=list, help_text="[[category, rule], ...]")
+
+    class Meta:
+        constraints = [
+            # Repeated rows, within a release or across its monthly files, count once per request.
+            models.UniqueConstraint(fields=["request", "key"], name="one_search_per_row"),
+        ]
+        indexes = [
+            # Reports: a request's searches by month.
+            models.Index(fields=["request", "searched_at"], name="search_request_time"),
+        ]

@@ -1,0 +1,54 @@
+"""What a request's imported searches show, for its report page and CSV export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+
+from requests_app.auditlogs import rules
+from requests_app.auditlogs.models import SearchEvent
+from requests_app.records.models import RecordsRequest
+
+TOP = 15
+
+
+@dataclass(frozen=True)
+class Report:
+    total: int
+    first: object
+    last: object
+    categories: list[tuple[str, str, int]]
+    months: list[tuple[object, int]]
+    organizations: list[dict]
+    reasons: list[dict]
+    out_of_state: int
+    federal: int
+    home_state: str
+
+
+def report_for(request: RecordsRequest) -> Report:
+    events = SearchEvent.objects.filter(request=request)
+    home = request.agency.jurisdiction.state_code
+    counts = events.aggregate(
+        total=Count("pk"), federal=Count("pk", filter=Q(federal=True)),
+        out_of_state=Count("pk", filter=~Q(organization_state="") & ~Q(organization_state=home)),
+        **{f"c_{key}": Count("pk", filter=Q(categories__contains=f",{key},")) for key in rules.CATEGORIES},
+    )
+    span = events.exclude(searched_at=None).order_by("searched_at").values_list("searched_at", flat=True)
+    months = (events.exclude(searched_at=None).annotate(month=TruncMonth("searched_at")).values("month")
+              .annotate(n=Count("pk")).order_by("month"))
+    organizations = (events.exclude(organization="").values("organization", "organization_state", "federal")
+                     .annotate(n=Count("pk")).order_by("-n")[:TOP])
+    reasons = events.exclude(reason="").values("reason").annotate(n=Count("pk")).order_by("-n")[:TOP]
+    return Report(
+        total=counts["total"], first=span.first(), last=span.last(),
+        categories=[(key, label, counts[f"c_{key}"]) for key, label in rules.CATEGORIES.items()],
+        months=[(m["month"], m["n"]) for m in months], organizations=list(organizations), reasons=list(reasons),
+        out_of_state=counts["out_of_state"], federal=counts["federal"], home_state=home,
+    )
+
+
+def flagged(request: RecordsRequest):
+    return SearchEvent.objects.filter(request=request).exclude(categories="").order_by("searched_at")

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from requests_app.auditlogs.models import AuditImport, SearchEvent
+from tests.auditlogs.test_analyze import EUGENE, NETWORK_14, network_rows, write_csv
+from tests.factories import AgencyFactory, draft_request, state
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def oregon(alice):
+    return draft_request(organization=alice.organization, agency=AgencyFactory(name="Bend Police Department",
+                                                                                 jurisdiction=state("OR")), user=alice.user)
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("import_audit_log", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_network_audit_is_imported_flagged_and_reported(oregon, tmp_path, alice_client):
+    path = write_csv(tmp_path / "audit.csv", NETWORK_14, network_rows(NETWORK_14))
+    output = run(oregon.tracking, str(path))
+    assert "network_audit_14: 7 searches stored, 1 repeated, 1 rejected" in output
+    assert "line 18: unreadable time 'not a date'" in output
+    ice = SearchEvent.objects.get(reason="ICE warrant")
+    assert (ice.organization_state, ice.categories, ice.flags) == ("FL", ",immigration,", [["immigration", "ICE"]])
+    assert SearchEvent.objects.get(reason="Drugs/Narcotics - HSI").federal
+    report = alice_client.get(reverse("audit-report", args=[oregon.pk])).context["report"]
+    assert report.total == 7 and report.federal == 1 and report.out_of_state == 2
+    assert dict((key, n) for key, _, n in report.categories)["immigration"] == 1
+    body = alice_client.get(reverse("audit-flagged-csv", args=[oregon.pk]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(body.streaming_content).decode())))
+    assert {(r["reason"], r["rule"]) for r in rows} >= {("ICE warrant", "ICE"), ("abortion", "abortion")}
+
+
+def test_importing_the_next_monthly_file_does_not_count_repeated_rows_twice(oregon, tmp_path):
+    rows = network_rows(NETWORK_14)
+    run(oregon.tracking, str(write_csv(tmp_path / "1.csv", NETWORK_14, rows[:4])))
+    output = run(oregon.tracking, str(write_csv(tmp_path / "2.csv", NETWORK_14, rows[3:7])))
+    assert "3 searches stored, 1 repeated" in output
+    assert SearchEvent.objects.filter(request=oregon).count() == 7
+
+
+def test_the_eugene_sample_imports_all_its_searches(oregon):
+    if not EUGENE.exists():
+        pytest.skip("the sample is not beside this checkout")
+    assert "portal_search_audit: 4294 searches stored, 0 repeated, 0 rejected" in run(oregon.tracking, str(EUGENE))
+
+
+def test_a_file_that_is_not_an_audit_log_imports_nothing(oregon, tmp_path):
+    (tmp_path / "budget.csv").write_text("line,amount\nradios,1200\ncameras,5000\n")
+    with pytest.raises(CommandError, match="1 file\\(s\\) not imported"):
+        run(oregon.tracking, str(tmp_path / "budget.csv"))
+    assert AuditImport.objects.get().state == "failed" and not SearchEvent.objects.exists()
+
+
+def test_the_page_queues_an_analysis_of_an_uploaded_export(oregon, alice_client, tmp_path, django_capture_on_commit_callbacks):
+    from requests_app.documents.upload import upload_file
+
+    data = write_csv(tmp_path / "audit.csv", NETWORK_14, network_rows(NETWORK_14)).read_bytes()
+    document = upload_file(request=oregon, user=oregon.created_by, name="audit.csv", stream=io.BytesIO(data)).document
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(reverse("audit-analyse", args=[oregon.pk, document.pk]))
+    assert response.url == reverse("audit-report", args=[oregon.pk])
+    assert AuditImport.objects.get().state == "done" and SearchEvent.objects.count() == 7
+
+
+def test_another_organization_sees_no_report(oregon, bob_client, tmp_path):
+    run(oregon.tracking, str(write_csv(tmp_path / "a.csv", NETWORK_14, network_rows(NETWORK_14))))
+    assert bob_client.get(reverse("audit-report", args=[oregon.pk])).status_code == 404
+    assert bob_client.get(reverse("audit-flagged-csv", args=[oregon.pk])).status_code == 404
