@@ -41,6 +41,7 @@ urlpatterns = [
     path("requests/<int:pk>/audit/flagged.csv", auditlogs.flagged_csv, name="audit-flagged-csv"),
     path("requests/<int:pk>/documents/<int:document_id>/analyse/", auditlogs.analyse_document, name="audit-analyse"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
+    path("audit-terms/", auditlogs.custom_terms, name="audit-terms"),
     path("inbox/", documents.inbox, name="inbox"),
     path("search/", documents.search_page, name="search"),
     path("inbox/<int:inbound_id>/", documents.inbox_assign, name="inbox-assign"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.auditlogs.models import AuditImport, SearchEvent
+from requests_app.auditlogs.models import AuditImport, CustomTerm, SearchEvent
 
 
 @admin.register(AuditImport)
@@ -16,3 +16,8 @@ class SearchEventAdmin(admin.ModelAdmin):
     search_fields = ["request__tracking", "organization", "reason"]
     list_select_related = ["request"]
     show_full_result_count = False
+
+
+@admin.register(CustomTerm)
+class CustomTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "category", "organization"]

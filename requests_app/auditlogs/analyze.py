@@ -56,8 +56,8 @@ def reason_key(reason: str) -> str:
     return " ".join(reason.replace("+", " ").split()).casefold()
 
 
-def flags_of(event: Event, home_state: str | None) -> list[tuple[str, str]]:
-    found = rules.reason_flags(event.reason)
+def flags_of(event: Event, extra: tuple[rules.Rule, ...] = ()) -> list[tuple[str, str]]:
+    found = rules.reason_flags(event.reason, extra)
     if rules.is_federal(event.organization):
         found.append(("federal", "federal searching organization"))
     return found
@@ -95,7 +95,7 @@ def _count(result: Analysis, event: Event, home_state: str | None, path: Path, o
         key = reason_key(event.reason)
         result.reasons[key] += 1
         result.reason_forms.setdefault(key, Counter())[event.reason] += 1
-    found = flags_of(event, home_state)
+    found = flags_of(event)
     for category in {category for category, _ in found}:
         result.categories[category] += 1
     if any(category == "federal" for category, _ in found):

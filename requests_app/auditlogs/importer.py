@@ -14,7 +14,7 @@ from django.utils import timezone
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.analyze import flags_of
 from requests_app.auditlogs.formats import UnknownFormat
-from requests_app.auditlogs.models import AuditImport, SearchEvent
+from requests_app.auditlogs.models import AuditImport, CustomTerm, SearchEvent
 from requests_app.auditlogs.parse import Event, Rejected, read, state_of
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
@@ -46,8 +46,8 @@ def _local_copy(document: Document, folder: str) -> Path:
     return path
 
 
-def _event_row(audit_import: AuditImport, event: Event) -> SearchEvent:
-    found = flags_of(event, None)
+def _event_row(audit_import: AuditImport, event: Event, extra: tuple[rules.Rule, ...]) -> SearchEvent:
+    found = flags_of(event, extra)
     frame = event.time_frame or ("", "")
     return SearchEvent(
         request_id=audit_import.request_id, audit_import=audit_import, line=event.line,
@@ -81,7 +81,13 @@ def run(audit_import: AuditImport) -> AuditImport:
     return audit_import
 
 
+def organization_rules(organization_id: int) -> tuple[rules.Rule, ...]:
+    terms = CustomTerm.objects.filter(organization_id=organization_id, category__in=rules.CATEGORIES)
+    return tuple(rules.custom_rule(t.category, t.term) for t in terms)
+
+
 def _store(audit_import: AuditImport, events) -> None:
+    extra = organization_rules(audit_import.request.organization_id)
     batch: list[SearchEvent] = []
     before = SearchEvent.objects.filter(request_id=audit_import.request_id).count()
     read_rows = 0
@@ -92,7 +98,7 @@ def _store(audit_import: AuditImport, events) -> None:
                 audit_import.rejected_sample.append([item.line, item.reason])
             continue
         read_rows += 1
-        batch.append(_event_row(audit_import, item))
+        batch.append(_event_row(audit_import, item, extra))
         if len(batch) >= BATCH:
             SearchEvent.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []

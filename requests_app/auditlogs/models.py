@@ -67,3 +67,19 @@ class SearchEvent(models.Model):
             # Reports: a request's searches by month.
             models.Index(fields=["request", "searched_at"], name="search_request_time"),
         ]
+
+
+class CustomTerm(models.Model):
+    """A word or phrase an organization adds to a flagging category (matched whole-word)."""
+
+    organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="audit_terms")
+    category = models.CharField(max_length=30)
+    term = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category", "term"]
+        constraints = [models.UniqueConstraint(fields=["organization", "category", "term"], name="one_term_per_category")]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.category})"

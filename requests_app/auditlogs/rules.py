@@ -79,9 +79,15 @@ _FEDERAL_ORG = re.compile(
     r"Border Patrol|Immigration and Customs)\b", re.IGNORECASE)
 
 
-def reason_flags(reason: str) -> list[tuple[str, str]]:
+def custom_rule(category: str, term: str) -> Rule:
+    """An organization's own term, matched as a whole word or phrase, named so it shows as theirs."""
+    words = r"\s+".join(re.escape(w) for w in term.split())
+    return rule(category, f"custom term “{term}”", rf"(?<!\w){words}(?!\w)")
+
+
+def reason_flags(reason: str, extra: tuple[Rule, ...] = ()) -> list[tuple[str, str]]:
     """(category, rule name) of every rule the stated reason matches."""
-    return [(r.category, r.name) for r in RULES if reason and r.matches(reason)]
+    return [(r.category, r.name) for r in (*RULES, *extra) if reason and r.matches(reason)]
 
 
 def is_federal(organization: str) -> bool:

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from requests_app.auditlogs import rules
+from requests_app.auditlogs.findings import findings_for
 from requests_app.auditlogs.models import SearchEvent
 from requests_app.records.models import RecordsRequest
 
@@ -26,14 +27,21 @@ class Report:
     out_of_state: int
     federal: int
     home_state: str
+    findings: list
+
+
+def _outside(home: str) -> Q:
+    return Q(federal=True) | (~Q(organization_state="") & ~Q(organization_state=home))
 
 
 def report_for(request: RecordsRequest) -> Report:
     events = SearchEvent.objects.filter(request=request)
     home = request.agency.jurisdiction.state_code
     counts = events.aggregate(
-        total=Count("pk"), federal=Count("pk", filter=Q(federal=True)),
-        out_of_state=Count("pk", filter=~Q(organization_state="") & ~Q(organization_state=home)),
+        n_total=Count("pk"), n_federal=Count("pk", filter=Q(federal=True)),
+        n_out_of_state=Count("pk", filter=~Q(organization_state="") & ~Q(organization_state=home)),
+        n_outside=Count("pk", filter=_outside(home)),
+        n_sensitive=Count("pk", filter=Q(categories__contains=",immigration,") | Q(categories__contains=",reproductive_health,")),
         **{f"c_{key}": Count("pk", filter=Q(categories__contains=f",{key},")) for key in rules.CATEGORIES},
     )
     span = events.exclude(searched_at=None).order_by("searched_at").values_list("searched_at", flat=True)
@@ -43,10 +51,11 @@ def report_for(request: RecordsRequest) -> Report:
                      .annotate(n=Count("pk")).order_by("-n")[:TOP])
     reasons = events.exclude(reason="").values("reason").annotate(n=Count("pk")).order_by("-n")[:TOP]
     return Report(
-        total=counts["total"], first=span.first(), last=span.last(),
+        total=counts["n_total"], first=span.first(), last=span.last(),
         categories=[(key, label, counts[f"c_{key}"]) for key, label in rules.CATEGORIES.items()],
         months=[(m["month"], m["n"]) for m in months], organizations=list(organizations), reasons=list(reasons),
-        out_of_state=counts["out_of_state"], federal=counts["federal"], home_state=home,
+        out_of_state=counts["n_out_of_state"], federal=counts["n_federal"], home_state=home,
+        findings=findings_for(home, outside=counts["n_outside"], immigration_or_reproductive=counts["n_sensitive"]),
     )
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.importer import NotAnAuditLog, import_queue
+from requests_app.auditlogs.models import CustomTerm
 from requests_app.auditlogs.selectors import flagged, report_for
 from requests_app.documents.models import Document
 from requests_app.records.selectors import request_of
@@ -67,3 +68,18 @@ def flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{records_request.tracking}-flagged-searches.csv"'
     return response
+
+
+@editor_required
+def custom_terms(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        category, term = request.POST.get("category", ""), " ".join(request.POST.get("term", "").split())[:100]
+        if category not in rules.CATEGORIES or category == "federal" or len(term) < 2:
+            messages.error(request, "Choose a category and a term of at least two characters.")
+        else:
+            CustomTerm.objects.get_or_create(organization=request.organization, category=category, term=term)
+            messages.success(request, f"“{term}” now flags {rules.CATEGORIES[category].lower()} in new imports.")
+        return redirect("audit-terms")
+    terms = CustomTerm.objects.filter(organization=request.organization)
+    categories = [(k, v) for k, v in rules.CATEGORIES.items() if k != "federal"]
+    return render(request, "auditlogs/terms.html", {"terms": terms, "categories": categories})

@@ -78,3 +78,35 @@ def test_another_organization_sees_no_report(oregon, bob_client, tmp_path):
     run(oregon.tracking, str(write_csv(tmp_path / "a.csv", NETWORK_14, network_rows(NETWORK_14))))
     assert bob_client.get(reverse("audit-report", args=[oregon.pk])).status_code == 404
     assert bob_client.get(reverse("audit-flagged-csv", args=[oregon.pk])).status_code == 404
+
+
+def test_an_organizations_own_terms_flag_new_imports(oregon, alice_client, tmp_path):
+    alice_client.post(reverse("audit-terms"), {"category": "protest", "term": "Free Palestine"})
+    rows = network_rows(NETWORK_14)
+    rows[0][NETWORK_14.index("Reason")] = "free  palestine march"
+    run(oregon.tracking, str(write_csv(tmp_path / "a.csv", NETWORK_14, rows)))
+    event = SearchEvent.objects.get(reason="free  palestine march")
+    assert event.flags == [["protest", "custom term “Free Palestine”"]]
+
+
+def test_a_california_report_points_out_federal_and_out_of_state_searches(alice, alice_client, tmp_path):
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(jurisdiction=state("CA")),
+                            user=alice.user)
+    run(request.tracking, str(write_csv(tmp_path / "a.csv", NETWORK_14, network_rows(NETWORK_14))))
+    findings = alice_client.get(reverse("audit-report", args=[request.pk])).context["report"].findings
+    # Florida, the federal searcher and Texas; Oregon's own searches are out of state too, seen from California.
+    assert [f.law for f in findings] == ["California Civil Code § 1798.90.5–.55 (SB 34)"]
+    assert findings[0].count == 7
+
+
+def test_an_illinois_report_points_out_immigration_and_reproductive_searches(alice, alice_client, tmp_path):
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(jurisdiction=state("IL")),
+                            user=alice.user)
+    run(request.tracking, str(write_csv(tmp_path / "a.csv", NETWORK_14, network_rows(NETWORK_14))))
+    findings = alice_client.get(reverse("audit-report", args=[request.pk])).context["report"].findings
+    assert [(f.law, f.count) for f in findings] == [("625 ILCS 5/2-130 (2023)", 2)]
+
+
+def test_no_finding_where_the_state_sets_no_such_limit(oregon, alice_client, tmp_path):
+    run(oregon.tracking, str(write_csv(tmp_path / "a.csv", NETWORK_14, network_rows(NETWORK_14))))
+    assert alice_client.get(reverse("audit-report", args=[oregon.pk])).context["report"].findings == []
