@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from requests_app.auditlogs import rules
-from requests_app.auditlogs.parse import Event, Rejected, read, state_of
+from requests_app.auditlogs.parse import Event, Rejected, Relation, read, state_of
 
 TOP = 10
 
@@ -74,6 +74,10 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None,
         for item in events:
             if isinstance(item, Rejected):
                 result.rejected.append((path.name, item.line, item.reason))
+                continue
+            if isinstance(item, Relation):
+                result.rows += 1
+                result.organizations[item.organization] += 1
                 continue
             digest = hashlib.blake2b(item.key.encode(), digest_size=10).digest()
             if digest in seen:

@@ -17,8 +17,14 @@ class Finding:
     text: str
 
 
-def findings_for(state: str, *, outside: int, immigration_or_reproductive: int) -> list[Finding]:
+def findings_for(state: str, *, outside: int, immigration_or_reproductive: int, outside_partners: int = 0) -> list[Finding]:
     found = []
+    if state == "CA" and outside_partners:
+        found.append(Finding(
+            "California Civil Code § 1798.90.5–.55 (SB 34)", outside_partners,
+            f"The agency shares ALPR data with {outside_partners} federal, out-of-state or private organizations. "
+            "The law limits sharing to public agencies, and the Attorney General's 2023 bulletin reads it as "
+            "barring out-of-state and federal sharing: this sharing appears to conflict with it."))
     if state == "CA" and outside:
         found.append(Finding(
             "California Civil Code § 1798.90.5–.55 (SB 34)", outside,

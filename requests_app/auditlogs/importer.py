@@ -14,7 +14,7 @@ from django.utils import timezone
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.analyze import flags_of
 from requests_app.auditlogs.formats import UnknownFormat
-from requests_app.auditlogs.models import AuditImport, CustomTerm, SearchEvent
+from requests_app.auditlogs.models import AuditImport, CustomTerm, SearchEvent, SharingRelation
 from requests_app.auditlogs.parse import Event, Rejected, read, state_of
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
@@ -67,11 +67,11 @@ def run(audit_import: AuditImport) -> AuditImport:
     try:
         with tempfile.TemporaryDirectory(prefix="recordsreq-audit-") as folder:
             fmt, events = read(_local_copy(audit_import.document, folder))
-            if fmt.kind != "search":
-                raise NotAnAuditLog(f"this is a {fmt.title} file; only search audits are imported as searches")
+            if fmt.kind == "hotlist":
+                raise NotAnAuditLog("hot-list event logs can be analysed on the command line but are not imported yet")
             audit_import.format = fmt.key
             with transaction.atomic():
-                _store(audit_import, events)
+                (_store_relations if fmt.kind == "sharing" else _store)(audit_import, events)
     except (UnknownFormat, NotAnAuditLog, ValueError) as exc:
         audit_import.state, audit_import.error = AuditImport.State.FAILED, str(exc)[:4000]
     else:
@@ -105,3 +105,20 @@ def _store(audit_import: AuditImport, events) -> None:
     SearchEvent.objects.bulk_create(batch, ignore_conflicts=True)
     stored = SearchEvent.objects.filter(request_id=audit_import.request_id).count() - before
     audit_import.rows, audit_import.duplicates = stored, read_rows - stored
+
+
+def _store_relations(audit_import: AuditImport, relations) -> None:
+    rows = []
+    for item in relations:
+        if isinstance(item, Rejected):
+            audit_import.rejected += 1
+            if len(audit_import.rejected_sample) < REJECTED_SAMPLE:
+                audit_import.rejected_sample.append([item.line, item.reason])
+            continue
+        rows.append(SharingRelation(request_id=audit_import.request_id, audit_import=audit_import,
+                                    organization=item.organization[:300], direction=item.direction,
+                                    state=item.state, kind=item.kind))
+    before = SharingRelation.objects.filter(request_id=audit_import.request_id).count()
+    SharingRelation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    stored = SharingRelation.objects.filter(request_id=audit_import.request_id).count() - before
+    audit_import.rows, audit_import.duplicates = stored, len(rows) - stored

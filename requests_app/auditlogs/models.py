@@ -69,6 +69,26 @@ class SearchEvent(models.Model):
         ]
 
 
+class SharingRelation(models.Model):
+    """An organization the agency shares ALPR data with, or that shares with it."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="sharing_relations")
+    audit_import = models.ForeignKey(AuditImport, on_delete=models.CASCADE, related_name="relations")
+    organization = models.CharField(max_length=300)
+    direction = models.CharField(max_length=20)
+    state = models.CharField(max_length=2, blank=True)
+    kind = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["state", "organization"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "organization", "direction"], name="one_relation_per_direction"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.direction})"
+
+
 class CustomTerm(models.Model):
     """A word or phrase an organization adds to a flagging category (matched whole-word)."""
 

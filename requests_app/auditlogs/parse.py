@@ -44,6 +44,47 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Relation:
+    line: int
+    organization: str
+    direction: str  # "shared_with_me", "sharing" or "listed"
+    state: str
+    kind: str  # "police", "sheriff", "federal", "private", "other"
+
+
+_PRIVATE = re.compile(r"\b(?:HOA|homeowners?|inc\.?|llc|corp\w*|company|mall|apartments?|property management|"
+                      r"lowe'?s|home depot|walmart|business|school|university|college)\b", re.IGNORECASE)
+
+
+def kind_of(name: str, stated: str = "") -> str:
+    text = f"{stated} {name}"
+    if re.search(r"\[federal\]|\bfederal\b", text, re.IGNORECASE):
+        return "federal"
+    if _PRIVATE.search(text):
+        return "private"
+    if re.search(r"\bSO\b|sheriff", text, re.IGNORECASE):
+        return "sheriff"
+    if re.search(r"\bPD\b|police|\bDPS\b|patrol", text, re.IGNORECASE):
+        return "police"
+    return "other"
+
+
+def to_relations(line: int, fields: dict[str, object]) -> list[Relation]:
+    if "shared_with_me" in fields or "sharing" in fields:
+        relations = []
+        for column in ("shared_with_me", "sharing"):
+            for name in (n.strip() for n in _clean(fields.get(column)).split(",")):
+                if name:
+                    relations.append(Relation(line, name, column, state_of(name) or "", kind_of(name)))
+        return relations
+    name = _clean(fields.get("organization"))
+    if not name:
+        raise ValueError("no organization name")
+    state = (_clean(fields.get("state")) or state_of(name) or "").upper()[:2]
+    return [Relation(line, name, "listed", state, kind_of(name, _clean(fields.get("type"))))]
+
+
+@dataclass(frozen=True)
 class Rejected:
     line: int
     reason: str
@@ -94,9 +135,9 @@ def _time_frame(value: object) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
-def to_event(line: int, fields: dict[str, object], *, timed: bool = True) -> Event:
+def to_event(line: int, fields: dict[str, object]) -> Event:
     searched_raw = fields.get("searched_at")
-    if searched_raw in (None, "") and timed:
+    if searched_raw in (None, ""):
         raise ValueError("no search time")
     values = {k: _clean(v) for k, v in fields.items() if k != "searched_at"}
     searched_at = parse_time(searched_raw) if searched_raw not in (None, "") else None
@@ -181,7 +222,10 @@ def _events(fmt: Format, fields: list[str | None], rows) -> Iterator[Event | Rej
             continue
         values = {name: value for name, value in zip(fields, row) if name}
         try:
-            yield to_event(line, values, timed=fmt.kind != "sharing")
+            if fmt.kind == "sharing":
+                yield from to_relations(line, values)
+                continue
+            yield to_event(line, values)
         except (ValueError, TypeError, OverflowError) as exc:
             yield Rejected(line, str(exc))
 

@@ -9,7 +9,7 @@ from django.db.models.functions import TruncMonth
 
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.findings import findings_for
-from requests_app.auditlogs.models import SearchEvent
+from requests_app.auditlogs.models import SearchEvent, SharingRelation
 from requests_app.records.models import RecordsRequest
 
 TOP = 15
@@ -55,9 +55,35 @@ def report_for(request: RecordsRequest) -> Report:
         categories=[(key, label, counts[f"c_{key}"]) for key, label in rules.CATEGORIES.items()],
         months=[(m["month"], m["n"]) for m in months], organizations=list(organizations), reasons=list(reasons),
         out_of_state=counts["n_out_of_state"], federal=counts["n_federal"], home_state=home,
-        findings=findings_for(home, outside=counts["n_outside"], immigration_or_reproductive=counts["n_sensitive"]),
+        findings=findings_for(home, outside=counts["n_outside"], immigration_or_reproductive=counts["n_sensitive"],
+                              outside_partners=_outside_partners(request, home)),
     )
+
+
+def _outside_partners(request: RecordsRequest, home: str) -> int:
+    relations = SharingRelation.objects.filter(request=request)
+    return relations.filter(Q(kind__in=["federal", "private"]) | (~Q(state="") & ~Q(state=home))).count()
 
 
 def flagged(request: RecordsRequest):
     return SearchEvent.objects.filter(request=request).exclude(categories="").order_by("searched_at")
+
+
+@dataclass(frozen=True)
+class Topology:
+    total: int
+    by_state: list[tuple[str, int]]
+    by_kind: list[tuple[str, int]]
+    marked: list  # federal and private partners, named
+
+
+def sharing_for(request: RecordsRequest) -> Topology:
+    relations = SharingRelation.objects.filter(request=request)
+    by_state = relations.values("state").annotate(n=Count("pk")).order_by("-n", "state")
+    by_kind = relations.values("kind").annotate(n=Count("pk")).order_by("-n")
+    return Topology(
+        total=relations.count(),
+        by_state=[(r["state"] or "unknown", r["n"]) for r in by_state],
+        by_kind=[(r["kind"], r["n"]) for r in by_kind],
+        marked=list(relations.filter(kind__in=["federal", "private"]).order_by("kind", "organization")),
+    )

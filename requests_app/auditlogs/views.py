@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.importer import NotAnAuditLog, import_queue
 from requests_app.auditlogs.models import CustomTerm
-from requests_app.auditlogs.selectors import flagged, report_for
+from requests_app.auditlogs.selectors import flagged, report_for, sharing_for
 from requests_app.documents.models import Document
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
@@ -38,6 +38,7 @@ def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "req": records_request,
         "report": report_for(records_request),
+        "sharing": sharing_for(records_request),
         "imports": records_request.audit_imports.select_related("document"),
         "flagged": flagged(records_request)[:200],
         "caveats": rules.CAVEATS,

@@ -110,3 +110,34 @@ def test_an_illinois_report_points_out_immigration_and_reproductive_searches(ali
 def test_no_finding_where_the_state_sets_no_such_limit(oregon, alice_client, tmp_path):
     run(oregon.tracking, str(write_csv(tmp_path / "a.csv", NETWORK_14, network_rows(NETWORK_14))))
     assert alice_client.get(reverse("audit-report", args=[oregon.pk])).context["report"].findings == []
+
+
+SHARING = EUGENE.parent / "eugene-or-sharing-orgs.csv"
+
+
+def test_a_sharing_list_is_imported_as_the_agencys_partners(oregon, alice_client):
+    if not SHARING.exists():
+        pytest.skip("the sample is not beside this checkout")
+    assert "sharing_list: 59 sharing relations stored, 0 repeated, 0 rejected" in run(oregon.tracking, str(SHARING))
+    from requests_app.auditlogs.models import SharingRelation
+
+    assert SharingRelation.objects.filter(request=oregon).count() == 59
+    assert SharingRelation.objects.get(organization="Ada County ID SO").kind == "sheriff"
+    sharing = alice_client.get(reverse("audit-report", args=[oregon.pk])).context["sharing"]
+    assert sharing.total == 59 and dict(sharing.by_state)["OR"] > 0
+
+
+def test_shared_networks_with_federal_and_private_partners_in_california(alice, alice_client, tmp_path):
+    from requests_app.auditlogs.models import SharingRelation
+
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(jurisdiction=state("CA")),
+                            user=alice.user)
+    path = tmp_path / "networks.csv"
+    path.write_text('Organization Name,Networks Shared With Me,Networks I\'m Sharing\n'
+                    '"Oakland CA PD","Alameda County CA SO, Reno NV PD","[Federal] US Border Patrol, Sunny Acres HOA CA"\n')
+    run(request.tracking, str(path))
+    kinds = dict(SharingRelation.objects.filter(direction="sharing").values_list("organization", "kind"))
+    assert kinds == {"[Federal] US Border Patrol": "federal", "Sunny Acres HOA CA": "private"}
+    report = alice_client.get(reverse("audit-report", args=[request.pk])).context
+    assert [m.organization for m in report["sharing"].marked] == ["[Federal] US Border Patrol", "Sunny Acres HOA CA"]
+    assert any("shares ALPR data with 3" in f.text for f in report["report"].findings)

@@ -44,7 +44,8 @@ class Command(BaseCommand):
         if result.state == AuditImport.State.FAILED:
             self.stdout.write(f"{path}: not imported: {result.error}")
             return 1
-        self.stdout.write(f"{path}: {result.format}: {result.rows} searches stored, {result.duplicates} repeated, "
+        noun = "sharing relations" if result.relations.exists() else "searches"
+        self.stdout.write(f"{path}: {result.format}: {result.rows} {noun} stored, {result.duplicates} repeated, "
                           f"{result.rejected} rejected")
         for line, reason in result.rejected_sample[:20]:
             self.stdout.write(f"  line {line}: {reason}")
