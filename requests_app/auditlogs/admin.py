@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.auditlogs.models import AuditImport, CustomTerm, SearchEvent
+from requests_app.auditlogs.models import AuditImport, CustomTerm, SearchEvent, SharingRelation
 
 
 @admin.register(AuditImport)
@@ -21,3 +21,11 @@ class SearchEventAdmin(admin.ModelAdmin):
 @admin.register(CustomTerm)
 class CustomTermAdmin(admin.ModelAdmin):
     list_display = ["term", "category", "organization"]
+
+
+@admin.register(SharingRelation)
+class SharingRelationAdmin(admin.ModelAdmin):
+    list_display = ["organization", "direction", "state", "kind", "request"]
+    list_filter = ["kind", "direction"]
+    search_fields = ["organization", "request__tracking"]
+    list_select_related = ["request"]
