@@ -199,7 +199,7 @@ def add_agencies() -> int:
 def seed(organization: Any, user: Any, count: int, today: date) -> Seeding:
     from requests_app.deadlines.models import Reminder
     from requests_app.demo.bulk import DEMO_TITLE, seed_requests
-    from requests_app.records.models import RecordsRequest
+    from requests_app.records.models import CLOSED, RecordsRequest
 
     with counting() as log:
         start = time.perf_counter()
@@ -208,7 +208,7 @@ def seed(organization: Any, user: Any, count: int, today: date) -> Seeding:
     demo = RecordsRequest.objects.filter(organization=organization, title=DEMO_TITLE)
     return Seeding(
         requests=demo.count(), added=added, seconds=seconds, queries=log.count,
-        open_requests=demo.exclude(status__in=["draft", "fulfilled", "no_records", "withdrawn"]).count(),
+        open_requests=demo.exclude(status="draft").exclude(status__in=CLOSED).count(),
         pending_reminders=Reminder.objects.filter(sent_at__isnull=True, skipped=False).count(),
         repeated=log.most_repeated(REPEATED_SHOWN),
     )
@@ -275,9 +275,9 @@ def seeded_for_open(open_requests: int) -> int:
     """How many demo requests to seed for ``open_requests`` of them to be open (sent and
     not closed: drafts and fulfilled, no-records and withdrawn ones are not)."""
     from requests_app.demo.bulk import SPREAD
-    from requests_app.records.models import Status
+    from requests_app.records.models import CLOSED, Status
 
-    closed = {Status.DRAFT, Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN}
+    closed = {Status.DRAFT, *CLOSED}
     share = sum(w for s, w in SPREAD if s not in closed) / sum(w for _, w in SPREAD)
     return math.ceil(open_requests / share)
 

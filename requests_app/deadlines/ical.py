@@ -12,8 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from requests_app.deadlines.models import CalendarFeed, RequestClock
-from requests_app.deadlines.scheduling import AWAITING_ANSWER
-from requests_app.records.models import Status
+from requests_app.records.models import AWAITING_ANSWER, Status
 from requests_app.teams.models import User
 
 

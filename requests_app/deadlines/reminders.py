@@ -27,11 +27,10 @@ from django.utils import timezone
 from requests_app.deadlines import engine
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, RequestClock, Watch
 from requests_app.deadlines.scheduling import sync_reminders
-from requests_app.records.models import RecordsRequest, Status
+from requests_app.records.models import CLOSED, RecordsRequest
 from requests_app.teams.models import User
 
 K = Reminder.Kind
-CLOSED = [Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN]
 CLAIM_TIMEOUT = timedelta(minutes=15)
 SEND_BATCH = 50  # reminders per worker task: a catch-up of thousands stays a few hundred messages
 # A later reminder of the same deadline supersedes these when both are due.

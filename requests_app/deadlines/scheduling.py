@@ -16,10 +16,9 @@ from requests_app.deadlines import engine
 from requests_app.deadlines.calendars import BusinessCalendar
 from requests_app.deadlines.models import Reminder, RequestClock
 from requests_app.deadlines.rules import calendar_for
-from requests_app.records.models import Status
+from requests_app.records.models import AWAITING_ANSWER, Status
 
 K = Reminder.Kind
-AWAITING_ANSWER = frozenset({Status.SUBMITTED, Status.ACKNOWLEDGED, Status.PROCESSING, Status.PARTIALLY_FULFILLED})
 CLOCK_KINDS = (K.DUE_SOON, K.DUE_TODAY, K.OVERDUE, K.FOLLOW_UP_DUE, K.APPEAL_WINDOW_CLOSING)
 
 

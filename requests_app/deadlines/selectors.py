@@ -6,8 +6,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import QuerySet
 
 from requests_app.deadlines.models import DeadlineChange, Reminder, RequestClock
-from requests_app.deadlines.scheduling import AWAITING_ANSWER
-from requests_app.records.models import RecordsRequest, Status
+from requests_app.records.models import AWAITING_ANSWER, RecordsRequest, Status
 from requests_app.teams.models import Organization
 
 

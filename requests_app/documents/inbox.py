@@ -19,11 +19,11 @@ from django.db import transaction
 
 from requests_app.documents.extract import read_eml
 from requests_app.documents.models import InboundEmail
-from requests_app.records.models import RecordsRequest, Status
+from requests_app.records.models import CLOSED, RecordsRequest, Status
 from requests_app.teams.models import Organization, User
 
 TRACKING = re.compile(r"\bRR-\d{4}-\d{4,}\b", re.IGNORECASE)
-CLOSED = [Status.DRAFT, Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN]
+NOT_OPEN = [Status.DRAFT, *CLOSED]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def match(data: bytes) -> Match:
             if request:
                 return Match(request, request.organization, f"tracking reference {tracking}")
     sender = parseaddr(headers["From"])[1].lower()
-    candidates = list(RecordsRequest.objects.filter(agency__records_email__iexact=sender).exclude(status__in=CLOSED)
+    candidates = list(RecordsRequest.objects.filter(agency__records_email__iexact=sender).exclude(status__in=NOT_OPEN)
                       .select_related("organization")[:20]) if sender else []
     if len(candidates) == 1:
         return Match(candidates[0], candidates[0].organization, f"the agency's address {sender}")

@@ -16,7 +16,7 @@ from requests_app.deadlines.engine import long_date
 from requests_app.letters.composer import Addressee, LawTerms, Letterhead, tidy_text
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.rendering import letter_html, render_pdf
-from requests_app.letters.services import letter_input_for
+from requests_app.letters.services import letter_input_for, letterhead_of
 from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import User
 
@@ -117,7 +117,7 @@ def follow_up_finalise(*, letter: FollowUpLetter, user: User, today: date) -> Fo
     if letter.finalised_at:
         return letter
     request = letter.request
-    html = letter_html(letterhead=letter_input_for(request, items=[]).letterhead, text=letter.text,
+    html = letter_html(letterhead=letterhead_of(request.organization), text=letter.text,
                        letter_date=today, tracking=request.tracking)
     pdf = render_pdf(html)
     letter.sha256 = hashlib.sha256(pdf).hexdigest()

@@ -25,6 +25,11 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# Groups of statuses the rest of the app acts on, defined once here.
+AWAITING_ANSWER = frozenset({Status.SUBMITTED, Status.ACKNOWLEDGED, Status.PROCESSING, Status.PARTIALLY_FULFILLED})
+CLOSED = frozenset({Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN})
+
+
 class TrackingCounter(models.Model):
     """The last tracking number handed out in a year (RR-2026-0042 is number 42)."""
 

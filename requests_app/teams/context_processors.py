@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from requests_app.teams.selectors import memberships_of
-
 
 def organization(request: HttpRequest) -> dict[str, object]:
     membership = getattr(request, "membership", None)
@@ -12,6 +10,6 @@ def organization(request: HttpRequest) -> dict[str, object]:
     return {
         "current_membership": membership,
         "current_organization": membership.organization,
-        # Evaluated only by templates that draw the organization switcher.
-        "all_memberships": lambda: memberships_of(user=request.user),
+        # Read by the middleware already: the organization switcher costs no query.
+        "all_memberships": request.memberships,
     }

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from requests_app.teams.selectors import current_membership
+from requests_app.teams.selectors import current_membership, memberships_of
 
 SESSION_KEY = "organization_id"
 
@@ -23,9 +23,11 @@ class CurrentOrganizationMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None
         request.organization = None
+        request.memberships = []
         if request.user.is_authenticated:
+            request.memberships = list(memberships_of(user=request.user))
             membership = current_membership(
-                user=request.user, organization_id=request.session.get(SESSION_KEY)
+                memberships=request.memberships, organization_id=request.session.get(SESSION_KEY)
             )
             if membership is not None:
                 request.membership = membership

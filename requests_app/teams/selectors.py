@@ -9,9 +9,8 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organization__home_state")
 
 
-def current_membership(*, user: User, organization_id: object) -> Membership | None:
+def current_membership(*, memberships: list[Membership], organization_id: object) -> Membership | None:
     """The membership for the chosen organization, else the user's first one."""
-    memberships = list(memberships_of(user=user))
     for membership in memberships:
         if membership.organization_id == organization_id:
             return membership

@@ -60,7 +60,7 @@ def test_a_member_of_two_organizations_can_switch_between_them(alice_client, ali
     home = alice_client.get(reverse("home"))
     assert home.context["current_organization"] == bob.organization
     assert "Texas Transparency" in home.content.decode()
-    options = [m.organization.name for m in home.context["all_memberships"]()]
+    options = [m.organization.name for m in home.context["all_memberships"]]
     assert options == ["Texas Transparency", "Washington Watch"]
 
 
@@ -129,3 +129,13 @@ def test_organization_slugs_stay_unique(alice):
     first = organization_create(name="Same Name", owner=alice.user)
     second = organization_create(name="Same Name", owner=alice.user)
     assert (first.slug, second.slug) == ("same-name", "same-name-2")
+
+
+def test_a_page_reads_the_users_memberships_once(alice_client, alice, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    membership_set(organization=bob.organization, user=alice.user, role=Role.VIEWER)
+    with CaptureQueriesContext(connection) as queries:
+        alice_client.get(reverse("law-list"))
+    assert sum('"teams_membership"' in q["sql"] for q in queries.captured_queries) == 1
