@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.auditlogs.models import AuditImport, CustomTerm, SearchEvent, SharingRelation
+from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent, SearchEvent, SharingRelation
 
 
 @admin.register(AuditImport)
@@ -29,3 +29,12 @@ class SharingRelationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "direction"]
     search_fields = ["organization", "request__tracking"]
     list_select_related = ["request"]
+
+
+@admin.register(HotlistEvent)
+class HotlistEventAdmin(admin.ModelAdmin):
+    list_display = ["request", "occurred_at", "event_type", "entity_type", "plate", "categories"]
+    list_filter = ["event_type", "entity_type"]
+    search_fields = ["request__tracking", "plate", "reason"]
+    list_select_related = ["request"]
+    show_full_result_count = False

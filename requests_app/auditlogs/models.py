@@ -25,6 +25,11 @@ class AuditImport(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     rejected_sample = models.JSONField(default=list, help_text="The first rejected rows: [line, reason].")
     error = models.TextField(blank=True)
+    column_map = models.JSONField(
+        default=dict, blank=True,
+        help_text="For an export under other column names: its header -> canonical field, set by hand.")
+    lines_total = models.PositiveIntegerField(default=0, help_text="Progress: lines (or rows) in the file.")
+    lines_done = models.PositiveIntegerField(default=0, help_text="Progress: lines read so far.")
     rules_version = models.CharField(max_length=20, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -67,6 +72,31 @@ class SearchEvent(models.Model):
             # Reports: a request's searches by month.
             models.Index(fields=["request", "searched_at"], name="search_request_time"),
         ]
+
+
+class HotlistEvent(models.Model):
+    """One entry of a hot-list event log: a plate added to, changed on or removed from a list."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="hotlist_events")
+    audit_import = models.ForeignKey(AuditImport, on_delete=models.CASCADE, related_name="hotlist_events")
+    line = models.PositiveIntegerField()
+    key = models.CharField(max_length=40, help_text="Digest of the row, so a row released twice counts once.")
+    occurred_at = models.DateTimeField(null=True)
+    user = models.CharField(max_length=200, blank=True)
+    event_type = models.CharField(max_length=100, blank=True)
+    entity_type = models.CharField(max_length=100, blank=True)
+    details = models.JSONField(default=dict, help_text='The "Label: value" lines of Entity Details.')
+    plate = models.CharField(max_length=40, blank=True)
+    reason = models.CharField(max_length=1000, blank=True)
+    categories = models.CharField(max_length=100, blank=True, help_text='Flag categories as ",immigration,".')
+    flags = models.JSONField(default=list, help_text="[[category, rule], ...]")
+
+    class Meta:
+        ordering = ["occurred_at", "line"]
+        constraints = [models.UniqueConstraint(fields=["request", "key"], name="one_hotlist_event_per_row")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.entity_type} ({self.occurred_at})"
 
 
 class SharingRelation(models.Model):
