@@ -75,3 +75,37 @@ def recognise(headers: list[str]) -> Format:
     shown = ", ".join(repr(h) for h in headers[:25]) or "(none)"
     raise UnknownFormat(f"the columns are not a known Flock export. Found: {shown}. Expected one of: {expected}. "
                         "If this is an export under other column names, map its columns by hand.")
+
+
+# Fields a search export can feed, for mapping an unrecognised file's columns by hand.
+SEARCH_FIELDS: dict[str, str] = {
+    "searched_at": "Search time (required)",
+    "organization": "Searching organization",
+    "user": "User / officer",
+    "reason": "Reason",
+    "case_number": "Case number",
+    "search_type": "Search type",
+    "networks": "Networks searched",
+    "devices": "Devices / cameras searched",
+    "time_frame": "Time frame searched",
+    "plate": "License plate",
+    "id": "Search ID",
+}
+
+
+def mapped_format(column_map: dict[str, str]) -> Format:
+    """A format made by hand: ``column_map`` maps a file's headers to fields of SEARCH_FIELDS.
+
+    Raises ValueError naming what is wrong (an unknown field, a field mapped twice, no
+    search time)."""
+    unknown = sorted(set(column_map.values()) - set(SEARCH_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown field(s) in the column map: {', '.join(unknown)}")
+    fields = list(column_map.values())
+    twice = sorted({f for f in fields if fields.count(f) > 1})
+    if twice:
+        raise ValueError(f"each field can take one column; mapped twice: {', '.join(twice)}")
+    if "searched_at" not in fields:
+        raise ValueError("map one column to the search time: without it no search can be dated")
+    columns = {norm(header): name for header, name in column_map.items()}
+    return Format("mapped", "Columns mapped by hand", tuple(column_map), columns)

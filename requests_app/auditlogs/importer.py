@@ -66,7 +66,7 @@ def run(audit_import: AuditImport) -> AuditImport:
     AuditImport.objects.filter(pk=audit_import.pk).update(state=AuditImport.State.RUNNING)
     try:
         with tempfile.TemporaryDirectory(prefix="recordsreq-audit-") as folder:
-            fmt, events = read(_local_copy(audit_import.document, folder))
+            fmt, events = read(_local_copy(audit_import.document, folder), audit_import.column_map or None)
             if fmt.kind == "hotlist":
                 raise NotAnAuditLog("hot-list event logs can be analysed on the command line but are not imported yet")
             audit_import.format = fmt.key

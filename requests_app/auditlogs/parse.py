@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from requests_app.auditlogs.formats import Format, norm, recognise
+from requests_app.auditlogs.formats import Format, UnknownFormat, mapped_format, norm, recognise
 
 REDACTED = {"***", "[redacted]", "redacted"}
 STATES = frozenset(
@@ -203,7 +203,27 @@ def rows_of(path: Path) -> Iterator[tuple[int, list[object]]]:
     return _csv_rows(path)
 
 
-def read(path: Path) -> tuple[Format, Iterator[Event | Rejected]]:
+def format_for(headers: list[str], column_map: dict[str, str] | None = None) -> Format:
+    """The export format of these headers, or the one a person mapped by hand."""
+    if not column_map:
+        return recognise(headers)
+    fmt = mapped_format(column_map)
+    missing = [h for h in column_map if h and not fmt.matches({norm(x) for x in headers})]
+    if missing:
+        raise UnknownFormat(f"the column map names columns this file does not have: {', '.join(sorted(column_map))}")
+    return fmt
+
+
+def headers_of(path: Path) -> list[str]:
+    """The first row of the file, as text (for mapping columns by hand)."""
+    rows = rows_of(path)
+    try:
+        return [str(h or "") for h in next(rows)[1]]
+    except StopIteration:
+        raise ValueError("the file has no rows") from None
+
+
+def read(path: Path, column_map: dict[str, str] | None = None) -> tuple[Format, Iterator[Event | Rejected]]:
     """The file's format and its events, streamed; raises UnknownFormat or ValueError."""
     rows = rows_of(path)
     try:
@@ -211,7 +231,7 @@ def read(path: Path) -> tuple[Format, Iterator[Event | Rejected]]:
     except StopIteration:
         raise ValueError("the file has no rows") from None
     headers = [str(h or "") for h in headers]
-    fmt = recognise(headers)
+    fmt = format_for(headers, column_map)
     return fmt, _events(fmt, _mapped(fmt, headers), rows)
 
 
