@@ -20,7 +20,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real worker process can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # RECORDSREQ_TEST_DB names another file, so two test runs on one checkout do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RECORDSREQ_TEST_DB", str(VAR_DIR / "test-db.sqlite3"))}
 STATIC_ROOT = None  # nothing is collected for tests; finders serve the files
 
 if os.environ.get("RECORDSREQ_TEST_MAIL_DIR"):

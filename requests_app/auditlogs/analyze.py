@@ -1,19 +1,23 @@
-"""Counts and flags over audit-log files, streamed: the same analysis for the command line
-(no database) and, later, for imports."""
+"""Counts and flags over audit-log files without the database (the command line's
+analysis), streamed batch by batch through the columnar reader of frames.py."""
 
 from __future__ import annotations
 
-import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import polars as pl
+
 from requests_app.auditlogs import rules
-from requests_app.auditlogs.parse import Event, Rejected, Relation, read, state_of
+from requests_app.auditlogs.frames import ANALYSIS_FIELDS, open_source
+from requests_app.auditlogs.parse import Rejected, format_for, headers_of, relations
 
 TOP = 10
+OnFlag = Callable[[Path, dict, list[list[str]]], None]
 
 
 @dataclass
@@ -56,56 +60,79 @@ def reason_key(reason: str) -> str:
     return " ".join(reason.replace("+", " ").split()).casefold()
 
 
-def flags_of(event: Event, extra: tuple[rules.Rule, ...] = ()) -> list[tuple[str, str]]:
-    found = rules.reason_flags(event.reason, extra)
-    if rules.is_federal(event.organization):
-        found.append(("federal", "federal searching organization"))
-    return found
-
-
-def analyze(paths: Iterable[Path], *, home_state: str | None = None,
-            on_flag: Callable[[Path, Event, list[tuple[str, str]]], None] | None = None) -> Analysis:
-    """Reads every file (one release may span many monthly files) and counts as it goes."""
+def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: OnFlag | None = None) -> Analysis:
+    """Reads every file (one release may span many monthly files, repeating rows across
+    them) and counts as it goes. ``on_flag(path, row, flags)`` sees each flagged search:
+    ``row`` holds the normalised columns and ``line``; ``flags`` is [[category, rule], ...]."""
     result = Analysis(out_of_state=0 if home_state else None)
-    seen: set[bytes] = set()
+    seen: set[int] = set()
     for path in paths:
-        fmt, events = read(path)
+        fmt = format_for(headers_of(path))
         result.formats.append(fmt.key)
-        for item in events:
-            if isinstance(item, Rejected):
-                result.rejected.append((path.name, item.line, item.reason))
-                continue
-            if isinstance(item, Relation):
-                result.rows += 1
-                result.organizations[item.organization] += 1
-                continue
-            digest = hashlib.blake2b(item.key.encode(), digest_size=10).digest()
-            if digest in seen:
-                result.duplicates += 1
-                continue
-            seen.add(digest)
-            _count(result, item, home_state, path, on_flag)
+        if fmt.kind == "sharing":
+            _count_relations(result, path)
+            continue
+        fields = ANALYSIS_FIELDS | ({"user", "case_number"} if on_flag else set())
+        for batch in open_source(path, fields=frozenset(fields)).batches:
+            fresh = _unseen(result, _accepted(result, path, batch), seen)
+            _count(result, fresh, home_state)
+            if on_flag:
+                _report_flagged(fresh, path, on_flag)
     return result
 
 
-def _count(result: Analysis, event: Event, home_state: str | None, path: Path, on_flag) -> None:
-    result.rows += 1
-    if event.searched_at:
-        result.first = min(result.first or event.searched_at, event.searched_at)
-        result.last = max(result.last or event.searched_at, event.searched_at)
-    if event.organization:
-        result.organizations[event.organization] += 1
-    if event.reason:
-        key = reason_key(event.reason)
-        result.reasons[key] += 1
-        result.reason_forms.setdefault(key, Counter())[event.reason] += 1
-    found = flags_of(event)
-    for category in {category for category, _ in found}:
-        result.categories[category] += 1
-    if any(category == "federal" for category, _ in found):
-        result.federal += 1
-    state = state_of(event.organization)
-    if home_state and state and state != home_state:
-        result.out_of_state += 1
-    if found and on_flag:
-        on_flag(path, event, found)
+def _accepted(result: Analysis, path: Path, batch: pl.DataFrame) -> pl.DataFrame:
+    rejected = batch.filter(pl.col("rejected").is_not_null()).select("line", "rejected")
+    result.rejected.extend((path.name, line, reason) for line, reason in rejected.iter_rows())
+    return batch.filter(pl.col("rejected").is_null())
+
+
+def _unseen(result: Analysis, batch: pl.DataFrame, seen: set[int]) -> pl.DataFrame:
+    """The rows not met before in this run. Keys are hashed to 64 bits to keep the set
+    small; the hash is stable within the process, which is all a single run needs."""
+    hashes = batch["key"].hash(seed=20261127)
+    first = hashes.is_first_distinct()
+    values = hashes.filter(first).to_list()
+    if not seen.isdisjoint(values):  # rare: a row repeated from an earlier batch or file
+        first = first & ~hashes.is_in(pl.Series(list(seen.intersection(values)), dtype=pl.UInt64).implode())
+    seen.update(values)
+    kept = batch.filter(first)
+    result.duplicates += batch.height - kept.height
+    return kept
+
+
+def _count(result: Analysis, batch: pl.DataFrame, home_state: str | None) -> None:
+    result.rows += batch.height
+    _span(result, batch["searched_at"])
+    result.organizations.update(dict(batch.filter(pl.col("organization") != "")["organization"].value_counts().iter_rows()))
+    for reason, n in batch.filter(pl.col("reason") != "")["reason"].value_counts().iter_rows():
+        key = reason_key(reason)
+        result.reasons[key] += n
+        result.reason_forms.setdefault(key, Counter())[reason] += n
+    for category in rules.CATEGORIES:
+        result.categories[category] += int(batch["categories"].str.contains(f",{category},", literal=True).sum())
+    result.federal += int(batch["federal"].sum())
+    if home_state:
+        states = batch["organization_state"]
+        result.out_of_state += int(((states != "") & (states != home_state)).sum())
+
+
+def _span(result: Analysis, times: pl.Series) -> None:
+    first, last = times.min(), times.max()
+    if first is not None:
+        result.first = min(result.first or first, first)
+        result.last = max(result.last or last, last)
+
+
+def _report_flagged(batch: pl.DataFrame, path: Path, on_flag: OnFlag) -> None:
+    for row in batch.filter(pl.col("categories") != "").iter_rows(named=True):
+        on_flag(path, row, json.loads(row["flags"]))
+
+
+def _count_relations(result: Analysis, path: Path) -> None:
+    for item in relations(path):
+        if isinstance(item, Rejected):
+            result.rejected.append((path.name, item.line, item.reason))
+        else:
+            result.rows += 1
+            result.organizations[item.organization] += 1

@@ -1,79 +1,82 @@
-"""Imports an audit-log document into a request's search events, streamed in batches, so
-a file of millions of rows never sits in memory."""
+"""Imports an audit-log document into a request: search events, sharing relations or
+hot-list events, by the export's format.
+
+Searches stream in columnar batches (see frames.py), each stored in its own transaction
+with the import's progress, so a file of millions of rows never sits in memory and a page
+can follow it. A failed or interrupted import keeps nothing: its rows are removed.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import shutil
 import tempfile
 from pathlib import Path
 
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
 from requests_app.auditlogs import rules
-from requests_app.auditlogs.analyze import flags_of
 from requests_app.auditlogs.formats import UnknownFormat
-from requests_app.auditlogs.models import AuditImport, CustomTerm, SearchEvent, SharingRelation
-from requests_app.auditlogs.parse import Event, Rejected, read, state_of
+from requests_app.auditlogs.frames import Source, open_source
+from requests_app.auditlogs.hotlist import store_hotlist
+from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent, SearchEvent, SharingRelation
+from requests_app.auditlogs.parse import Rejected, format_for, headers_of, records, relations
+from requests_app.auditlogs.storage import store_events
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import User
 
-BATCH = 5000
+logger = logging.getLogger(__name__)
+BATCH = 5000  # sharing relations per INSERT
 REJECTED_SAMPLE = 100
+AUDIT_LOG_KINDS = ("csv", "xlsx", "pdf")
 
 
 class NotAnAuditLog(ValueError):
     pass
 
 
-def import_queue(*, request: RecordsRequest, document: Document, user: User | None) -> AuditImport:
+def import_queue(*, request: RecordsRequest, document: Document, user: User | None,
+                 column_map: dict[str, str] | None = None) -> AuditImport:
     from requests_app.auditlogs.tasks import run_import
     from requests_app.ops.queue import enqueue_on_commit
 
-    if document.kind not in ("csv", "xlsx"):
-        raise NotAnAuditLog(f"{document.original_name} is a {document.get_kind_display()}; audit logs are read from CSV or XLSX.")
-    audit_import = AuditImport.objects.create(request=request, document=document, created_by=user)
+    if document.kind not in AUDIT_LOG_KINDS:
+        raise NotAnAuditLog(f"{document.original_name} is a {document.get_kind_display()}; "
+                            "audit logs are read from CSV, XLSX or PDF releases.")
+    audit_import = AuditImport.objects.create(request=request, document=document, created_by=user,
+                                              column_map=column_map or {})
     enqueue_on_commit(run_import, audit_import.pk)
     return audit_import
 
 
 def _local_copy(document: Document, folder: str) -> Path:
-    path = Path(folder) / ("log.xlsx" if document.kind == "xlsx" else "log.csv")
+    path = Path(folder) / f"log.{document.kind}"
     with document.file.open("rb") as source, open(path, "wb") as target:
         shutil.copyfileobj(source, target)
     return path
 
 
-def _event_row(audit_import: AuditImport, event: Event, extra: tuple[rules.Rule, ...]) -> SearchEvent:
-    found = flags_of(event, extra)
-    frame = event.time_frame or ("", "")
-    return SearchEvent(
-        request_id=audit_import.request_id, audit_import=audit_import, line=event.line,
-        key=hashlib.blake2b(event.key.encode(), digest_size=20).hexdigest(), searched_at=event.searched_at,
-        organization=event.organization[:300], organization_state=state_of(event.organization) or "",
-        federal=rules.is_federal(event.organization), user=event.user[:200], reason=event.reason[:1000],
-        case_number=event.case_number[:200], search_type=event.search_type[:60], networks=event.networks,
-        devices=event.devices, time_frame_start=frame[0][:60], time_frame_end=frame[1][:60], plate=event.plate[:40],
-        categories="," + ",".join(sorted({c for c, _ in found})) + "," if found else "", flags=found,
-    )
-
-
 def run(audit_import: AuditImport) -> AuditImport:
-    """Reads the document and stores its events; marks the import failed with the reason if
-    the file is not an audit log (nothing is stored then)."""
+    """Reads the document and stores its rows; marks the import failed with the reason if the
+    file is not an audit log. A failed import leaves nothing stored."""
     AuditImport.objects.filter(pk=audit_import.pk).update(state=AuditImport.State.RUNNING)
     try:
         with tempfile.TemporaryDirectory(prefix="recordsreq-audit-") as folder:
-            fmt, events = read(_local_copy(audit_import.document, folder), audit_import.column_map or None)
-            if fmt.kind == "hotlist":
-                raise NotAnAuditLog("hot-list event logs can be analysed on the command line but are not imported yet")
-            audit_import.format = fmt.key
-            with transaction.atomic():
-                (_store_relations if fmt.kind == "sharing" else _store)(audit_import, events)
+            _read_into(audit_import, _local_copy(audit_import.document, folder))
     except (UnknownFormat, NotAnAuditLog, ValueError) as exc:
+        _discard(audit_import)
         audit_import.state, audit_import.error = AuditImport.State.FAILED, str(exc)[:4000]
+    except Exception:
+        # A fault of ours, not of the file: logged with its traceback for whoever runs the
+        # service, shown to the user as a failure rather than an import that never ends.
+        logger.exception("audit import %s stopped", audit_import.pk)
+        _discard(audit_import)
+        audit_import.state = AuditImport.State.FAILED
+        audit_import.error = ("The import stopped on an internal error and nothing was stored; "
+                              "the error has been logged. Try again, or send the file to support.")
     else:
         audit_import.state = AuditImport.State.DONE
     audit_import.rules_version, audit_import.finished_at = rules.VERSION, timezone.now()
@@ -81,30 +84,56 @@ def run(audit_import: AuditImport) -> AuditImport:
     return audit_import
 
 
+def _read_into(audit_import: AuditImport, path: Path) -> None:
+    column_map = audit_import.column_map or None
+    fmt = format_for(headers_of(path), column_map)
+    audit_import.format = fmt.key
+    _discard(audit_import)  # rows left by an earlier attempt whose worker was killed
+    if fmt.kind == "sharing":
+        with transaction.atomic():
+            _store_relations(audit_import, relations(path, column_map))
+    elif fmt.kind == "hotlist":
+        with transaction.atomic():
+            store_hotlist(audit_import, records(path, column_map)[1])
+    else:
+        extra = organization_rules(audit_import.request.organization_id)
+        store_searches(audit_import, open_source(path, column_map, extra))
+
+
+def _discard(audit_import: AuditImport) -> None:
+    for model in (SearchEvent, SharingRelation, HotlistEvent):
+        model.objects.filter(audit_import_id=audit_import.pk).delete()
+
+
 def organization_rules(organization_id: int) -> tuple[rules.Rule, ...]:
     terms = CustomTerm.objects.filter(organization_id=organization_id, category__in=rules.CATEGORIES)
     return tuple(rules.custom_rule(t.category, t.term) for t in terms)
 
 
-def _store(audit_import: AuditImport, events) -> None:
-    extra = organization_rules(audit_import.request.organization_id)
-    batch: list[SearchEvent] = []
+def store_searches(audit_import: AuditImport, source: Source) -> None:
+    """Stores the source's batches as they come, each in its own transaction, and records
+    progress after each, so a page can follow a million-row import."""
     before = SearchEvent.objects.filter(request_id=audit_import.request_id).count()
     read_rows = 0
-    for item in events:
-        if isinstance(item, Rejected):
-            audit_import.rejected += 1
-            if len(audit_import.rejected_sample) < REJECTED_SAMPLE:
-                audit_import.rejected_sample.append([item.line, item.reason])
-            continue
-        read_rows += 1
-        batch.append(_event_row(audit_import, item, extra))
-        if len(batch) >= BATCH:
-            SearchEvent.objects.bulk_create(batch, ignore_conflicts=True)
-            batch = []
-    SearchEvent.objects.bulk_create(batch, ignore_conflicts=True)
+    for batch in source.batches:
+        accepted = _note_rejected(audit_import, batch)
+        read_rows += accepted.height
+        with transaction.atomic():
+            store_events(accepted, request_id=audit_import.request_id, audit_import_id=audit_import.pk)
+        AuditImport.objects.filter(pk=audit_import.pk).update(
+            lines_done=int(batch["line"].max() or 0), lines_total=source.lines_total, rejected=audit_import.rejected)
     stored = SearchEvent.objects.filter(request_id=audit_import.request_id).count() - before
     audit_import.rows, audit_import.duplicates = stored, read_rows - stored
+    audit_import.lines_done = audit_import.lines_total = source.lines_total
+
+
+def _note_rejected(audit_import: AuditImport, batch: pl.DataFrame) -> pl.DataFrame:
+    rejected = batch.filter(pl.col("rejected").is_not_null())
+    audit_import.rejected += rejected.height
+    room = REJECTED_SAMPLE - len(audit_import.rejected_sample)
+    if room > 0 and rejected.height:
+        audit_import.rejected_sample.extend([list(r) for r in rejected.select("line", "rejected").head(room).rows()])
+    return batch.filter(pl.col("rejected").is_null())
 
 
 def _store_relations(audit_import: AuditImport, relations) -> None:

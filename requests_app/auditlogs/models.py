@@ -43,8 +43,15 @@ class AuditImport(models.Model):
 
 
 class SearchEvent(models.Model):
-    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="search_events")
-    audit_import = models.ForeignKey(AuditImport, on_delete=models.CASCADE, related_name="events")
+    # A release can hold millions of searches. Without database-level foreign keys an import
+    # writes them several times faster (PostgreSQL checks each key of each row at commit);
+    # rows are only ever written by the importer for an import it holds, and deleting a
+    # request or an import still removes its searches (Django's CASCADE, one DELETE).
+    # No index of its own on request: the unique constraint and the time index lead with it.
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="search_events",
+                                db_constraint=False, db_index=False)
+    audit_import = models.ForeignKey(AuditImport, on_delete=models.CASCADE, related_name="events",
+                                     db_constraint=False)  # indexed: an import's rows are removed on failure
     line = models.PositiveIntegerField()
     key = models.CharField(max_length=40, help_text="Digest of the row, so a row released twice counts once.")
     searched_at = models.DateTimeField(null=True)

@@ -1,8 +1,9 @@
-"""Streaming readers for audit-log exports (CSV and XLSX) into plain search events.
+"""Audit-log exports read row by row: CSV, XLSX and PDF releases, their headers and
+format, and the small exports (sharing lists, hot-list logs) parsed a row at a time.
 
-Nothing here holds a whole file in memory: rows are read, normalised and yielded one at
-a time. A row that cannot be understood is yielded as a Rejected with its line number,
-never dropped silently.
+Searches, which run to millions of rows, go through the columnar reader in frames.py
+instead. Nothing here holds a whole file in memory, and a row that cannot be understood
+is yielded as a Rejected with its line number, never dropped silently.
 """
 
 from __future__ import annotations
@@ -25,22 +26,6 @@ _TIMESTAMP_FORMATS = ("%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y
                       "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S",
                       "%m/%d/%Y")
 EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Event:
-    line: int
-    searched_at: datetime | None
-    organization: str
-    user: str
-    reason: str
-    case_number: str
-    search_type: str
-    networks: int | None
-    devices: int | None
-    time_frame: tuple[str, str] | None
-    plate: str
-    key: str
 
 
 @dataclass(frozen=True)
@@ -125,46 +110,44 @@ def _clean(value: object) -> str:
     return "" if text.casefold() in REDACTED else text
 
 
-def _number(value: object) -> int | None:
-    text = _clean(value).replace(",", "")
-    return int(float(text)) if text else None
-
-
-def _time_frame(value: object) -> tuple[str, str] | None:
-    parts = [p.strip() for p in re.split(r"\s*(?:\n| - | to )\s*", _clean(value), maxsplit=1) if p.strip()]
-    return (parts[0], parts[1]) if len(parts) == 2 else None
-
-
-def to_event(line: int, fields: dict[str, object]) -> Event:
-    searched_raw = fields.get("searched_at")
-    if searched_raw in (None, ""):
-        raise ValueError("no search time")
-    values = {k: _clean(v) for k, v in fields.items() if k != "searched_at"}
-    searched_at = parse_time(searched_raw) if searched_raw not in (None, "") else None
-    key = values.get("id") or "|".join(f"{k}={values[k]}" for k in sorted(values)) + f"|{searched_at}"
-    return Event(
-        line=line, searched_at=searched_at, organization=values.get("organization", ""),
-        user=values.get("user", ""), reason=values.get("reason", ""), case_number=values.get("case_number", ""),
-        search_type=values.get("search_type", ""), networks=_number(fields.get("networks")),
-        devices=_number(fields.get("devices")), time_frame=_time_frame(fields.get("time_frame")),
-        plate=values.get("plate", ""), key=key,
-    )
-
-
 def _mapped(fmt: Format, headers: list[str]) -> list[str | None]:
     return [fmt.columns.get(norm(h)) for h in headers]
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+def mapped_fields(fmt: Format, headers: list[str]) -> dict[str, int]:
+    """Canonical field -> index of the column feeding it (the first, if a header repeats)."""
+    fields: dict[str, int] = {}
+    for index, name in enumerate(_mapped(fmt, headers)):
+        if name and name not in fields:
+            fields[name] = index
+    return fields
+
+
+def stringify(cell: object) -> str | None:
+    """A spreadsheet or PDF cell as the text a CSV would hold (times as ISO 8601 in UTC)."""
+    if cell is None:
+        return None
+    if isinstance(cell, datetime):
+        return (cell if cell.tzinfo else cell.replace(tzinfo=UTC)).isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without a byte-order mark) unless the start of the file says otherwise."""
     with open(path, "rb") as raw:
         head = raw.read(65536)
-    encoding = "utf-8-sig"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3:
-            encoding = "cp1252"
-    with open(path, newline="", encoding=encoding, errors="replace") as handle:
+        if exc.start < len(head) - 3:  # not merely a character cut at the end of the sample
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    with open(path, newline="", encoding=csv_encoding(path), errors="replace") as handle:
         reader = csv.reader(handle)
         while True:
             start = reader.line_num + 1
@@ -179,10 +162,17 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
                 yield start, row
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+def _workbook(path: Path):
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a damaged or foreign ZIP: openpyxl raises many kinds
+        raise ValueError(f"the file is not a readable XLSX workbook ({exc.__class__.__name__})") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    workbook = _workbook(path)
     try:
         for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
             if any(c not in (None, "") for c in row):
@@ -191,16 +181,41 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
         workbook.close()
 
 
-def rows_of(path: Path) -> Iterator[tuple[int, list[object]]]:
+def _pdf_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    from requests_app.auditlogs.pdf_tables import pdf_rows
+
+    yield from pdf_rows(path)
+
+
+def file_kind(path: Path) -> str:
+    """"csv", "xlsx" or "pdf", from the content; ValueError for anything else."""
     with open(path, "rb") as handle:
         magic = handle.read(512)
     if not magic:
         raise ValueError("the file is empty")
     if magic.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(path)
-    if b"\x00" in magic or magic.startswith(b"%PDF"):
-        raise ValueError("the file is not a CSV or XLSX export (binary content)")
-    return _csv_rows(path)
+        return "xlsx"
+    if magic.startswith(b"%PDF"):
+        return "pdf"
+    if b"\x00" in magic:
+        raise ValueError("the file is not a CSV, XLSX or PDF export (binary content)")
+    return "csv"
+
+
+def row_count(path: Path) -> int:
+    """Rows in a spreadsheet, as its dimensions say (0 when unknown), for progress."""
+    if file_kind(path) != "xlsx":
+        return 0
+    workbook = _workbook(path)
+    try:
+        return workbook.worksheets[0].max_row or 0
+    finally:
+        workbook.close()
+
+
+def rows_of(path: Path) -> Iterator[tuple[int, list[object]]]:
+    readers = {"csv": _csv_rows, "xlsx": _xlsx_rows, "pdf": _pdf_rows}
+    return readers[file_kind(path)](path)
 
 
 def format_for(headers: list[str], column_map: dict[str, str] | None = None) -> Format:
@@ -208,9 +223,10 @@ def format_for(headers: list[str], column_map: dict[str, str] | None = None) -> 
     if not column_map:
         return recognise(headers)
     fmt = mapped_format(column_map)
-    missing = [h for h in column_map if h and not fmt.matches({norm(x) for x in headers})]
+    found = {norm(h) for h in headers}
+    missing = sorted(h for h in column_map if norm(h) not in found)
     if missing:
-        raise UnknownFormat(f"the column map names columns this file does not have: {', '.join(sorted(column_map))}")
+        raise UnknownFormat(f"the column map names columns this file does not have: {', '.join(missing)}")
     return fmt
 
 
@@ -223,29 +239,34 @@ def headers_of(path: Path) -> list[str]:
         raise ValueError("the file has no rows") from None
 
 
-def read(path: Path, column_map: dict[str, str] | None = None) -> tuple[Format, Iterator[Event | Rejected]]:
-    """The file's format and its events, streamed; raises UnknownFormat or ValueError."""
+def relations(path: Path, column_map: dict[str, str] | None = None) -> Iterator[Relation | Rejected]:
+    """The sharing relations of a shared-networks export or sharing list, streamed."""
+    for item in records(path, column_map)[1]:
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        line, values = item
+        try:
+            yield from to_relations(line, values)
+        except ValueError as exc:
+            yield Rejected(line, str(exc))
+
+
+def records(path: Path, column_map: dict[str, str] | None = None) -> tuple[Format, Iterator[tuple[int, dict] | Rejected]]:
+    """The file's format and its rows as {canonical field: value}, streamed (for small
+    exports read row by row: hot-list event logs)."""
     rows = rows_of(path)
     try:
         _, headers = next(rows)
     except StopIteration:
         raise ValueError("the file has no rows") from None
-    headers = [str(h or "") for h in headers]
-    fmt = format_for(headers, column_map)
-    return fmt, _events(fmt, _mapped(fmt, headers), rows)
+    fmt = format_for([str(h or "") for h in headers], column_map)
+    return fmt, _records(_mapped(fmt, [str(h or "") for h in headers]), rows)
 
 
-def _events(fmt: Format, fields: list[str | None], rows) -> Iterator[Event | Rejected]:
+def _records(fields: list[str | None], rows) -> Iterator[tuple[int, dict] | Rejected]:
     for line, row in rows:
         if row and isinstance(row[0], str) and row[0].startswith("\x00"):
             yield Rejected(line, row[0][1:])
-            continue
-        values = {name: value for name, value in zip(fields, row) if name}
-        try:
-            if fmt.kind == "sharing":
-                yield from to_relations(line, values)
-                continue
-            yield to_event(line, values)
-        except (ValueError, TypeError, OverflowError) as exc:
-            yield Rejected(line, str(exc))
-
+        else:
+            yield line, {name: value for name, value in zip(fields, row) if name}

@@ -74,15 +74,28 @@ RULES: tuple[Rule, ...] = (
     rule("review", "personal use", r"\bmy\s+(?:car|vehicle|truck|wife|husband|ex|girlfriend|boyfriend)\b"),
 )
 
+FEDERAL_RULE = "federal searching organization"
 _FEDERAL_ORG = re.compile(
     r"^\s*\[federal\]|\b(?:FBI|DEA|ATF|ICE|HSI|CBP|DHS|USMS|U\.?S\.? Marshals?|Homeland Security|"
     r"Border Patrol|Immigration and Customs)\b", re.IGNORECASE)
 
 
+def portable(pattern: re.Pattern[str]) -> str:
+    """The pattern for polars' (Rust) regex engine: same syntax, flags spelled inline.
+
+    Patterns here avoid what the two engines disagree on (look-around, backreferences)."""
+    return f"(?i){pattern.pattern}" if pattern.flags & re.IGNORECASE else pattern.pattern
+
+
+FEDERAL_ORG_PATTERN = portable(_FEDERAL_ORG)
+
+
 def custom_rule(category: str, term: str) -> Rule:
     """An organization's own term, matched as a whole word or phrase, named so it shows as theirs."""
     words = r"\s+".join(re.escape(w) for w in term.split())
-    return rule(category, f"custom term “{term}”", rf"(?<!\w){words}(?!\w)")
+    # Not \b: a term may start or end with punctuation ("C.A.R.E."); no look-around either,
+    # which the columnar engine's regex does not have.
+    return rule(category, f"custom term “{term}”", rf"(?:^|\W){words}(?:\W|$)")
 
 
 def reason_flags(reason: str, extra: tuple[Rule, ...] = ()) -> list[tuple[str, str]]:

@@ -70,8 +70,10 @@ def test_the_page_queues_an_analysis_of_an_uploaded_export(oregon, alice_client,
     document = upload_file(request=oregon, user=oregon.created_by, name="audit.csv", stream=io.BytesIO(data)).document
     with django_capture_on_commit_callbacks(execute=True):
         response = alice_client.post(reverse("audit-analyse", args=[oregon.pk, document.pk]))
-    assert response.url == reverse("audit-report", args=[oregon.pk])
-    assert AuditImport.objects.get().state == "done" and SearchEvent.objects.count() == 7
+    audit_import = AuditImport.objects.get()
+    assert response.url == reverse("audit-import", args=[oregon.pk, audit_import.pk])
+    assert audit_import.state == "done" and SearchEvent.objects.count() == 7
+    assert audit_import.lines_done == audit_import.lines_total > 0
 
 
 def test_another_organization_sees_no_report(oregon, bob_client, tmp_path):

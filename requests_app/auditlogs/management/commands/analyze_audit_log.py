@@ -55,10 +55,11 @@ class Command(BaseCommand):
         out = csv.writer(handle)
         out.writerow(FLAGGED_COLUMNS)
 
-        def write(source: Path, event, found) -> None:
+        def write(source: Path, row: dict, found: list[list[str]]) -> None:
+            searched_at = row["searched_at"].isoformat() if row["searched_at"] else ""
             for category, rule in found:
-                out.writerow([source.name, event.line, event.searched_at.isoformat() if event.searched_at else "",
-                              event.organization, event.user, event.reason, event.case_number, category, rule])
+                out.writerow([source.name, row["line"], searched_at, row["organization"], row.get("user", ""),
+                              row["reason"], row.get("case_number", ""), category, rule])
 
         return write, handle
 

@@ -4,10 +4,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from requests_app.auditlogs.importer import NotAnAuditLog, run
+from requests_app.auditlogs.importer import AUDIT_LOG_KINDS, NotAnAuditLog, run
+from requests_app.auditlogs.formats import FORMATS
 from requests_app.auditlogs.models import AuditImport
 from requests_app.documents.upload import upload_file
 from requests_app.records.models import RecordsRequest
+
+
+def _kind(format_key: str) -> str:
+    return next((f.kind for f in FORMATS if f.key == format_key), "search")
 
 
 class Command(BaseCommand):
@@ -37,14 +42,14 @@ class Command(BaseCommand):
         if uploaded.document is None:
             self.stdout.write(f"{path}: refused: {uploaded.reason}")
             return 1
-        if uploaded.document.kind not in ("csv", "xlsx"):
+        if uploaded.document.kind not in AUDIT_LOG_KINDS:
             self.stdout.write(f"{path}: {NotAnAuditLog.__name__}: a {uploaded.document.get_kind_display()} file")
             return 1
         result = run(AuditImport.objects.create(request=request, document=uploaded.document))
         if result.state == AuditImport.State.FAILED:
             self.stdout.write(f"{path}: not imported: {result.error}")
             return 1
-        noun = "sharing relations" if result.relations.exists() else "searches"
+        noun = {"sharing": "sharing relations", "hotlist": "hot-list events"}.get(_kind(result.format), "searches")
         self.stdout.write(f"{path}: {result.format}: {result.rows} {noun} stored, {result.duplicates} repeated, "
                           f"{result.rejected} rejected")
         for line, reason in result.rejected_sample[:20]:

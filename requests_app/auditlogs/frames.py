@@ -1,0 +1,329 @@
+"""Search exports read as columnar batches: the engine behind analysis and imports.
+
+Network audits run to millions of rows, so rows are never handled one by one in Python.
+A CSV is read in blocks of whole records (csvblocks.py), each parsed by polars, and comes
+out normalised: times parsed to UTC, ``***`` redactions blanked, Time Frame split, the
+searcher's state and federal status read from its name, and every rule of the rule set
+evaluated once per distinct reason (dropdown reasons repeat a million times). XLSX and PDF
+releases, which cannot be read that way, are read row by row into batches of ``BATCH``.
+
+Each batch has the searches' normalised columns (only those asked for: counting needs
+fewer than storing), ``key`` (what makes a row the same row when released twice), ``line``
+(the file line a row starts on, so a rejected row can be found), ``categories``, ``flags``
+and ``rejected`` (why a row could not be read, else null).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from requests_app.auditlogs import rules
+from requests_app.auditlogs.csvblocks import CsvBlocks
+from requests_app.auditlogs.formats import Format
+from requests_app.auditlogs.parse import (REDACTED, STATES, csv_encoding, file_kind, format_for, mapped_fields,
+                                          row_count, rows_of, stringify)
+
+BATCH = 50_000
+TEXT_FIELDS = ("id", "organization", "user", "reason", "case_number", "search_type", "plate", "filters")
+# polars (chrono) spellings of the timestamp shapes exports use; a trailing UTC/GMT/Z is cut first.
+_TIME_FORMATS = ("%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y, %H:%M:%S", "%m/%d/%Y %H:%M:%S",
+                 "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M", "%m/%d/%Y")
+# Excel serial dates between 1954 and 2119: a bare "2025" is a year, not 1905.
+_SERIAL_RANGE = (20_000, 80_000)
+_UTC = pl.Datetime("us", "UTC")
+
+
+@dataclass(frozen=True)
+class Source:
+    format: Format
+    batches: Iterator[pl.DataFrame]
+    lines_total: int  # for progress: lines (CSV) or rows (XLSX, PDF) in the file
+
+
+def _redacted(text: pl.Expr) -> pl.Expr:
+    # Spelled out rather than lower-cased: is_in on the raw text costs nothing, to_lowercase
+    # on a million cells does.
+    spellings = sorted({v for r in REDACTED for v in (r, r.upper(), r.title(), r.capitalize())})
+    return pl.when(text.is_in(spellings)).then(pl.lit("")).otherwise(text).fill_null("")
+
+
+def _text(expr: pl.Expr) -> pl.Expr:
+    return _redacted(expr.str.strip_chars())
+
+
+def _field(fields: dict[str, int], name: str) -> pl.Expr:
+    return pl.col(f"c{fields[name]}") if name in fields else pl.lit(None, dtype=pl.String)
+
+
+def _number(expr: pl.Expr) -> pl.Expr:
+    return _text(expr).str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False).cast(pl.Int64, strict=False)
+
+
+def _time_shapes() -> list[str]:
+    return [f + suffix for f in _TIME_FORMATS for suffix in ("", " UTC", " GMT", "Z")]
+
+
+def _likely_shape(raw: pl.Series) -> str | None:
+    """The timestamp shape most of a sample fits, so a batch is parsed in one pass."""
+    sample = raw.drop_nulls().head(20)
+    if sample.is_empty():
+        return None
+    global _last_shape
+    if _last_shape and not sample.str.strptime(pl.Datetime("us"), _last_shape, strict=False).null_count():
+        return _last_shape  # a file keeps one shape: the next batch is almost surely the same
+    fits = {f: sample.str.strptime(pl.Datetime("us"), f, strict=False).null_count() for f in _time_shapes()}
+    best = min(fits, key=fits.get)
+    _last_shape = best if fits[best] < len(sample) else None
+    return _last_shape
+
+
+_last_shape: str | None = None
+
+
+def parse_times(raw: pl.Series) -> pl.Series:
+    """UTC datetimes from the shapes exports use (null where none fits): one pass in the
+    shape the sample suggests, then every shape for whatever that left."""
+    shape = _likely_shape(raw)
+    if shape is None:
+        parsed = pl.Series(raw.name, [None] * len(raw), dtype=pl.Datetime("us"))
+    elif "%I" in shape:
+        parsed = _twelve_hour(raw, shape)
+    else:
+        parsed = raw.str.strptime(pl.Datetime("us"), shape, strict=False)
+    missed = parsed.is_null() & raw.is_not_null()
+    if missed.any():
+        rest = raw.filter(missed).to_frame("t").select(_any_shape(pl.col("t")).dt.replace_time_zone(None))["t"]
+        parsed = parsed.scatter(missed.arg_true(), rest)
+    return parsed.dt.replace_time_zone("UTC")
+
+
+def _twelve_hour(raw: pl.Series, shape: str) -> pl.Series:
+    """Flock's ``01/31/2022, 11:26:24 PM UTC`` read three times faster than strptime's %I %p:
+    the clock part is parsed as 24-hour and moved by the AM/PM marker."""
+    suffix = shape.split("%p", 1)[1]
+    text = raw.str.strip_suffix(suffix) if suffix else raw
+    clock = text.str.head(-3).str.strptime(pl.Datetime("us"), shape.split(" %p", 1)[0].replace("%I", "%H"), strict=False)
+    marker, hour = text.str.tail(2), text.str.head(-3).str.tail(8).str.head(2)
+    shift = (pl.when(pl.col("marker") == "PM").then(12).when(pl.col("marker") == "AM").then(0)
+             - pl.when(pl.col("hour") == "12").then(12).otherwise(0))
+    frame = pl.DataFrame({"clock": clock, "marker": marker, "hour": hour})
+    valid = pl.col("hour").str.strip_chars().cast(pl.Int8, strict=False).is_between(1, 12)
+    return frame.select(pl.when(valid).then(pl.col("clock") + pl.duration(hours=shift)).alias(raw.name)).to_series()
+
+
+def _any_shape(raw: pl.Expr) -> pl.Expr:
+    text = raw.str.strip_chars().str.replace(r"\s*(?:UTC|GMT|Z)$", "")
+    offset = text.str.strptime(_UTC, "%Y-%m-%dT%H:%M:%S%.f%:z", strict=False)
+    shapes = [text.str.strptime(pl.Datetime("us"), f, strict=False).dt.replace_time_zone("UTC") for f in _TIME_FORMATS]
+    serial = text.cast(pl.Float64, strict=False)
+    excel = pl.when(serial.is_between(*_SERIAL_RANGE)).then(
+        pl.datetime(1899, 12, 30, time_zone="UTC") + pl.duration(milliseconds=(serial * 86_400_000).round()))
+    return pl.coalesce(offset, *shapes, excel)
+
+
+def _time_frame(frame: pl.Series) -> pl.DataFrame:
+    """Start and end of the Time Frame cell: two lines, or "start - end" / "start to end"."""
+    parts = frame.str.split_exact("\n", 1).struct.rename_fields(["start", "end"]).struct.unnest()
+    odd = parts["end"].is_null() & (frame != "")
+    if odd.any():
+        other = frame.filter(odd).str.extract_groups(r"^(.+?)\s+(?:-|to)\s+(.+)$").struct.rename_fields(["start", "end"])
+        parts = parts.with_columns(pl.col("start").scatter(odd.arg_true(), other.struct.field("start")),
+                                   pl.col("end").scatter(odd.arg_true(), other.struct.field("end")))
+    return parts.select(pl.col("start").str.strip_chars().fill_null("").alias("time_frame_start"),
+                        pl.col("end").str.strip_chars().fill_null("").alias("time_frame_end"))
+
+
+def _select(frame: pl.LazyFrame, fields: dict[str, int]) -> pl.LazyFrame:
+    """The columns read, under their canonical names, still raw text; organization and
+    reason always (blank if the export lacks them), as flagging joins on them."""
+    columns = {name: pl.col(f"c{index}") for name, index in fields.items()}
+    if "reason" not in columns and "details" in columns:  # a hot-list log: its details are what a rule can match
+        columns["reason"] = columns.pop("details")
+    columns.pop("details", None)
+    for name in ("organization", "reason", "searched_at"):
+        columns.setdefault(name, pl.lit(None, dtype=pl.String))
+    return frame.select("__row", "__nl", *(expr.alias(name) for name, expr in columns.items()))
+
+
+def _normalise(batch: pl.DataFrame) -> pl.DataFrame:
+    present = [name for name in TEXT_FIELDS if name in batch.columns]
+    clean = batch.with_columns(
+        *(_text(pl.col(name)).alias(name) for name in (*present, "time_frame") if name in batch.columns),
+        *(_number(pl.col(name)).alias(name) for name in ("networks", "devices") if name in batch.columns),
+        pl.col("searched_at").str.strip_chars().alias("raw_time"))
+    parts = [c for c in (*present, "time_frame") if c in clean.columns] + [pl.col("raw_time").fill_null("")]
+    key = pl.concat_str(parts, separator="|")
+    if "id" in clean.columns:
+        # The usual case, every row with an ID, skips building a million joined strings.
+        key = pl.col("id") if (clean["id"] != "").all() else pl.when(pl.col("id") != "").then("id").otherwise(key)
+    clean = clean.with_columns(key.alias("key"), searched_at=parse_times(clean["raw_time"]))
+    if "time_frame" in clean.columns:
+        clean = pl.concat([clean, _time_frame(clean["time_frame"])], how="horizontal")
+    return clean.drop("id", "filters", "time_frame", strict=False)
+
+
+def _searcher_table(organizations: pl.Series) -> pl.DataFrame:
+    """State code and federal status of each distinct searching organization."""
+    states = list(STATES)
+    return pl.DataFrame({"organization": organizations}).with_columns(
+        pl.col("organization").str.extract_all(r"\b[A-Z]{2}\b")
+        .list.eval(pl.element().filter(pl.element().is_in(states))).list.last().fill_null("")
+        .alias("organization_state"),
+        pl.col("organization").str.contains(rules.FEDERAL_ORG_PATTERN).fill_null(False).alias("federal"),
+    )
+
+
+def _reason_table(reasons: pl.Series, extra: tuple[rules.Rule, ...]) -> pl.DataFrame:
+    """For each distinct reason: its categories (a list) and its flags (JSON text pieces)."""
+    every = (*rules.RULES, *extra)
+    matched = [pl.when(_matches(rule)).then(pl.lit(json.dumps([rule.category, rule.name]))) for rule in every]
+    by_category = [pl.when(pl.any_horizontal(_matches(r) for r in every if r.category == category))
+                   .then(pl.lit(category)) for category in rules.CATEGORIES if category != "federal"]
+    return pl.DataFrame({"reason": reasons}).with_columns(
+        pl.concat_list(by_category).list.drop_nulls().alias("reason_categories"),
+        pl.concat_list(matched).list.drop_nulls().alias("reason_flags"),
+    )
+
+
+def _matches(rule: rules.Rule) -> pl.Expr:
+    found = pl.col("reason").str.contains(rules.portable(rule.pattern))
+    if rule.unless is not None:
+        found = found & ~pl.col("reason").str.contains(rules.portable(rule.unless))
+    return found.fill_null(False)
+
+
+_FEDERAL = [json.dumps(["federal", rules.FEDERAL_RULE])]
+
+
+class Flagger:
+    """Flags a batch's searches. Rules run once per distinct reason and organization over
+    the whole file (remembered between batches), then a join carries them to the rows:
+    dropdown reasons and a few dozen searching organizations repeat a million times."""
+
+    def __init__(self, extra: tuple[rules.Rule, ...] = ()) -> None:
+        self.extra = extra
+        self.reasons = _reason_table(pl.Series("reason", [], dtype=pl.String), extra)
+        self.searchers = _searcher_table(pl.Series("organization", [], dtype=pl.String))
+
+    def __call__(self, batch: pl.DataFrame) -> pl.DataFrame:
+        pairs = batch.select("organization", "reason").unique()
+        self._learn(pairs)
+        flagged = (pairs.join(self.searchers, on="organization", how="left")
+                   .join(self.reasons, on="reason", how="left").select("organization", "reason", *self._columns()))
+        return batch.join(flagged, on=["organization", "reason"], how="left", maintain_order="left")
+
+    def _learn(self, pairs: pl.DataFrame) -> None:
+        reasons = pairs["reason"].unique()
+        reasons = reasons.filter(~reasons.is_in(self.reasons["reason"].implode()))
+        if len(reasons):
+            self.reasons = pl.concat([self.reasons, _reason_table(reasons, self.extra)])
+        names = pairs["organization"].unique()
+        names = names.filter(~names.is_in(self.searchers["organization"].implode()))
+        if len(names):
+            self.searchers = pl.concat([self.searchers, _searcher_table(names)])
+
+    @staticmethod
+    def _columns() -> list[pl.Expr]:
+        federal = pl.col("federal")
+        categories = pl.col("reason_categories").list.concat(
+            pl.when(federal).then(pl.lit(["federal"])).otherwise(pl.lit([], dtype=pl.List(pl.String))))
+        flags = pl.col("reason_flags").list.concat(
+            pl.when(federal).then(pl.lit(_FEDERAL)).otherwise(pl.lit([], dtype=pl.List(pl.String))))
+        return [
+            "organization_state", "federal",
+            pl.when(categories.list.len() > 0).then("," + categories.list.sort().list.join(",") + ",")
+            .otherwise(pl.lit("")).alias("categories"),
+            ("[" + flags.list.join(",") + "]").alias("flags"),
+        ]
+
+
+def _with_lines(batch: pl.DataFrame) -> pl.DataFrame:
+    """File line of each row: ``__row`` counts from the batch's first line, and the line
+    breaks inside quoted cells (a Time Frame cell holds two lines) of earlier rows add on."""
+    before = pl.col("__nl").cum_sum() - pl.col("__nl")
+    return batch.with_columns((pl.col("__row").cast(pl.Int64) + 2 + before).alias("line")).drop("__row", "__nl")
+
+
+def _rejections(batch: pl.DataFrame) -> pl.DataFrame:
+    reason = (pl.when(pl.col("raw_time").fill_null("") == "").then(pl.lit("no search time"))
+              .when(pl.col("searched_at").is_null())
+              .then(pl.format("unreadable time '{}'", pl.col("raw_time").str.head(40))))
+    return batch.with_columns(reason.alias("rejected")).drop("raw_time")
+
+
+def finish(batches: Iterator[pl.DataFrame], extra: tuple[rules.Rule, ...]) -> Iterator[pl.DataFrame]:
+    flag = Flagger(extra)
+    for batch in (_normalise(_with_lines(batch)) for batch in batches):
+        yield _rejections(flag(batch))
+
+
+ALL_FIELDS = frozenset((*TEXT_FIELDS, "searched_at", "time_frame", "networks", "devices", "details"))
+# What counting needs (the command line's analysis): the rest is parsed only for storing.
+ANALYSIS_FIELDS = frozenset(("id", "searched_at", "organization", "reason", "details"))
+
+
+def _wanted(fmt: Format, headers: list[str], fields: frozenset[str]) -> dict[str, int]:
+    mapped = mapped_fields(fmt, headers)
+    if "id" not in mapped:
+        fields = ALL_FIELDS  # without an ID, a row is known by all its values
+    return {name: index for name, index in mapped.items() if name in fields}
+
+
+def csv_batches(path: Path, headers: list[str], fmt: Format, fields: frozenset[str] = ALL_FIELDS) -> Iterator[pl.DataFrame]:
+    wanted = _wanted(fmt, headers, fields)
+    reader = CsvBlocks(path, len(headers), csv_encoding(path))
+    for frame in reader.frames(sorted(set(wanted.values()))):
+        yield _select(frame.lazy(), wanted).collect()
+
+
+def row_batches(rows: Iterator[tuple[int, list[object]]], headers: list[str], fmt: Format,
+                fields: frozenset[str] = ALL_FIELDS) -> Iterator[pl.DataFrame]:
+    """Batches from rows read one by one (XLSX, PDF): each row's own line is kept."""
+    names = [f"c{i}" for i in range(len(headers))]
+    fields = _wanted(fmt, headers, fields)
+    chunk: list[list[object]] = []
+    for line, row in rows:
+        cells = [stringify(cell) for cell in row[: len(names)]]
+        chunk.append([line - 2, 0, *cells, *([None] * (len(names) - len(cells)))])
+        if len(chunk) >= BATCH:
+            yield _select(_frame(chunk, names), fields).collect()
+            chunk = []
+    if chunk:
+        yield _select(_frame(chunk, names), fields).collect()
+
+
+def _frame(chunk: list[list[object]], names: list[str]) -> pl.LazyFrame:
+    schema = {"__row": pl.Int64, "__nl": pl.Int64, **{n: pl.String for n in names}}
+    return pl.DataFrame(chunk, schema=schema, orient="row").lazy()
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
+def open_source(path: Path, column_map: dict[str, str] | None = None, extra: tuple[rules.Rule, ...] = (),
+                fields: frozenset[str] = ALL_FIELDS) -> Source:
+    """The export's format and its normalised, flagged batches (read lazily, as iterated).
+
+    Raises UnknownFormat (columns not recognised) or ValueError (empty, binary, unreadable)
+    before anything is read beyond the header."""
+    rows = rows_of(path)
+    try:
+        _, first = next(rows)
+    except StopIteration:
+        raise ValueError("the file has no rows") from None
+    headers = [str(h or "") for h in first]
+    fmt = format_for(headers, column_map)
+    if file_kind(path) == "csv":
+        rows.close()
+        return Source(fmt, finish(csv_batches(path, headers, fmt, fields), extra), _count_lines(path))
+    return Source(fmt, finish(row_batches(rows, headers, fmt, fields), extra), row_count(path))
