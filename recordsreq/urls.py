@@ -3,7 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from requests_app.agencies import views as agencies
+from requests_app.auditlogs import import_views as audit_imports
 from requests_app.auditlogs import views as auditlogs
+from requests_app.auditlogs import report_views as audit_reports
 from requests_app.campaigns import views as campaigns
 from requests_app.correspondence import views as correspondence
 from requests_app.deadlines import views as deadlines
@@ -39,7 +41,13 @@ urlpatterns = [
     path("requests/<int:pk>/packet.zip", documents.packet, name="request-packet"),
     path("requests/<int:pk>/audit/", auditlogs.audit_report, name="audit-report"),
     path("requests/<int:pk>/audit/flagged.csv", auditlogs.flagged_csv, name="audit-flagged-csv"),
+    path("requests/<int:pk>/audit/report.pdf", audit_reports.audit_report_pdf, name="audit-report-pdf"),
     path("requests/<int:pk>/documents/<int:document_id>/analyse/", auditlogs.analyse_document, name="audit-analyse"),
+    path("requests/<int:pk>/audit/imports/<int:import_id>/", audit_imports.import_page, name="audit-import"),
+    path("requests/<int:pk>/audit/imports/<int:import_id>/progress.json", audit_imports.import_progress,
+         name="audit-import-progress"),
+    path("requests/<int:pk>/audit/imports/<int:import_id>/columns/", audit_imports.import_columns,
+         name="audit-import-columns"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path("audit-terms/", auditlogs.custom_terms, name="audit-terms"),
     path("inbox/", documents.inbox, name="inbox"),
@@ -69,6 +77,11 @@ urlpatterns = [
     path("campaigns/<int:pk>/progress/", campaigns.campaign_progress, name="campaign-progress"),
     path("campaigns/<int:pk>/letters.zip", campaigns.campaign_download, name="campaign-download"),
     path("campaigns/<int:pk>/send/", campaigns.campaign_send, name="campaign-send"),
+    path("campaigns/<int:pk>/audit/", audit_reports.campaign_audit_report, name="campaign-audit-report"),
+    path("campaigns/<int:pk>/audit/flagged.csv", audit_reports.campaign_flagged_csv,
+         name="campaign-audit-flagged-csv"),
+    path("campaigns/<int:pk>/audit/report.pdf", audit_reports.campaign_audit_report_pdf,
+         name="campaign-audit-report-pdf"),
     path("laws/", laws.law_list, name="law-list"),
     path("laws/<str:code>/", laws.law_detail, name="law-detail"),
     path("healthz", ops.healthz, name="healthz"),

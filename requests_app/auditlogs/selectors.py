@@ -1,18 +1,78 @@
-"""What a request's imported searches show, for its report page and CSV export."""
+"""What imported audit logs show, for one request or a whole campaign: report pages, PDF and CSV.
+
+A campaign can hold hundreds of agencies, so its figures come from a fixed number of grouped
+queries (``values("request", ...).annotate(...)``) summed in Python, never a query per request.
+Each agency's own state decides which sharing law its findings are read against.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from requests_app.auditlogs import rules
-from requests_app.auditlogs.findings import findings_for
-from requests_app.auditlogs.models import SearchEvent, SharingRelation
+from requests_app.auditlogs.charts import ReportCharts, report_charts
+from requests_app.auditlogs.findings import Finding, findings_for
+from requests_app.auditlogs.models import HotlistEvent, SearchEvent, SharingRelation
+from requests_app.campaigns.models import Campaign
 from requests_app.records.models import RecordsRequest
 
 TOP = 15
+HOTLIST_SHOWN = 200
+MARKED_KINDS = ("federal", "private")
+_SENSITIVE = Q(categories__contains=",immigration,") | Q(categories__contains=",reproductive_health,")
+
+
+@dataclass
+class Tally:
+    """Searches of one request (or a sum of several), counted against the agency's home state."""
+
+    total: int = 0
+    flagged: int = 0
+    federal: int = 0
+    out_of_state: int = 0
+    outside: int = 0  # federal or out of state: what California's law speaks to
+    sensitive: int = 0  # immigration or reproductive health: what Illinois' law speaks to
+    categories: Counter = field(default_factory=Counter)
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def add(self, group: dict, home: str) -> None:
+        n, state = group["n"], group["organization_state"]
+        out = bool(state) and state != home
+        self.total += n
+        self.flagged += group["n_flagged"]
+        self.federal += n if group["federal"] else 0
+        self.out_of_state += n if out else 0
+        self.outside += n if out or group["federal"] else 0
+        self.sensitive += group["n_sensitive"]
+        self.categories.update({key: group[f"c_{key}"] for key in rules.CATEGORIES})
+        self.first = min(filter(None, (self.first, group["first"])), default=None)
+        self.last = max(filter(None, (self.last, group["last"])), default=None)
+
+    def merge(self, other: Tally) -> None:
+        for name in ("total", "flagged", "federal", "out_of_state", "outside", "sensitive"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.categories.update(other.categories)
+        self.first = min(filter(None, (self.first, other.first)), default=None)
+        self.last = max(filter(None, (self.last, other.last)), default=None)
+
+    def category_rows(self) -> list[tuple[str, str, int]]:
+        return [(key, label, self.categories[key]) for key, label in rules.CATEGORIES.items()]
+
+
+@dataclass(frozen=True)
+class Hotlist:
+    total: int
+    by_type: list[tuple[str, int]]
+    flagged_total: int
+    sensitive: dict[int, int]  # request id -> entries flagged immigration or reproductive health
+    flagged: list  # HotlistEvent, the first HOTLIST_SHOWN flagged ones
 
 
 @dataclass(frozen=True)
@@ -28,44 +88,81 @@ class Report:
     federal: int
     home_state: str
     findings: list
+    flagged_total: int = 0
+    hotlist: Hotlist | None = None
+
+    @cached_property
+    def charts(self) -> ReportCharts:
+        return report_charts(self)
 
 
-def _outside(home: str) -> Q:
-    return Q(federal=True) | (~Q(organization_state="") & ~Q(organization_state=home))
+def _tallies(events: QuerySet, homes: dict[int, str]) -> dict[int, Tally]:
+    """One grouped query: a tally per request id in ``homes``."""
+    groups = (events.order_by().values("request", "organization_state", "federal").annotate(
+        n=Count("pk"), n_flagged=Count("pk", filter=~Q(categories="")), n_sensitive=Count("pk", filter=_SENSITIVE),
+        first=Min("searched_at"), last=Max("searched_at"),
+        **{f"c_{key}": Count("pk", filter=Q(categories__contains=f",{key},")) for key in rules.CATEGORIES},
+    ))
+    tallies = {pk: Tally() for pk in homes}
+    for group in groups:
+        tallies[group["request"]].add(group, homes[group["request"]])
+    return tallies
+
+
+def _months(events: QuerySet) -> list[tuple[object, int]]:
+    # Months in UTC, like the times in the exports, the CSV and the tables, not the server's zone.
+    months = (events.exclude(searched_at=None).annotate(month=TruncMonth("searched_at", tzinfo=timezone.utc))
+              .values("month")
+              .annotate(n=Count("pk")).order_by("month"))
+    return [(m["month"], m["n"]) for m in months]
+
+
+def _organizations(events: QuerySet) -> list[dict]:
+    return list(events.exclude(organization="").values("organization", "organization_state", "federal")
+                .annotate(n=Count("pk")).order_by("-n", "organization")[:TOP])
+
+
+def _reasons(events: QuerySet) -> list[dict]:
+    return list(events.exclude(reason="").values("reason").annotate(n=Count("pk")).order_by("-n", "reason")[:TOP])
+
+
+def _hotlist(events: QuerySet, *, related: tuple[str, ...] = ()) -> Hotlist:
+    groups = list(events.order_by().values("request", "event_type").annotate(
+        n=Count("pk"), n_flagged=Count("pk", filter=~Q(categories="")), n_sensitive=Count("pk", filter=_SENSITIVE)))
+    by_type, sensitive = Counter(), Counter()
+    for g in groups:
+        by_type[g["event_type"] or "unnamed"] += g["n"]
+        sensitive[g["request"]] += g["n_sensitive"]
+    flagged_total = sum(g["n_flagged"] for g in groups)
+    shown = events.exclude(categories="").select_related(*related).order_by("occurred_at", "line")
+    return Hotlist(
+        total=sum(by_type.values()), by_type=sorted(by_type.items(), key=lambda t: (-t[1], t[0])),
+        flagged_total=flagged_total, sensitive=dict(sensitive),
+        flagged=list(shown[:HOTLIST_SHOWN]) if flagged_total else [],
+    )
+
+
+def _findings(home: str, tally: Tally, hotlist_sensitive: int, outside_partners: int) -> list[Finding]:
+    return findings_for(home, outside=tally.outside, immigration_or_reproductive=tally.sensitive,
+                        outside_partners=outside_partners, hotlist_sensitive=hotlist_sensitive)
 
 
 def report_for(request: RecordsRequest) -> Report:
     events = SearchEvent.objects.filter(request=request)
     home = request.agency.jurisdiction.state_code
-    counts = events.aggregate(
-        n_total=Count("pk"), n_federal=Count("pk", filter=Q(federal=True)),
-        n_out_of_state=Count("pk", filter=~Q(organization_state="") & ~Q(organization_state=home)),
-        n_outside=Count("pk", filter=_outside(home)),
-        n_sensitive=Count("pk", filter=Q(categories__contains=",immigration,") | Q(categories__contains=",reproductive_health,")),
-        **{f"c_{key}": Count("pk", filter=Q(categories__contains=f",{key},")) for key in rules.CATEGORIES},
-    )
-    span = events.exclude(searched_at=None).order_by("searched_at").values_list("searched_at", flat=True)
-    months = (events.exclude(searched_at=None).annotate(month=TruncMonth("searched_at")).values("month")
-              .annotate(n=Count("pk")).order_by("month"))
-    organizations = (events.exclude(organization="").values("organization", "organization_state", "federal")
-                     .annotate(n=Count("pk")).order_by("-n")[:TOP])
-    reasons = events.exclude(reason="").values("reason").annotate(n=Count("pk")).order_by("-n")[:TOP]
+    tally = _tallies(events, {request.pk: home})[request.pk]
+    hotlist = _hotlist(HotlistEvent.objects.filter(request=request))
+    partners = _partner_groups(SharingRelation.objects.filter(request=request))
     return Report(
-        total=counts["n_total"], first=span.first(), last=span.last(),
-        categories=[(key, label, counts[f"c_{key}"]) for key, label in rules.CATEGORIES.items()],
-        months=[(m["month"], m["n"]) for m in months], organizations=list(organizations), reasons=list(reasons),
-        out_of_state=counts["n_out_of_state"], federal=counts["n_federal"], home_state=home,
-        findings=findings_for(home, outside=counts["n_outside"], immigration_or_reproductive=counts["n_sensitive"],
-                              outside_partners=_outside_partners(request, home)),
+        total=tally.total, first=tally.first, last=tally.last, categories=tally.category_rows(),
+        months=_months(events), organizations=_organizations(events), reasons=_reasons(events),
+        out_of_state=tally.out_of_state, federal=tally.federal, home_state=home, flagged_total=tally.flagged,
+        findings=_findings(home, tally, hotlist.sensitive.get(request.pk, 0), _outside_partners(partners, home)),
+        hotlist=hotlist,
     )
 
 
-def _outside_partners(request: RecordsRequest, home: str) -> int:
-    relations = SharingRelation.objects.filter(request=request)
-    return relations.filter(Q(kind__in=["federal", "private"]) | (~Q(state="") & ~Q(state=home))).count()
-
-
-def flagged(request: RecordsRequest):
+def flagged(request: RecordsRequest) -> QuerySet[SearchEvent]:
     return SearchEvent.objects.filter(request=request).exclude(categories="").order_by("searched_at")
 
 
@@ -77,13 +174,127 @@ class Topology:
     marked: list  # federal and private partners, named
 
 
+def _partner_groups(relations: QuerySet) -> list[dict]:
+    """Sharing partners counted by request, state and kind: enough for every topology figure."""
+    groups = list(relations.order_by().values("request", "state", "kind").annotate(n=Count("pk")))
+    for g in groups:
+        # Released lists write "??" (or nothing) where they do not know the state: not out of state.
+        g["state"] = g["state"] if len(g["state"]) == 2 and g["state"].isalpha() else ""
+    return groups
+
+
+def _outside_partners(groups: list[dict], home: str) -> int:
+    return sum(g["n"] for g in groups if g["kind"] in MARKED_KINDS or (g["state"] and g["state"] != home))
+
+
+def _topology(groups: list[dict], marked: QuerySet) -> Topology:
+    by_state, by_kind = Counter(), Counter()
+    for g in groups:
+        by_state[g["state"] or "unknown"] += g["n"]
+        by_kind[g["kind"]] += g["n"]
+    return Topology(
+        total=sum(by_state.values()),
+        by_state=sorted(by_state.items(), key=lambda s: (-s[1], s[0])),
+        by_kind=sorted(by_kind.items(), key=lambda k: (-k[1], k[0])),
+        marked=list(marked) if groups else [],
+    )
+
+
 def sharing_for(request: RecordsRequest) -> Topology:
     relations = SharingRelation.objects.filter(request=request)
-    by_state = relations.values("state").annotate(n=Count("pk")).order_by("-n", "state")
-    by_kind = relations.values("kind").annotate(n=Count("pk")).order_by("-n")
-    return Topology(
-        total=relations.count(),
-        by_state=[(r["state"] or "unknown", r["n"]) for r in by_state],
-        by_kind=[(r["kind"], r["n"]) for r in by_kind],
-        marked=list(relations.filter(kind__in=["federal", "private"]).order_by("kind", "organization")),
+    marked = relations.filter(kind__in=MARKED_KINDS).order_by("kind", "organization")
+    return _topology(_partner_groups(relations), marked)
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    """One request of a campaign: its agency's searches and the findings under its own state's law."""
+
+    request: RecordsRequest
+    state: str
+    tally: Tally
+    partners: int
+    findings: list[Finding]
+
+    def category_counts(self) -> list[tuple[str, int]]:
+        """(label, searches) of each reason category; federal searchers have their own column."""
+        return [(label, self.tally.categories[key]) for key, label in rules.CATEGORIES.items() if key != "federal"]
+
+
+@dataclass(frozen=True)
+class CampaignReport:
+    campaign: Campaign
+    total: int
+    first: object
+    last: object
+    categories: list[tuple[str, str, int]]
+    months: list[tuple[object, int]]
+    organizations: list[dict]
+    reasons: list[dict]
+    out_of_state: int
+    federal: int
+    flagged_total: int
+    home_state: str  # the one state of every agency, or "" when they span several
+    agencies: list[AgencyRow]
+    hotlist: Hotlist
+    sharing: Topology
+
+    @cached_property
+    def charts(self) -> ReportCharts:
+        return report_charts(self)
+
+    @property
+    def findings(self) -> list[tuple[AgencyRow, Finding]]:
+        return [(row, finding) for row in self.agencies for finding in row.findings]
+
+    @property
+    def reporting(self) -> int:
+        """Agencies whose audit log has been imported."""
+        return sum(1 for row in self.agencies if row.tally.total)
+
+
+def campaign_requests(campaign: Campaign) -> list[RecordsRequest]:
+    return list(campaign.requests.select_related("agency__jurisdiction__parent")
+                .order_by("agency__jurisdiction__code", "agency__name"))
+
+
+def campaign_report_for(campaign: Campaign) -> CampaignReport:
+    requests = campaign_requests(campaign)
+    homes = {r.pk: r.agency.jurisdiction.state_code for r in requests}
+    events = SearchEvent.objects.filter(request__campaign=campaign)
+    tallies = _tallies(events, homes)
+    hotlist = _hotlist(HotlistEvent.objects.filter(request__campaign=campaign), related=("request__agency",))
+    relations = SharingRelation.objects.filter(request__campaign=campaign)
+    partners = _partner_groups(relations)
+    marked = relations.filter(kind__in=MARKED_KINDS).select_related("request__agency").order_by(
+        "request__agency__name", "kind", "organization")
+    rows = _agency_rows(requests, tallies, partners, hotlist.sensitive)
+    total = Tally()
+    for tally in tallies.values():
+        total.merge(tally)
+    states = set(homes.values())
+    return CampaignReport(
+        campaign=campaign, total=total.total, first=total.first, last=total.last, categories=total.category_rows(),
+        months=_months(events), organizations=_organizations(events), reasons=_reasons(events),
+        out_of_state=total.out_of_state, federal=total.federal, flagged_total=total.flagged,
+        home_state=states.pop() if len(states) == 1 else "", agencies=rows, hotlist=hotlist,
+        sharing=_topology(partners, marked),
     )
+
+
+def _agency_rows(requests: list[RecordsRequest], tallies: dict[int, Tally], partners: list[dict],
+                 hotlist_sensitive: dict[int, int]) -> list[AgencyRow]:
+    by_request: dict[int, list[dict]] = defaultdict(list)
+    for group in partners:
+        by_request[group["request"]].append(group)
+    rows = []
+    for request in requests:
+        home, tally, groups = request.agency.jurisdiction.state_code, tallies[request.pk], by_request[request.pk]
+        findings = _findings(home, tally, hotlist_sensitive.get(request.pk, 0), _outside_partners(groups, home))
+        rows.append(AgencyRow(request, home, tally, sum(g["n"] for g in groups), findings))
+    return rows
+
+
+def campaign_flagged(campaign: Campaign) -> QuerySet[SearchEvent]:
+    return (SearchEvent.objects.filter(request__campaign=campaign).exclude(categories="")
+            .select_related("request__agency__jurisdiction__parent").order_by("request_id", "searched_at"))

@@ -24,12 +24,12 @@ def analyse_document(request: HttpRequest, pk: int, document_id: int) -> HttpRes
     document = get_object_or_404(Document, pk=document_id, organization=request.organization,
                                  request_links__request=records_request)
     try:
-        import_queue(request=records_request, document=document, user=request.user)
+        audit_import = import_queue(request=records_request, document=document, user=request.user)
     except NotAnAuditLog as exc:
         messages.error(request, str(exc))
         return redirect("request-detail", pk)
     messages.success(request, f"Reading {document.original_name} as an audit log; the report fills in as it goes.")
-    return redirect("audit-report", pk)
+    return redirect("audit-import", pk, audit_import.pk)
 
 
 @organization_required

@@ -6,12 +6,13 @@
   if (!box || box.dataset.active !== "1") return;
   var bar = box.querySelector("progress");
   var text = box.querySelector("[aria-live]");
+  var label = box.dataset.progressLabel || "Rendering";  // the word for a running task
   function poll() {
     fetch(box.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (p) {
         bar.value = p.percent;
-        text.textContent = (p.state === "running" ? "Rendering" : p.state) + ": " + p.done + " of " + p.total;
+        text.textContent = (p.state === "running" ? label : p.state) + ": " + p.done + " of " + p.total;
         if (p.state === "queued" || p.state === "running") setTimeout(poll, 1500);
         else window.location.reload();
       })

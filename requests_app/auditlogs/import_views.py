@@ -1,0 +1,95 @@
+"""One audit-log import: its progress while it runs, its counts after, and a column map by hand
+when the file's columns were not recognised."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from requests_app.auditlogs.formats import FORMATS, SEARCH_FIELDS
+from requests_app.auditlogs.mapping import can_remap, document_headers, remap_import
+from requests_app.auditlogs.models import AuditImport
+from requests_app.records.models import RecordsRequest
+from requests_app.records.selectors import request_of
+from requests_app.teams.permissions import editor_required
+from requests_app.teams.views import organization_required
+
+_TITLES = {f.key: f.title for f in FORMATS} | {"mapped": "Columns mapped by hand"}
+_ACTIVE = (AuditImport.State.QUEUED, AuditImport.State.RUNNING)
+
+
+def _import_of(records_request: RecordsRequest, import_id: int) -> AuditImport:
+    return get_object_or_404(AuditImport.objects.select_related("document"), pk=import_id, request=records_request)
+
+
+def percent(done: int, total: int) -> int:
+    return min(100, done * 100 // total) if total else 0
+
+
+def _page(request: HttpRequest, records_request: RecordsRequest, audit_import: AuditImport, *,
+          chosen: dict[str, str] | None = None, map_error: str = "") -> HttpResponse:
+    context = {
+        "req": records_request,
+        "imp": audit_import,
+        "format_title": _TITLES.get(audit_import.format, audit_import.format),
+        "active": audit_import.state in _ACTIVE,
+        "percent": percent(audit_import.lines_done, audit_import.lines_total),
+        "more_rejected": audit_import.rejected - len(audit_import.rejected_sample),
+        "mapping": can_remap(audit_import),
+        "fields": SEARCH_FIELDS,
+        "map_used": [(header, SEARCH_FIELDS.get(name, name)) for header, name in audit_import.column_map.items()],
+        "map_error": map_error,
+    }
+    if context["mapping"]:
+        context |= _mapping_rows(audit_import, chosen if chosen is not None else audit_import.column_map)
+    return render(request, "auditlogs/import.html", context)
+
+
+def _mapping_rows(audit_import: AuditImport, chosen: dict[str, str]) -> dict[str, object]:
+    try:
+        headers = document_headers(audit_import.document)
+    except ValueError as exc:
+        return {"headers_error": f"The file's columns could not be read: {exc}."}
+    return {"columns": [(header, chosen.get(header, "")) for header in headers]}
+
+
+@organization_required
+def import_page(request: HttpRequest, pk: int, import_id: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    return _page(request, records_request, _import_of(records_request, import_id))
+
+
+@organization_required
+def import_progress(request: HttpRequest, pk: int, import_id: int) -> JsonResponse:
+    audit_import = _import_of(request_of(request.organization, pk), import_id)
+    return JsonResponse({
+        "state": audit_import.state,
+        "done": audit_import.lines_done,
+        "total": audit_import.lines_total,
+        "percent": percent(audit_import.lines_done, audit_import.lines_total),
+    })
+
+
+@editor_required
+@require_POST
+def import_columns(request: HttpRequest, pk: int, import_id: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    audit_import = _import_of(records_request, import_id)
+    if not can_remap(audit_import):
+        messages.error(request, "Only an import that failed on its columns can be imported again under a column map.")
+        return redirect("audit-import", pk, import_id)
+    try:
+        # Choices are posted by position, so the map can only name columns the file has.
+        headers = document_headers(audit_import.document)
+    except ValueError:
+        return _page(request, records_request, audit_import)  # the page says why the columns are unreadable
+    chosen = {h: request.POST.get(f"column-{i}", "") for i, h in enumerate(headers)}
+    column_map = {header: field for header, field in chosen.items() if field}
+    try:
+        new = remap_import(audit_import=audit_import, column_map=column_map, user=request.user)
+    except ValueError as exc:
+        return _page(request, records_request, audit_import, chosen=chosen, map_error=str(exc))
+    messages.success(request, f"Reading {audit_import.document.original_name} again under your column map.")
+    return redirect("audit-import", pk, new.pk)

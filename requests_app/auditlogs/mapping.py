@@ -1,0 +1,74 @@
+"""Mapping an unrecognised export's columns by hand, and importing it again under that map."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from requests_app.auditlogs.formats import mapped_format, norm
+from requests_app.auditlogs.models import AuditImport
+from requests_app.auditlogs.parse import headers_of
+from requests_app.auditlogs.tasks import run_import
+from requests_app.documents.models import Document
+from requests_app.ops.queue import enqueue_on_commit
+from requests_app.teams.models import User
+
+# The start of formats.UnknownFormat's message: the one failure a column map can cure.
+UNKNOWN_COLUMNS = "the columns are not a known Flock export"
+# Enough for any header row. A CSV is copied only this far so that showing the mapping
+# form never copies a release of millions of rows; an XLSX or a PDF must be whole (each
+# keeps its index at the end of the file).
+HEAD_BYTES = 1 << 20
+
+
+def can_remap(audit_import: AuditImport) -> bool:
+    """Failed imports only: a failed import stored nothing, so importing the document again
+    under a map cannot count any row twice. A failed hand-made map can be corrected too."""
+    if audit_import.state != AuditImport.State.FAILED:
+        return False
+    return audit_import.error.startswith(UNKNOWN_COLUMNS) or bool(audit_import.column_map)
+
+
+def document_headers(document: Document) -> list[str]:
+    """The document's columns, each once, in file order; raises ValueError if unreadable."""
+    with tempfile.TemporaryDirectory(prefix="recordsreq-headers-") as folder:
+        path = Path(folder) / f"log.{document.kind}"
+        _copy_head(document, path, whole=document.kind != "csv")
+        headers = headers_of(path)
+    return _distinct(headers)
+
+
+def _copy_head(document: Document, path: Path, *, whole: bool) -> None:
+    with document.file.open("rb") as source, open(path, "wb") as target:
+        if whole:
+            shutil.copyfileobj(source, target)
+            return
+        head = source.read(HEAD_BYTES)
+        if len(head) == HEAD_BYTES and b"\n" in head:
+            head = head[: head.rindex(b"\n") + 1]  # no half line at the end
+        target.write(head)
+
+
+def _distinct(headers: list[str]) -> list[str]:
+    # A map is keyed by header name, so a blank header cannot be mapped and a header that
+    # repeats (in any case or spacing) is one choice, not two that could disagree.
+    seen: set[str] = set()
+    distinct = []
+    for header in headers:
+        if header.strip() and norm(header) not in seen:
+            seen.add(norm(header))
+            distinct.append(header)
+    return distinct
+
+
+def remap_import(*, audit_import: AuditImport, column_map: dict[str, str], user: User | None) -> AuditImport:
+    """A new import of the same document under ``column_map`` (file header -> search field),
+    queued like any other; raises ValueError saying what is wrong with the map."""
+    if not can_remap(audit_import):
+        raise ValueError("only an import that failed on its columns can be imported again under a column map")
+    mapped_format(column_map)
+    new = AuditImport.objects.create(request_id=audit_import.request_id, document_id=audit_import.document_id,
+                                     column_map=column_map, created_by=user)
+    enqueue_on_commit(run_import, new.pk)
+    return new

@@ -1,0 +1,90 @@
+"""Report pages and exports beyond the request page: campaign report, campaign CSV, PDFs."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from requests_app.auditlogs import rules
+from requests_app.auditlogs.models import SearchEvent
+from requests_app.auditlogs.report_pdf import campaign_report_pdf, request_report_pdf
+from requests_app.auditlogs.selectors import campaign_flagged, campaign_report_for
+from requests_app.campaigns.models import Campaign
+from requests_app.records.selectors import request_of
+from requests_app.teams.models import Organization
+from requests_app.teams.views import organization_required
+
+CAMPAIGN_FLAGGED_SHOWN = 200
+CSV_HEADER = ["tracking", "agency", "agency_state", "search_time", "organization", "state", "federal", "user",
+              "reason", "case_number", "category", "rule", "line", "rules_version"]
+
+
+def campaign_of(organization: Organization, pk: int) -> Campaign:
+    """The organization's campaign, or 404: another organization's id is simply not found."""
+    return get_object_or_404(Campaign.objects.select_related("organization"), pk=pk, organization=organization)
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@organization_required
+def audit_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+    data = request_report_pdf(request=records_request, generated=timezone.localdate())
+    return _pdf(data, f"{records_request.tracking}-audit-report.pdf")
+
+
+@organization_required
+def campaign_audit_report(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = campaign_of(request.organization, pk)
+    report = campaign_report_for(campaign)
+    context = {
+        "campaign": campaign, "report": report, "sharing": report.sharing, "hotlist": report.hotlist,
+        "flagged": list(campaign_flagged(campaign)[:CAMPAIGN_FLAGGED_SHOWN]) if report.flagged_total else [],
+        "flagged_cap": CAMPAIGN_FLAGGED_SHOWN, "caveats": rules.CAVEATS, "rules_version": rules.VERSION,
+    }
+    return render(request, "auditlogs/campaign_report.html", context)
+
+
+@organization_required
+def campaign_audit_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = campaign_of(request.organization, pk)
+    return _pdf(campaign_report_pdf(campaign=campaign, generated=timezone.localdate()),
+                f"{campaign.slug}-audit-report.pdf")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _flag_rows(events: Iterator[SearchEvent]) -> Iterator[list]:
+    for event in events:
+        agency = event.request.agency
+        for category, rule in event.flags:
+            yield [event.request.tracking, agency.name, agency.jurisdiction.state_code,
+                   event.searched_at.isoformat() if event.searched_at else "", event.organization,
+                   event.organization_state, event.federal, event.user, event.reason, event.case_number,
+                   category, rule, event.line, rules.VERSION]
+
+
+@organization_required
+def campaign_flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    campaign = campaign_of(request.organization, pk)
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(CSV_HEADER)
+        for row in _flag_rows(campaign_flagged(campaign).iterator(chunk_size=2000)):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-flagged-searches.csv"'
+    return response
