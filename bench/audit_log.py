@@ -27,7 +27,6 @@ import argparse
 import io
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile

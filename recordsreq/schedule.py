@@ -50,4 +50,9 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    "sweep-audit-imports": {
+        "task": "auditlogs.sweep_imports",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
 }

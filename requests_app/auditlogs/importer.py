@@ -11,10 +11,13 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from requests_app.auditlogs import rules
@@ -32,6 +35,8 @@ logger = logging.getLogger(__name__)
 BATCH = 5000  # sharing relations per INSERT
 REJECTED_SAMPLE = 100
 AUDIT_LOG_KINDS = ("csv", "xlsx", "pdf")
+# A running import records progress every few seconds; this long without any, its worker died.
+STALE = timedelta(minutes=15)
 
 
 class NotAnAuditLog(ValueError):
@@ -59,16 +64,43 @@ def _local_copy(document: Document, folder: str) -> Path:
     return path
 
 
+def claim(import_id: int, *, now: datetime) -> AuditImport | None:
+    """The import, marked running, if this worker may run it: it is queued, or running with
+    no progress for ``STALE`` (its worker died). One UPDATE, so of two workers handed the
+    same import (a sweep re-queued it while the broker still held it) only one runs it."""
+    claimable = Q(state=AuditImport.State.QUEUED) | Q(state=AuditImport.State.RUNNING, progress_at__lt=now - STALE)
+    claimed = AuditImport.objects.filter(claimable, pk=import_id).update(state=AuditImport.State.RUNNING,
+                                                                          progress_at=now)
+    return AuditImport.objects.select_related("document", "request").get(pk=import_id) if claimed else None
+
+
+def sweep(*, now: datetime) -> int:
+    """Queues again the imports no worker has picked up (the broker was down when they were
+    queued) or whose worker died; ``claim`` keeps a live one from running twice."""
+    from requests_app.auditlogs.tasks import run_import
+    from requests_app.ops.queue import enqueue_now
+
+    stale = AuditImport.objects.filter(
+        Q(state=AuditImport.State.QUEUED, created_at__lt=now - timedelta(minutes=10))
+        | Q(state=AuditImport.State.RUNNING, progress_at__lt=now - STALE))
+    return sum(enqueue_now(run_import, pk) for pk in stale.values_list("pk", flat=True))
+
+
 def run(audit_import: AuditImport) -> AuditImport:
     """Reads the document and stores its rows; marks the import failed with the reason if the
     file is not an audit log. A failed import leaves nothing stored."""
-    AuditImport.objects.filter(pk=audit_import.pk).update(state=AuditImport.State.RUNNING)
+    AuditImport.objects.filter(pk=audit_import.pk).update(state=AuditImport.State.RUNNING, progress_at=timezone.now())
     try:
         with tempfile.TemporaryDirectory(prefix="recordsreq-audit-") as folder:
             _read_into(audit_import, _local_copy(audit_import.document, folder))
     except (UnknownFormat, NotAnAuditLog, ValueError) as exc:
         _discard(audit_import)
         audit_import.state, audit_import.error = AuditImport.State.FAILED, str(exc)[:4000]
+    except SoftTimeLimitExceeded:
+        _discard(audit_import)
+        audit_import.state = AuditImport.State.FAILED
+        audit_import.error = ("The import ran past its time limit and was stopped; nothing was stored. "
+                              "Import the release a few files at a time (one per month, say).")
     except Exception:
         # A fault of ours, not of the file: logged with its traceback for whoever runs the
         # service, shown to the user as a failure rather than an import that never ends.
@@ -121,7 +153,8 @@ def store_searches(audit_import: AuditImport, source: Source) -> None:
         with transaction.atomic():
             store_events(accepted, request_id=audit_import.request_id, audit_import_id=audit_import.pk)
         AuditImport.objects.filter(pk=audit_import.pk).update(
-            lines_done=int(batch["line"].max() or 0), lines_total=source.lines_total, rejected=audit_import.rejected)
+            lines_done=int(batch["line"].max() or 0), lines_total=source.lines_total, rejected=audit_import.rejected,
+            progress_at=timezone.now())
     stored = SearchEvent.objects.filter(request_id=audit_import.request_id).count() - before
     audit_import.rows, audit_import.duplicates = stored, read_rows - stored
     audit_import.lines_done = audit_import.lines_total = source.lines_total

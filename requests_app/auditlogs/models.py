@@ -30,6 +30,8 @@ class AuditImport(models.Model):
         help_text="For an export under other column names: its header -> canonical field, set by hand.")
     lines_total = models.PositiveIntegerField(default=0, help_text="Progress: lines (or rows) in the file.")
     lines_done = models.PositiveIntegerField(default=0, help_text="Progress: lines read so far.")
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last claimed the import or stored a batch of it.")
     rules_version = models.CharField(max_length=20, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -143,3 +143,82 @@ def test_shared_networks_with_federal_and_private_partners_in_california(alice, 
     report = alice_client.get(reverse("audit-report", args=[request.pk])).context
     assert [m.organization for m in report["sharing"].marked] == ["[Federal] US Border Patrol", "Sunny Acres HOA CA"]
     assert any("shares ALPR data with 3" in f.text for f in report["report"].findings)
+
+
+def _queued(oregon, tmp_path) -> AuditImport:
+    from requests_app.documents.upload import upload_file
+
+    data = write_csv(tmp_path / "audit.csv", NETWORK_14, network_rows(NETWORK_14)).read_bytes()
+    document = upload_file(request=oregon, user=None, name="audit.csv", stream=io.BytesIO(data)).document
+    return AuditImport.objects.create(request=oregon, document=document)
+
+
+def test_only_one_worker_claims_an_import(oregon, tmp_path):
+    from django.utils import timezone
+
+    from requests_app.auditlogs.importer import claim
+
+    queued = _queued(oregon, tmp_path)
+    assert claim(queued.pk, now=timezone.now()).state == "running"
+    assert claim(queued.pk, now=timezone.now()) is None
+
+
+def test_an_import_whose_worker_died_is_claimed_again_and_swept(oregon, tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from requests_app.auditlogs import importer
+
+    queued = _queued(oregon, tmp_path)
+    now = timezone.now()
+    importer.claim(queued.pk, now=now - timedelta(minutes=16))
+    sent = []
+    monkeypatch.setattr("requests_app.ops.queue.enqueue_now", lambda task, *args: sent.append(args) or True)
+    assert importer.sweep(now=now) == 1 and sent == [(queued.pk,)]
+    assert importer.claim(queued.pk, now=now).state == "running"
+    assert importer.sweep(now=now) == 0  # claimed just now: alive
+
+
+def test_a_queued_import_the_broker_never_delivered_is_swept(oregon, tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from requests_app.auditlogs import importer
+
+    queued = _queued(oregon, tmp_path)
+    monkeypatch.setattr("requests_app.ops.queue.enqueue_now", lambda task, *args: True)
+    assert importer.sweep(now=timezone.now()) == 0
+    assert importer.sweep(now=queued.created_at + timedelta(minutes=11)) == 1
+
+
+def test_an_internal_error_fails_the_import_and_keeps_nothing(oregon, tmp_path, monkeypatch):
+    from requests_app.auditlogs import csvblocks, importer, storage
+
+    monkeypatch.setattr(csvblocks.record_blocks, "__defaults__", (300,))  # a batch or two per row
+    calls = []
+
+    def store_then_break(batch, **ids):
+        calls.append(batch.height)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        storage.store_events(batch, **ids)
+
+    monkeypatch.setattr(importer, "store_events", store_then_break)
+    done = importer.run(_queued(oregon, tmp_path))
+    assert len(calls) == 3 and done.state == "failed" and "internal error" in done.error
+    assert not SearchEvent.objects.exists()  # the two batches stored before the error are gone
+
+
+def test_an_import_past_its_time_limit_fails_with_advice(oregon, tmp_path, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from requests_app.auditlogs import importer
+
+    def too_slow(batch, **ids):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(importer, "store_events", too_slow)
+    done = importer.run(_queued(oregon, tmp_path))
+    assert done.state == "failed" and "time limit" in done.error and not SearchEvent.objects.exists()
