@@ -21,7 +21,7 @@ LABEL_WIDTH = 200  # horizontal chart: room for the label column
 VALUE_WIDTH = 150  # and for the value and its text marker after the longest bar
 ROW = 24
 BAR = 15
-LABEL_CHARS = 30
+LABEL_CHARS = 26  # fits LABEL_WIDTH in the widest common sans face (DejaVu Sans)
 PLOT_TOP, PLOT_HEIGHT, AXIS_WIDTH = 18, 170, 56
 COLOURS = {"": "#1f4f8b", "federal": "#a12a2a", "out of state": "#b8730a"}
 # The PDF declares "Report Serif" (a bundled font): WeasyPrint applies no page CSS inside an
