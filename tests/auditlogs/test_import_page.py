@@ -90,7 +90,7 @@ def test_every_kept_rejected_row_is_listed_and_the_rest_are_counted(oregon, docu
 def test_a_failed_import_shows_why_and_links_to_the_report(oregon, document, alice_client):
     audit_import = an_import(oregon, document, state="failed", error="the file is empty")
     body = page(alice_client, audit_import).content.decode()
-    assert "Not imported" in body and "the file is empty" in body
+    assert "Not imported" in body and "The file is empty" in body
     assert f'href="{reverse("audit-report", args=[oregon.pk])}"' in body
 
 

@@ -70,14 +70,14 @@ def test_a_map_without_a_search_time_is_refused_and_keeps_the_choices(refused, a
     response = alice_client.post(columns_url(refused), {**VALID, "column-0": ""})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "map one column to the search time: without it no search can be dated" in body
+    assert "Map one column to the search time: without it no search can be dated" in body
     assert '<option value="reason" selected>' in body and '<option value="organization" selected>' in body
     assert AuditImport.objects.count() == 1 and not SearchEvent.objects.exists()
 
 
 def test_a_field_mapped_twice_is_refused(refused, alice_client):
     body = alice_client.post(columns_url(refused), {**VALID, "column-2": "reason"}).content.decode()
-    assert "each field can take one column; mapped twice: reason" in body
+    assert "Each field can take one column; mapped twice: reason" in body
     assert AuditImport.objects.count() == 1
 
 
