@@ -104,10 +104,14 @@ def scratch_database(url: str) -> None:
     manage("migrate", "--noinput", database_url=url)
 
 
-# Runs manage.py and, at exit, reports the process's own peak resident memory on stderr.
-WRAPPER = ("import atexit, resource, runpy, sys\n"
-           "atexit.register(lambda: sys.stderr.write("
-           "f'PEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+# Runs manage.py and, at exit, reports the process's own peak resident memory on stderr:
+# VmHWM, the high-water mark of this program's memory. (ru_maxrss would not do: Linux keeps
+# it across exec, so a child started by a large parent reports the parent's size.)
+WRAPPER = ("import atexit, re, runpy, sys\n"
+           "def peak():\n"
+           "    status = open('/proc/self/status').read()\n"
+           "    sys.stderr.write('PEAK_KB ' + re.search(r'VmHWM:\\s+(\\d+)', status).group(1) + '\\n')\n"
+           "atexit.register(peak)\n"
            "sys.argv = sys.argv[1:]\n"
            "runpy.run_path('manage.py', run_name='__main__')\n")
 

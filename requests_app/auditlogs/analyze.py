@@ -13,10 +13,12 @@ from pathlib import Path
 import polars as pl
 
 from requests_app.auditlogs import rules
-from requests_app.auditlogs.frames import ANALYSIS_FIELDS, open_source
+from requests_app.auditlogs import scan
+from requests_app.auditlogs.frames import ANALYSIS_FIELDS, Flagger, open_source
 from requests_app.auditlogs.parse import Rejected, format_for, headers_of, relations
 
 TOP = 10
+KEY_SEED = 20261127  # any fixed seed: hashes are compared within one run only
 OnFlag = Callable[[Path, dict, list[list[str]]], None]
 
 
@@ -63,22 +65,82 @@ def reason_key(reason: str) -> str:
 def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: OnFlag | None = None) -> Analysis:
     """Reads every file (one release may span many monthly files, repeating rows across
     them) and counts as it goes. ``on_flag(path, row, flags)`` sees each flagged search:
-    ``row`` holds the normalised columns and ``line``; ``flags`` is [[category, rule], ...]."""
+    ``row`` holds the normalised columns and ``line``; ``flags`` is [[category, rule], ...].
+
+    UTF-8 CSV searches are scanned whole by polars (scan.py); spreadsheets, PDFs, other
+    encodings and sharing lists are read in batches (frames.py, parse.py)."""
     result = Analysis(out_of_state=0 if home_state else None)
-    seen: set[int] = set()
+    fields = frozenset(ANALYSIS_FIELDS | ({"user", "case_number"} if on_flag else set()))
+    flagger, scanned, batched = Flagger(), [], []
     for path in paths:
         fmt = format_for(headers_of(path))
         result.formats.append(fmt.key)
         if fmt.kind == "sharing":
             _count_relations(result, path)
-            continue
-        fields = ANALYSIS_FIELDS | ({"user", "case_number"} if on_flag else set())
-        for batch in open_source(path, fields=frozenset(fields)).batches:
+        elif scan.scannable(path):
+            scanned.append((path, scan.scan_file(path, fmt, headers_of(path), fields)))
+        else:
+            batched.append(path)
+    seen = _count_scanned(result, scanned, flagger, home_state, on_flag, keep_keys=bool(batched))
+    for path in batched:
+        for batch in open_source(path, fields=fields).batches:
             fresh = _unseen(result, _accepted(result, path, batch), seen)
-            _count(result, fresh, home_state)
+            _count_pairs(result, _batch_pairs(fresh), home_state)
             if on_flag:
                 _report_flagged(fresh, path, on_flag)
     return result
+
+
+def _count_scanned(result: Analysis, scanned: list, flagger: Flagger, home_state: str | None, on_flag: OnFlag | None,
+                   *, keep_keys: bool) -> set[int]:
+    """Counts the scanned files together, so a row repeated across them counts once; returns
+    the keys' hashes when batched files follow, to go on deduplicating against them."""
+    if not scanned:
+        return set()
+    parts = []
+    for path, found in scanned:
+        result.rejected.extend((path.name, line, why) for line, why in scan.rejected(found.rows).iter_rows())
+        rows = scan.with_lines(found.rows) if on_flag else found.rows
+        parts.append(rows.with_columns(pl.lit(str(path)).alias("__path")) if on_flag else rows)
+    rows = pl.concat(parts, how="diagonal_relaxed")
+    valid = rows["searched_at"].is_not_null()
+    # Compared as 64-bit hashes, faster than the keys; rejected rows take no key's place.
+    hashes = rows.select(pl.when(valid).then(pl.col("key").hash(seed=KEY_SEED)))["key"]
+    rows = rows.with_columns((hashes.is_first_distinct() & valid).alias("__first"))
+    result.duplicates += int(valid.sum()) - int(rows["__first"].sum())
+    counted = scan.pairs(rows, flagger)
+    _count_pairs(result, counted, home_state)
+    if on_flag:
+        for row in scan.flagged_rows(rows, counted).iter_rows(named=True):
+            on_flag(Path(row["__path"]), row, json.loads(row["flags"]))
+    return set(hashes.drop_nulls().unique().to_list()) if keep_keys else set()
+
+
+def _batch_pairs(batch: pl.DataFrame) -> pl.DataFrame:
+    return batch.group_by("organization", "reason", "organization_state", "federal", "categories").agg(
+        pl.len().alias("n"), pl.col("searched_at").min().alias("first"), pl.col("searched_at").max().alias("last"))
+
+
+def _count_pairs(result: Analysis, counted: pl.DataFrame, home_state: str | None) -> None:
+    """Adds searches counted per distinct (organization, reason) to the totals."""
+    result.rows += int(counted["n"].sum())
+    _span(result, counted["first"].min(), counted["last"].max())
+    named = counted.filter(pl.col("organization") != "").group_by("organization").agg(pl.col("n").sum())
+    result.organizations.update(dict(named.iter_rows()))
+    for reason, n in counted.filter(pl.col("reason") != "").group_by("reason").agg(pl.col("n").sum()).iter_rows():
+        key = reason_key(reason)
+        result.reasons[key] += n
+        result.reason_forms.setdefault(key, Counter())[reason] += n
+    for category in rules.CATEGORIES:
+        result.categories[category] += _sum_where(counted, pl.col("categories").str.contains(f",{category},", literal=True))
+    result.federal += _sum_where(counted, pl.col("federal"))
+    if home_state:
+        state = pl.col("organization_state")
+        result.out_of_state += _sum_where(counted, (state != "") & (state != home_state))
+
+
+def _sum_where(counted: pl.DataFrame, condition: pl.Expr) -> int:
+    return int(counted.filter(condition)["n"].sum())
 
 
 def _accepted(result: Analysis, path: Path, batch: pl.DataFrame) -> pl.DataFrame:
@@ -90,7 +152,7 @@ def _accepted(result: Analysis, path: Path, batch: pl.DataFrame) -> pl.DataFrame
 def _unseen(result: Analysis, batch: pl.DataFrame, seen: set[int]) -> pl.DataFrame:
     """The rows not met before in this run. Keys are hashed to 64 bits to keep the set
     small; the hash is stable within the process, which is all a single run needs."""
-    hashes = batch["key"].hash(seed=20261127)
+    hashes = batch["key"].hash(seed=KEY_SEED)
     first = hashes.is_first_distinct()
     values = hashes.filter(first).to_list()
     if not seen.isdisjoint(values):  # rare: a row repeated from an earlier batch or file
@@ -101,24 +163,7 @@ def _unseen(result: Analysis, batch: pl.DataFrame, seen: set[int]) -> pl.DataFra
     return kept
 
 
-def _count(result: Analysis, batch: pl.DataFrame, home_state: str | None) -> None:
-    result.rows += batch.height
-    _span(result, batch["searched_at"])
-    result.organizations.update(dict(batch.filter(pl.col("organization") != "")["organization"].value_counts().iter_rows()))
-    for reason, n in batch.filter(pl.col("reason") != "")["reason"].value_counts().iter_rows():
-        key = reason_key(reason)
-        result.reasons[key] += n
-        result.reason_forms.setdefault(key, Counter())[reason] += n
-    for category in rules.CATEGORIES:
-        result.categories[category] += int(batch["categories"].str.contains(f",{category},", literal=True).sum())
-    result.federal += int(batch["federal"].sum())
-    if home_state:
-        states = batch["organization_state"]
-        result.out_of_state += int(((states != "") & (states != home_state)).sum())
-
-
-def _span(result: Analysis, times: pl.Series) -> None:
-    first, last = times.min(), times.max()
+def _span(result: Analysis, first: datetime | None, last: datetime | None) -> None:
     if first is not None:
         result.first = min(result.first or first, first)
         result.last = max(result.last or last, last)

@@ -68,7 +68,7 @@ def _time_shapes() -> list[str]:
     return [f + suffix for f in _TIME_FORMATS for suffix in ("", " UTC", " GMT", "Z")]
 
 
-def _likely_shape(raw: pl.Series) -> str | None:
+def likely_shape(raw: pl.Series) -> str | None:
     """The timestamp shape most of a sample fits, so a batch is parsed in one pass."""
     sample = raw.drop_nulls().head(20)
     if sample.is_empty():
@@ -88,13 +88,11 @@ _last_shape: str | None = None
 def parse_times(raw: pl.Series) -> pl.Series:
     """UTC datetimes from the shapes exports use (null where none fits): one pass in the
     shape the sample suggests, then every shape for whatever that left."""
-    shape = _likely_shape(raw)
+    shape = likely_shape(raw)
     if shape is None:
         parsed = pl.Series(raw.name, [None] * len(raw), dtype=pl.Datetime("us"))
-    elif "%I" in shape:
-        parsed = _twelve_hour(raw, shape)
     else:
-        parsed = raw.str.strptime(pl.Datetime("us"), shape, strict=False)
+        parsed = raw.to_frame("t").select(shape_expr(pl.col("t"), shape))["t"].alias(raw.name)
     missed = parsed.is_null() & raw.is_not_null()
     if missed.any():
         rest = raw.filter(missed).to_frame("t").select(_any_shape(pl.col("t")).dt.replace_time_zone(None))["t"]
@@ -102,18 +100,21 @@ def parse_times(raw: pl.Series) -> pl.Series:
     return parsed.dt.replace_time_zone("UTC")
 
 
-def _twelve_hour(raw: pl.Series, shape: str) -> pl.Series:
+def shape_expr(raw: pl.Expr, shape: str) -> pl.Expr:
+    """Naive datetimes from text in one known shape (null where it does not fit)."""
+    return _twelve_hour(raw, shape) if "%I" in shape else raw.str.strptime(pl.Datetime("us"), shape, strict=False)
+
+
+def _twelve_hour(raw: pl.Expr, shape: str) -> pl.Expr:
     """Flock's ``01/31/2022, 11:26:24 PM UTC`` read three times faster than strptime's %I %p:
     the clock part is parsed as 24-hour and moved by the AM/PM marker."""
     suffix = shape.split("%p", 1)[1]
     text = raw.str.strip_suffix(suffix) if suffix else raw
     clock = text.str.head(-3).str.strptime(pl.Datetime("us"), shape.split(" %p", 1)[0].replace("%I", "%H"), strict=False)
     marker, hour = text.str.tail(2), text.str.head(-3).str.tail(8).str.head(2)
-    shift = (pl.when(pl.col("marker") == "PM").then(12).when(pl.col("marker") == "AM").then(0)
-             - pl.when(pl.col("hour") == "12").then(12).otherwise(0))
-    frame = pl.DataFrame({"clock": clock, "marker": marker, "hour": hour})
-    valid = pl.col("hour").str.strip_chars().cast(pl.Int8, strict=False).is_between(1, 12)
-    return frame.select(pl.when(valid).then(pl.col("clock") + pl.duration(hours=shift)).alias(raw.name)).to_series()
+    shift = pl.when(marker == "PM").then(12).when(marker == "AM").then(0) - pl.when(hour == "12").then(12).otherwise(0)
+    valid = hour.str.strip_chars().cast(pl.Int8, strict=False).is_between(1, 12)
+    return pl.when(valid).then(clock + pl.duration(hours=shift))
 
 
 def _any_shape(raw: pl.Expr) -> pl.Expr:

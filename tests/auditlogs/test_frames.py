@@ -139,3 +139,28 @@ def test_reasons_first_met_in_a_later_block_are_flagged_too(tmp_path, small_bloc
         for reason, flags in batch.select("reason", "flags").iter_rows():
             assert flags is not None and sorted(map(tuple, json.loads(flags))) == sorted(
                 rules.reason_flags(reason) + ([("federal", rules.FEDERAL_RULE)] if '"federal"' in flags else []))
+
+
+def _both_ways(monkeypatch, paths: list[Path]) -> tuple[tuple[dict, list], tuple[dict, list]]:
+    from requests_app.auditlogs import scan
+
+    def run() -> tuple[dict, list]:
+        found = []
+        result = analyze(paths, home_state="OR", on_flag=lambda p, row, flags: found.append(
+            (p.name, row["line"], row["reason"], row["organization"], row.get("user"), json.dumps(flags))))
+        return {**result.summary(), "rejected_rows": sorted(result.rejected)}, sorted(found)
+
+    scanned = run()
+    monkeypatch.setattr(scan, "scannable", lambda path: False)
+    return scanned, run()
+
+
+def test_the_whole_file_scan_and_the_batches_agree(tmp_path, monkeypatch):
+    monkeypatch.setattr(csvblocks.record_blocks, "__defaults__", (20_000,))  # several batches a file
+    first, second = tmp_path / "6_1_2025-6_30_2025-Network-Audit.csv", tmp_path / "7_1_2025-7_31_2025-Network-Audit.csv"
+    write_synthetic(first, 1500, seed=21)
+    write_synthetic(second, 1500, seed=21)  # the next month's file repeats every row
+    path = write_csv(tmp_path / "quirks.csv", NETWORK_14, network_rows(NETWORK_14))
+    scanned, batched = _both_ways(monkeypatch, [first, second, path])
+    assert scanned == batched
+    assert scanned[0]["duplicates"] > 1500 and scanned[1]
