@@ -62,10 +62,12 @@ def reason_key(reason: str) -> str:
     return " ".join(reason.replace("+", " ").split()).casefold()
 
 
-def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: OnFlag | None = None) -> Analysis:
+def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: OnFlag | None = None,
+            column_map: dict[str, str] | None = None) -> Analysis:
     """Reads every file (one release may span many monthly files, repeating rows across
     them) and counts as it goes. ``on_flag(path, row, flags)`` sees each flagged search:
     ``row`` holds the normalised columns and ``line``; ``flags`` is [[category, rule], ...].
+    ``column_map`` reads files whose columns are not a known export (see formats.mapped_format).
 
     UTF-8 CSV searches are scanned whole by polars (scan.py); spreadsheets, PDFs, other
     encodings and sharing lists are read in batches (frames.py, parse.py)."""
@@ -73,7 +75,7 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
     fields = frozenset(ANALYSIS_FIELDS | ({"user", "case_number"} if on_flag else set()))
     flagger, scanned, batched = Flagger(), [], []
     for path in paths:
-        fmt = format_for(headers_of(path))
+        fmt = format_for(headers_of(path), column_map)
         result.formats.append(fmt.key)
         if fmt.kind == "sharing":
             _count_relations(result, path)
@@ -83,7 +85,7 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
             batched.append(path)
     seen = _count_scanned(result, scanned, flagger, home_state, on_flag, keep_keys=bool(batched))
     for path in batched:
-        for batch in open_source(path, fields=fields).batches:
+        for batch in open_source(path, column_map, fields=fields).batches:
             fresh = _unseen(result, _accepted(result, path, batch), seen)
             _count_pairs(result, _batch_pairs(fresh), home_state)
             if on_flag:

@@ -74,7 +74,8 @@ def recognise(headers: list[str]) -> Format:
     expected = "; ".join(f"{f.title}: {', '.join(f.required)}" for f in FORMATS)
     shown = ", ".join(repr(h) for h in headers[:25]) or "(none)"
     raise UnknownFormat(f"the columns are not a known Flock export. Found: {shown}. Expected one of: {expected}. "
-                        "If this is an export under other column names, map its columns by hand.")
+                        "If this is an export under other column names, map its columns by hand: on the "
+                        "import's page, or with --column HEADER=FIELD on the command line.")
 
 
 # Fields a search export can feed, for mapping an unrecognised file's columns by hand.

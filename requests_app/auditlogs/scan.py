@@ -47,6 +47,8 @@ def scan_file(path: Path, fmt: Format, headers: list[str], fields: frozenset[str
     columns = sorted({*wanted.values(), *breaking})
     nl = pl.sum_horizontal([pl.col(f"c{i}").str.count_matches("\n", literal=True).fill_null(0) for i in columns])
     raw = {name: pl.col(f"c{index}") for name, index in wanted.items()}
+    if "reason" not in raw and "details" in raw:  # a hot-list log: its details are what a rule can match
+        raw["reason"] = raw.pop("details")
     # Not stripped: a million strip_chars cost more than parsing; a padded time fails the
     # fast shape and is parsed again, stripped, with the few other misfits (_late_times).
     raw_time = raw.get("searched_at", pl.lit(None, dtype=pl.String))

@@ -117,3 +117,9 @@ def test_a_hotlist_log_is_imported_with_its_flags(oregon, tmp_path, kind):
     assert (done.state, done.format, done.rows) == ("done", "hotlist_events", 2)
     flagged = HotlistEvent.objects.get(plate="ABC123")
     assert (flagged.reason, flagged.categories) == ("ICE detainer", ",immigration,")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_hotlist_log_is_analysed_on_its_details(tmp_path, kind):
+    summary = analyze([_write(tmp_path, kind, *HOTLIST)]).summary()
+    assert (summary["format"], summary["rows"], summary["categories"]["immigration"]) == ("hotlist_events", 2, 1)

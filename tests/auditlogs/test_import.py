@@ -222,3 +222,29 @@ def test_an_import_past_its_time_limit_fails_with_advice(oregon, tmp_path, monke
     monkeypatch.setattr(importer, "store_events", too_slow)
     done = importer.run(_queued(oregon, tmp_path))
     assert done.state == "failed" and "time limit" in done.error and not SearchEvent.objects.exists()
+
+
+ODD = "When,Agency,Officer,Why\n01/31/2022, 11:26:24 PM UTC,Okaloosa County FL SO,J. Smith,ICE detainer\n"
+
+
+def test_an_unrecognised_export_is_read_on_the_command_line_with_its_columns_named(oregon, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text(ODD.replace("01/31/2022, 11:26:24 PM UTC", '"01/31/2022, 11:26:24 PM UTC"'))
+    columns = ["--column", "When=searched_at", "--column", "Agency=organization", "--column", "Why=reason"]
+    out = io.StringIO()
+    call_command("analyze_audit_log", str(path), "--json", *columns, stdout=out)
+    assert '"format": "mapped"' in out.getvalue() and '"immigration": 1' in out.getvalue()
+    assert "mapped: 1 searches stored" in run(oregon.tracking, str(path), *columns)
+    assert SearchEvent.objects.get().organization_state == "FL"
+
+
+@pytest.mark.parametrize("column, message", [
+    ("When", "write it as HEADER=FIELD"),
+    ("When=time", "unknown field(s) in the column map: time"),
+    ("Why=reason", "map one column to the search time"),
+])
+def test_a_bad_column_option_is_explained(tmp_path, column, message):
+    path = tmp_path / "odd.csv"
+    path.write_text(ODD)
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call_command("analyze_audit_log", str(path), "--column", column, stdout=io.StringIO())

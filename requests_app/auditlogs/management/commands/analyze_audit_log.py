@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
+from requests_app.auditlogs.management.columns import add_column_option, column_map
 from requests_app.auditlogs.parse import STATES
 
 FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reason", "case_number", "category", "rule")
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
         parser.add_argument("--flagged", type=Path, metavar="OUT.csv", help="write each flagged search with its rule")
         parser.add_argument("--state", help="the agency's state, to count out-of-state searchers (e.g. OR)")
+        add_column_option(parser)
 
     def handle(self, *args, files: list[Path], **options) -> None:
         state = (options["state"] or "").upper() or None
@@ -32,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {', '.join(missing)}")
         writer, handle = self._flagged_writer(options["flagged"])
         try:
-            result = analyze(files, home_state=state, on_flag=writer)
+            result = analyze(files, home_state=state, on_flag=writer, column_map=column_map(options["column"]))
         except (UnknownFormat, ValueError) as exc:
             raise CommandError(str(exc)) from None
         finally:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.auditlogs.importer import AUDIT_LOG_KINDS, NotAnAuditLog, run
 from requests_app.auditlogs.formats import FORMATS
+from requests_app.auditlogs.management.columns import add_column_option, column_map
 from requests_app.auditlogs.models import AuditImport
 from requests_app.documents.upload import upload_file
 from requests_app.records.models import RecordsRequest
@@ -22,17 +23,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("tracking")
         parser.add_argument("files", nargs="+", type=Path)
+        add_column_option(parser)
 
     def handle(self, *args, tracking: str, files: list[Path], **options) -> None:
         try:
             request = RecordsRequest.objects.select_related("organization").get(tracking=tracking.strip().upper())
         except RecordsRequest.DoesNotExist:
             raise CommandError(f"no request with tracking reference {tracking!r}") from None
-        failed = sum(self._one(request, path) for path in files)
+        mapping = column_map(options["column"]) or {}
+        failed = sum(self._one(request, path, mapping) for path in files)
         if failed:
             raise CommandError(f"{failed} file(s) not imported")
 
-    def _one(self, request: RecordsRequest, path: Path) -> int:
+    def _one(self, request: RecordsRequest, path: Path, mapping: dict[str, str]) -> int:
         try:
             with open(path, "rb") as stream:
                 uploaded = upload_file(request=request, user=None, name=path.name, stream=stream)
@@ -45,7 +48,7 @@ class Command(BaseCommand):
         if uploaded.document.kind not in AUDIT_LOG_KINDS:
             self.stdout.write(f"{path}: {NotAnAuditLog.__name__}: a {uploaded.document.get_kind_display()} file")
             return 1
-        result = run(AuditImport.objects.create(request=request, document=uploaded.document))
+        result = run(AuditImport.objects.create(request=request, document=uploaded.document, column_map=mapping))
         if result.state == AuditImport.State.FAILED:
             self.stdout.write(f"{path}: not imported: {result.error}")
             return 1
