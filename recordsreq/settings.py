@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs' scripts, served from here, never a CDN
     "requests_app.teams",
     "requests_app.laws",
     "requests_app.agencies",
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
     "requests_app.auditlogs",
     "requests_app.ops",
     "requests_app.demo",
+    "requests_app.api",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +148,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# REST API ---------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "requests_app.api.access.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the browsable API, logged in
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["requests_app.api.access.MemberAccess"],
+    "DEFAULT_PAGINATION_CLASS": "requests_app.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Counted in the default cache, so per web process unless a shared cache is configured.
+    "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", "1200/hour")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "recordsreq API",
+    "DESCRIPTION": "Public-records requests, campaigns, deadlines and audit-log summaries of one organization. "
+                   "Authenticate with a token made on the API tokens page: Authorization: Bearer <token>.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"RequestStatusEnum": "requests_app.records.models.Status"},
+}
 
 # Internationalisation -----------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from requests_app.agencies import views as agencies
+from requests_app.api import token_views as api_tokens
 from requests_app.auditlogs import import_views as audit_imports
 from requests_app.auditlogs import views as auditlogs
 from requests_app.auditlogs import report_views as audit_reports
@@ -13,7 +14,9 @@ from requests_app.documents import views as documents
 from requests_app.laws import views as laws
 from requests_app.letters import views as letters
 from requests_app.ops import views as ops
+from requests_app.records import list_views as record_lists
 from requests_app.records import views as records
+from requests_app.teams import member_views as members
 from requests_app.teams import views as teams
 
 urlpatterns = [
@@ -23,9 +26,19 @@ urlpatterns = [
     path("organizations/new/", teams.organization_new, name="organization-create"),
     path("organizations/switch/", teams.organization_switch, name="organization-switch"),
     path("organizations/letterhead/", teams.letterhead, name="letterhead"),
+    path("organization/members/", members.member_list, name="members"),
+    path("organization/members/invite/", members.member_invite, name="member-invite"),
+    path("organization/members/<int:membership_id>/role/", members.member_role, name="member-role"),
+    path("organization/members/<int:membership_id>/remove/", members.member_remove, name="member-remove"),
+    path("organization/invitations/<int:invitation_id>/revoke/", members.invitation_revoke,
+         name="invitation-revoke"),
+    path("invitations/<str:token>/", members.invitation_accept, name="invitation-accept"),
     path("agencies/", agencies.agency_list, name="agency-list"),
     path("agencies/<int:pk>/", agencies.agency_page, name="agency-detail"),
-    path("requests/", records.request_list, name="request-list"),
+    path("requests/", record_lists.request_list, name="request-list"),
+    path("requests/bulk/", record_lists.request_bulk, name="request-bulk"),
+    path("requests/export.csv", record_lists.request_export_csv, name="request-export-csv"),
+    path("requests/export.xlsx", record_lists.request_export_xlsx, name="request-export-xlsx"),
     path("requests/new/", records.request_new, name="request-create"),
     path("requests/<int:pk>/", records.request_detail, name="request-detail"),
     path("requests/<int:pk>/letter/", records.letter_edit, name="letter-edit"),
@@ -76,6 +89,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/render/", campaigns.campaign_render, name="campaign-render"),
     path("campaigns/<int:pk>/progress/", campaigns.campaign_progress, name="campaign-progress"),
     path("campaigns/<int:pk>/letters.zip", campaigns.campaign_download, name="campaign-download"),
+    path("campaigns/<int:pk>/packets.zip", campaigns.campaign_packets_download, name="campaign-packets"),
     path("campaigns/<int:pk>/send/", campaigns.campaign_send, name="campaign-send"),
     path("campaigns/<int:pk>/audit/", audit_reports.campaign_audit_report, name="campaign-audit-report"),
     path("campaigns/<int:pk>/audit/flagged.csv", audit_reports.campaign_flagged_csv,
@@ -84,6 +98,9 @@ urlpatterns = [
          name="campaign-audit-report-pdf"),
     path("laws/", laws.law_list, name="law-list"),
     path("laws/<str:code>/", laws.law_detail, name="law-detail"),
+    path("api-tokens/", api_tokens.api_tokens, name="api-tokens"),
+    path("api-tokens/<int:pk>/revoke/", api_tokens.api_token_revoke, name="api-token-revoke"),
+    path("api/", include("requests_app.api.urls")),
     path("healthz", ops.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from requests_app.campaigns import services
 from requests_app.campaigns.forms import AgencySelectionForm, CampaignForm, RenderForm
 from requests_app.campaigns.models import Campaign
 from requests_app.campaigns.packaging import campaign_zip
+from requests_app.campaigns.packets import campaign_packets
 from requests_app.documents.integrity import IntegrityFailure
 from requests_app.correspondence.services import fee_summary, fee_totals
 from requests_app.letters.models import LetterVersion
@@ -132,6 +133,18 @@ def campaign_download(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("campaign-detail", pk)
     filename = f"{campaign.slug}-letters.zip"
     return FileResponse(packed.file, as_attachment=True, filename=filename, content_type="application/zip")
+
+
+@organization_required
+def campaign_packets_download(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    try:
+        packets = campaign_packets(campaign)
+    except IntegrityFailure as exc:
+        messages.error(request, f"Packets stopped: {exc}. The stored file may have been altered.")
+        return redirect("campaign-detail", pk)
+    return FileResponse(packets, as_attachment=True, filename=f"{campaign.slug}-packets.zip",
+                        content_type="application/zip")
 
 
 @editor_required

@@ -76,10 +76,15 @@ def personal_reminder_create(*, request: RecordsRequest, user: User, on: date, n
 
 
 def _claimable(today: date, now: datetime):
+    # Reminders of a paused request stay unclaimed (not skipped), so the first scan after
+    # resuming catches up with the latest one of each deadline. The paused requests are a
+    # subquery, not a join, so the claim stays a single-table UPDATE whose WHERE is
+    # re-checked under concurrent scans.
+    paused = RecordsRequest.objects.filter(reminders_paused=True).values("pk")
     return Reminder.objects.filter(
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT),
         sent_at__isnull=True, skipped=False, target_date__lte=today,
-    )
+    ).exclude(request_id__in=paused)
 
 
 def claim_due_reminders(now: datetime) -> tuple[str, list[int]]:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.records.models import CustomItem, RecordsRequest, RequestItem, StatusChange, TrackingCounter
+from requests_app.records.models import CustomItem, RecordsRequest, RequestItem, StatusChange, Tag, TrackingCounter
 
 
 class RequestItemInline(admin.TabularInline):
@@ -17,11 +17,11 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(RecordsRequest)
 class RecordsRequestAdmin(admin.ModelAdmin):
-    list_display = ["tracking", "agency", "organization", "status", "sent_at", "send_state"]
-    list_filter = ["status", "send_state", "sent_via"]
+    list_display = ["tracking", "agency", "organization", "status", "owner", "sent_at", "send_state"]
+    list_filter = ["status", "send_state", "sent_via", "reminders_paused"]
     search_fields = ["tracking", "title", "agency__name", "organization__name"]
-    list_select_related = ["agency", "organization"]
-    autocomplete_fields = ["agency", "organization", "campaign", "created_by", "send_requested_by"]
+    list_select_related = ["agency", "organization", "owner"]
+    autocomplete_fields = ["agency", "organization", "campaign", "created_by", "send_requested_by", "owner", "tags"]
     readonly_fields = ["tracking", "status", "email_message_id"]
     inlines = [RequestItemInline, StatusChangeInline]
 
@@ -48,3 +48,10 @@ class RequestItemAdmin(admin.ModelAdmin):
 @admin.register(TrackingCounter)
 class TrackingCounterAdmin(admin.ModelAdmin):
     list_display = ["year", "last"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization"]
+    list_select_related = ["organization"]
+    search_fields = ["name"]

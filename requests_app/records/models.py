@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from requests_app.agencies.models import Agency
 from requests_app.teams.models import Organization
@@ -56,6 +57,23 @@ class CustomItem(models.Model):
         return self.title
 
 
+class Tag(models.Model):
+    """A label an organization puts on its requests, e.g. "batch 2" or "follow up by phone"."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # "ALPR" and "alpr" are one tag; also serves the list's filter by tag name.
+            models.UniqueConstraint(models.F("organization"), Lower("name"), name="one_tag_per_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SendChannel(models.TextChoices):
     EMAIL = "email", "Email"
     PORTAL = "portal", "Records portal"
@@ -98,6 +116,14 @@ class RecordsRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     send_updated_at = models.DateTimeField(null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_requests",
+        help_text="The member who looks after this request.",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="requests")
+    reminders_paused = models.BooleanField(
+        default=False, help_text="No reminder goes out while set; the next scan after resuming catches up."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -124,6 +150,8 @@ class RecordsRequest(models.Model):
                 condition=models.Q(send_state__in=["queued", "sending"]),
                 name="request_send_in_flight",
             ),
+            # The reminder scan's "requests whose reminders are paused" subquery.
+            models.Index(fields=["id"], condition=models.Q(reminders_paused=True), name="request_reminders_paused"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -36,16 +35,10 @@ from requests_app.correspondence.forms import CommunicationForm, FeeForm
 from requests_app.correspondence.services import fee_summary
 from requests_app.records.lifecycle import allowed_moves, request_transition
 from requests_app.records.models import CustomItem, RequestItem
-from requests_app.records.selectors import request_of, requests_of
+from requests_app.records.selectors import request_of
 from requests_app.records.sending import request_mark_submitted, request_queue_email
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
-
-
-@organization_required
-def request_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(requests_of(request.organization), 50).get_page(request.GET.get("page"))
-    return render(request, "records/request_list.html", {"page": page})
 
 
 @editor_required

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from requests_app.teams.models import Membership, Organization, User
+from requests_app.teams.models import Invitation, Membership, Organization, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -29,3 +29,16 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "organization__name"]
     autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organization", "role", "invited_by", "created_at", "expires_at", "accepted_at",
+                    "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organization__name"]
+    # Only the hash of the link is stored; a working link comes from the members page.
+    readonly_fields = ["token_hash", "invited_by", "created_at", "accepted_at", "accepted_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

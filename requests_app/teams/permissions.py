@@ -1,4 +1,5 @@
-"""Role checks for views: every change needs an editor or owner of the current organization."""
+"""Role checks for views: every change needs an editor or owner of the current organization,
+and managing the organization itself (members, letterhead) needs an owner."""
 
 from __future__ import annotations
 
@@ -7,10 +8,24 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-
-from requests_app.teams.views import organization_required
+from django.shortcuts import redirect
 
 View = Callable[..., HttpResponse]
+
+# Reads leave everything as it was, so every member may make them.
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def organization_required(view: View) -> View:
+    """Pages that show an organization's data send a user without one to create one."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.organization is None:
+            return redirect("organization-create")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def editor_required(view: View) -> View:
@@ -19,8 +34,21 @@ def editor_required(view: View) -> View:
     @organization_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") and not request.membership.can_edit:
+        if request.method not in SAFE_METHODS and not request.membership.can_edit:
             raise PermissionDenied("Viewers cannot change anything; ask an owner for the editor role.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def owner_required(view: View) -> View:
+    """Every member may look (GET); only owners change members and the letterhead."""
+
+    @organization_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in SAFE_METHODS and not request.membership.can_manage:
+            raise PermissionDenied("Only an owner can manage members and the letterhead.")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,39 +1,29 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from requests_app.agencies.selectors import directory_counts
+from requests_app.teams.dashboard import STATUS_GROUPS, dashboard
 from requests_app.teams.forms import LetterheadForm, OrganizationCreateForm
 from requests_app.teams.middleware import SESSION_KEY
 from requests_app.teams.models import Membership, Organization
+# organization_required lives with the other role checks; other apps import it from here.
+from requests_app.teams.permissions import organization_required, owner_required
 from requests_app.teams.services import letterhead_update, membership_for_switch, organization_create
-
-View = Callable[..., HttpResponse]
-
-
-def organization_required(view: View) -> View:
-    """Pages that show an organization's data send a user without one to create one."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.organization is None:
-            return redirect("organization-create")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @organization_required
 def home(request: HttpRequest) -> HttpResponse:
     organization = request.organization
+    today = timezone.localdate()
     context = {
+        "today": today,
+        "dashboard": dashboard(organization=organization, today=today),
+        "status_groups": STATUS_GROUPS,
         "members": organization.memberships.select_related("user").order_by("user__username"),
         "directory": directory_counts(),
     }
@@ -63,11 +53,9 @@ def organization_new(request: HttpRequest) -> HttpResponse:
     return render(request, "teams/organization_new.html", {"form": form})
 
 
-@organization_required
+@owner_required
 def letterhead(request: HttpRequest) -> HttpResponse:
     membership = request.membership
-    if request.method == "POST" and not membership.can_manage:
-        raise PermissionDenied("Only an owner can change the letterhead.")
     # A copy, so that an invalid form never shows its rejected values in the page header.
     organization = Organization.objects.get(pk=membership.organization_id)
     form = LetterheadForm(request.POST or None, instance=organization)

@@ -1,0 +1,195 @@
+"""The request list's filters and sorting, read from GET parameters.
+
+One place turns a query string into a queryset, so the list page, its exports and an API
+answer the same question the same way. A bad value is reported and ignored, never raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, F, OrderBy, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+
+from requests_app.agencies.models import Agency
+from requests_app.campaigns.models import Campaign
+from requests_app.documents.models import RequestDocument
+from requests_app.records.models import RecordsRequest, Status, Tag
+from requests_app.records.selectors import requests_of
+from requests_app.teams.models import Organization, User
+
+PAGE_SIZE = 50
+DEFAULT_SORT = "-created"
+_STATUSES = {s.value for s in Status}
+# Dates are sorted with blanks last either way, the same on SQLite and PostgreSQL.
+_SORT_FIELDS: dict[str, str] = {
+    "tracking": "tracking",
+    "agency": "agency__name",
+    "state": "state_code",
+    "status": "status",
+    "sent": "sent_at",
+    "due": "clock__response_due",
+    "updated": "updated_at",
+    "created": "created_at",
+}
+SORTS: list[tuple[str, str]] = [
+    ("-created", "Newest first"), ("created", "Oldest first"),
+    ("tracking", "Tracking reference"), ("agency", "Agency"), ("state", "State"), ("status", "Status"),
+    ("sent", "Sent, oldest first"), ("-sent", "Sent, newest first"),
+    ("due", "Due, soonest first"), ("-due", "Due, latest first"),
+    ("-updated", "Recently updated"), ("updated", "Least recently updated"),
+]
+_SORT_KEYS = {key for key, _ in SORTS}
+
+Requests = QuerySet[RecordsRequest]
+Filter = Callable[[Requests, QueryDict, list[str], Organization], Requests]
+
+
+def filtered_requests(*, organization: Organization, params: QueryDict) -> tuple[QuerySet[RecordsRequest], list[str]]:
+    """The organization's requests matching ``params``, sorted; and a message per value ignored."""
+    errors: list[str] = []
+    requests = requests_of(organization).annotate(
+        state_code=Coalesce("agency__jurisdiction__parent__code", "agency__jurisdiction__code"))
+    for apply in _FILTERS:
+        requests = apply(requests, params, errors, organization)
+    return _sorted(requests, params.get("sort", ""), errors), errors
+
+
+def for_list_page(requests: QuerySet[RecordsRequest]) -> QuerySet[RecordsRequest]:
+    """What the list's table shows beyond the request itself, in a fixed number of queries."""
+    return requests.select_related("owner").prefetch_related("tags").annotate(response_due=F("clock__response_due"))
+
+
+def requests_by_ids(*, organization: Organization, request_ids: Iterable[int]) -> QuerySet[RecordsRequest]:
+    """The organization's requests among these ids; another organization's ids are simply absent."""
+    return requests_of(organization).filter(pk__in=list(request_ids)).order_by("tracking", "pk")
+
+
+# Filters: each reads its parameter, narrows the queryset or records why it did not -----
+
+
+def _statuses(requests: Requests, params: QueryDict, errors: list[str], organization: Organization) -> Requests:
+    wanted = [s for s in params.getlist("status") if s]
+    unknown = [s for s in wanted if s not in _STATUSES]
+    if unknown:
+        errors.append(f"Unknown status {', '.join(map(repr, unknown))} ignored.")
+    known = [s for s in wanted if s in _STATUSES]
+    return requests.filter(status__in=known) if known else requests
+
+
+def _state(requests: Requests, params: QueryDict, errors: list[str], organization: Organization) -> Requests:
+    code = params.get("state", "").strip().upper()
+    if not code:
+        return requests
+    if not (code.isalpha() and 2 <= len(code) <= 3):
+        errors.append(f"State {code!r} is not a state code such as TX; ignored.")
+        return requests
+    return requests.filter(state_code=code)
+
+
+def _id_filter(name: str, label: str, lookup: str) -> Filter:
+    def apply(requests: Requests, params: QueryDict, errors: list[str], organization: Organization) -> Requests:
+        value = params.get(name, "").strip()
+        if not value:
+            return requests
+        if not value.isdigit():
+            errors.append(f"{label} {value!r} is not a valid choice; ignored.")
+            return requests
+        return requests.filter(**{lookup: int(value)})
+
+    return apply
+
+
+def _owner(requests: Requests, params: QueryDict, errors: list[str], organization: Organization) -> Requests:
+    value = params.get("owner", "").strip()
+    if value == "none":
+        return requests.filter(owner__isnull=True)
+    return _id_filter("owner", "Owner", "owner_id")(requests, params, errors, organization)
+
+
+def _tag(requests: Requests, params: QueryDict, errors: list[str], organization: Organization) -> Requests:
+    name = params.get("tag", "").strip()
+    if not name:
+        return requests
+    tagged = RecordsRequest.tags.through.objects.filter(tag__organization=organization, tag__name__iexact=name)
+    return requests.filter(pk__in=tagged.values("recordsrequest_id"))
+
+
+def _due(requests: Requests, params: QueryDict, errors: list[str], organization: Organization) -> Requests:
+    due_from, due_to = _date(params, "due_from", "Due from", errors), _date(params, "due_to", "Due to", errors)
+    if due_from and due_to and due_from > due_to:
+        errors.append("The due date range ends before it starts; ignored.")
+        return requests
+    if due_from:
+        requests = requests.filter(clock__response_due__gte=due_from)
+    if due_to:
+        requests = requests.filter(clock__response_due__lte=due_to)
+    return requests
+
+
+def _date(params: QueryDict, name: str, label: str, errors: list[str]) -> date | None:
+    value = params.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.append(f"{label} {value!r} is not a date such as 2026-12-31; ignored.")
+        return None
+
+
+def _has_documents(requests: Requests, params: QueryDict, errors: list[str], organization: Organization) -> Requests:
+    value = params.get("has_documents", "").strip().lower()
+    if not value:
+        return requests
+    if value not in ("yes", "no"):
+        errors.append(f"Has documents {value!r} should be yes or no; ignored.")
+        return requests
+    filed = Exists(RequestDocument.objects.filter(request=OuterRef("pk")))
+    return requests.filter(filed if value == "yes" else ~filed)
+
+
+_FILTERS: list[Filter] = [
+    _statuses, _state, _id_filter("agency", "Agency", "agency_id"), _id_filter("campaign", "Campaign", "campaign_id"),
+    _tag, _owner, _due, _has_documents,
+]
+
+
+def _sorted(requests: QuerySet[RecordsRequest], sort: str, errors: list[str]) -> QuerySet[RecordsRequest]:
+    sort = sort.strip()
+    if sort and sort not in _SORT_KEYS:
+        errors.append(f"Unknown sort {sort!r}; showing newest first.")
+    key = sort if sort in _SORT_KEYS else DEFAULT_SORT
+    descending = key.startswith("-")
+    field = F(_SORT_FIELDS[key.lstrip("-")])
+    order: OrderBy = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+    # The primary key breaks ties, so a page never repeats or skips a request.
+    return requests.order_by(order, "-pk" if descending else "pk")
+
+
+# What the filter form offers -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListChoices:
+    agencies: list[Agency]
+    campaigns: list[Campaign]
+    tags: list[Tag]
+    members: list[User]
+    states: list[str]
+
+
+def list_choices(*, organization: Organization) -> ListChoices:
+    """The values the filter form and bulk actions offer: only what this organization uses."""
+    agencies = list(Agency.objects.filter(requests__organization=organization).distinct()
+                    .select_related("jurisdiction__parent").order_by("name", "pk"))
+    return ListChoices(
+        agencies=agencies,
+        campaigns=list(Campaign.objects.filter(organization=organization).order_by("title")),
+        tags=list(Tag.objects.filter(organization=organization)),
+        members=list(User.objects.filter(memberships__organization=organization).order_by("username")),
+        states=sorted({a.jurisdiction.state_code for a in agencies}),
+    )

@@ -1,0 +1,198 @@
+"""Reads for an organization's dashboard: one query per block, however many requests or
+campaigns there are (counts come from grouped and conditional aggregates, lists are cut short)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from requests_app.campaigns.models import Campaign
+from requests_app.correspondence.models import Communication, Fee
+from requests_app.correspondence.services import FeeTotals, fee_summary, fee_totals
+from requests_app.deadlines.models import RequestClock
+from requests_app.documents.models import RequestDocument
+from requests_app.records.models import AWAITING_ANSWER, CLOSED, RecordsRequest, Status
+from requests_app.teams.models import Organization
+
+LIST_LENGTH = 10
+WAITING_ON_US = frozenset({Status.NEEDS_CLARIFICATION, Status.FEE_REQUESTED})
+
+
+@dataclass(frozen=True)
+class StatusGroup:
+    key: str
+    label: str
+    statuses: frozenset[Status]
+
+
+# The campaign table's columns; every status falls in exactly one group.
+STATUS_GROUPS = (
+    StatusGroup("draft", "Draft", frozenset({Status.DRAFT})),
+    StatusGroup("awaiting", "Sent / awaiting", AWAITING_ANSWER),
+    StatusGroup("waiting_on_us", "Waiting on us", WAITING_ON_US),
+    StatusGroup("closed", "Closed", CLOSED),
+    StatusGroup("denied", "Denied / appealed", frozenset({Status.DENIED, Status.APPEALED, Status.LITIGATION})),
+)
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    overdue_count: int
+    due_soon_count: int
+    overdue: list[RequestClock]
+    due_soon: list[RequestClock]
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """Request counts by status group: a campaign's, or one state's within a campaign."""
+
+    label: str
+    counts: list[int]  # in STATUS_GROUPS order
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def cells(self) -> list[tuple[StatusGroup, int]]:
+        return list(zip(STATUS_GROUPS, self.counts))
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    pk: int
+    row: GroupRow
+    states: list[GroupRow]
+    fees: FeeTotals
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    statuses: list[StatusCount]
+    due: DueSummary
+    waiting_on_us: list[RecordsRequest]
+    replies: list[Communication]
+    documents: list[RequestDocument]
+    campaigns: list[CampaignProgress]
+
+    @property
+    def waiting_on_us_count(self) -> int:
+        return sum(s.count for s in self.statuses if s.status in WAITING_ON_US)
+
+
+def dashboard(*, organization: Organization, today: date) -> Dashboard:
+    return Dashboard(
+        statuses=status_counts(organization=organization),
+        due=due_summary(organization=organization, today=today),
+        waiting_on_us=waiting_on_us(organization=organization),
+        replies=recent_replies(organization=organization),
+        documents=recent_documents(organization=organization),
+        campaigns=campaign_progress(organization=organization),
+    )
+
+
+def status_counts(*, organization: Organization) -> list[StatusCount]:
+    """Every status, in lifecycle order, with how many of the organization's requests have it."""
+    rows = RecordsRequest.objects.filter(organization=organization).values("status").annotate(n=Count("pk"))
+    counts = {row["status"]: row["n"] for row in rows.order_by()}
+    return [StatusCount(status.value, status.label, counts.get(status.value, 0)) for status in Status]
+
+
+def _waiting_clocks(organization: Organization) -> QuerySet[RequestClock]:
+    # The deadlines board's predicate (deadlines.selectors.due_board), which loads whole lists;
+    # the dashboard needs the two counts and the first few rows only.
+    return RequestClock.objects.filter(
+        request__organization=organization, request__status__in=AWAITING_ANSWER, paused_on__isnull=True)
+
+
+def due_summary(*, organization: Organization, today: date) -> DueSummary:
+    week_end = today + timedelta(days=7)
+    clocks = _waiting_clocks(organization)
+    overdue, due_soon = Q(response_due__lt=today), Q(response_due__gte=today, response_due__lte=week_end)
+    counts = clocks.aggregate(overdue=Count("pk", filter=overdue), due_soon=Count("pk", filter=due_soon))
+    rows = clocks.select_related("request__agency__jurisdiction__parent").order_by("response_due", "pk")
+    return DueSummary(
+        overdue_count=counts["overdue"], due_soon_count=counts["due_soon"],
+        overdue=list(rows.filter(overdue)[:LIST_LENGTH]), due_soon=list(rows.filter(due_soon)[:LIST_LENGTH]),
+    )
+
+
+def waiting_on_us(*, organization: Organization) -> list[RecordsRequest]:
+    """Requests the agency has paused for us (clarification or a fee), longest waiting first."""
+    rows = (RecordsRequest.objects.filter(organization=organization, status__in=WAITING_ON_US)
+            .select_related("agency__jurisdiction__parent", "clock")
+            .order_by(F("clock__paused_on").asc(nulls_last=True), "pk"))
+    return list(rows[:LIST_LENGTH])
+
+
+def recent_replies(*, organization: Organization) -> list[Communication]:
+    rows = (Communication.objects.filter(request__organization=organization,
+                                         direction=Communication.Direction.FROM_AGENCY)
+            .select_related("request__agency").order_by("-occurred_on", "-logged_at"))
+    return list(rows[:LIST_LENGTH])
+
+
+def recent_documents(*, organization: Organization) -> list[RequestDocument]:
+    rows = (RequestDocument.objects.filter(request__organization=organization)
+            .select_related("document", "request__agency").order_by("-added_at", "-pk"))
+    return list(rows[:LIST_LENGTH])
+
+
+def _group_counts(prefix: str = "") -> dict[str, Count]:
+    return {g.key: Count(f"{prefix}pk", filter=Q(**{f"{prefix}status__in": g.statuses})) for g in STATUS_GROUPS}
+
+
+def _counts(row: dict) -> list[int]:
+    return [row[g.key] for g in STATUS_GROUPS]
+
+
+def campaign_progress(*, organization: Organization) -> list[CampaignProgress]:
+    """Each campaign's requests by status group, by state, and its fees; newest campaign first."""
+    campaigns = (Campaign.objects.filter(organization=organization).order_by("-created_at", "-pk")
+                 .values("pk", "title").annotate(**_group_counts("requests__")))
+    states = _campaign_states(organization)
+    fees = _campaign_fees(organization)
+    return [
+        CampaignProgress(pk=c["pk"], row=GroupRow(c["title"], _counts(c)), states=states.get(c["pk"], []),
+                         fees=fees.get(c["pk"]) or fee_totals([]))
+        for c in campaigns
+    ]
+
+
+def _campaign_states(organization: Organization) -> dict[int, list[GroupRow]]:
+    # A local agency's state is its jurisdiction's parent; a state or federal agency has none.
+    state = Coalesce("agency__jurisdiction__parent__code", "agency__jurisdiction__code")
+    rows = (RecordsRequest.objects.filter(organization=organization, campaign__isnull=False)
+            .values("campaign_id", state_code=state).annotate(**_group_counts()).order_by("campaign_id", "state_code"))
+    by_campaign: dict[int, list[GroupRow]] = defaultdict(list)
+    for row in rows:
+        by_campaign[row["campaign_id"]].append(GroupRow(row["state_code"], _counts(row)))
+    return by_campaign
+
+
+def _campaign_fees(organization: Organization) -> dict[int, FeeTotals]:
+    """Summed with the campaign page's own rules (latest estimate, waivers), from one query of fee rows."""
+    fees = (Fee.objects.filter(request__organization=organization, request__campaign__isnull=False)
+            .annotate(campaign=F("request__campaign_id")).only("request_id", "kind", "amount")
+            .order_by("request_id", "occurred_on", "recorded_at"))
+    per_request: dict[int, list[Fee]] = defaultdict(list)
+    campaign_of: dict[int, int] = {}
+    for fee in fees:
+        per_request[fee.request_id].append(fee)
+        campaign_of[fee.request_id] = fee.campaign
+    summaries = defaultdict(list)
+    for request_id, request_fees in per_request.items():
+        summaries[campaign_of[request_id]].append(fee_summary(request_fees))
+    return {campaign: fee_totals(rows) for campaign, rows in summaries.items()}
