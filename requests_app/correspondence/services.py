@@ -14,6 +14,7 @@ from requests_app.correspondence.models import Communication, Fee
 from requests_app.deadlines.clock import ClockError, clock_extend
 from requests_app.records.lifecycle import request_transition
 from requests_app.records.models import RecordsRequest, RequestItem, Status
+from requests_app.records.trail import EventKind, change, record_event
 from requests_app.teams.models import User
 
 A = Communication.Action
@@ -70,6 +71,7 @@ def request_has_fixed_deadline(request: RecordsRequest) -> bool:
 def communication_log(*, request: RecordsRequest, user: User, message: Message, action: Action = Action()) -> Communication:
     """Stores the communication and applies its action; on any refusal nothing is stored."""
     _check(request, action)
+    before = request.status
     communication = Communication.objects.create(
         request=request, direction=message.direction, channel=message.channel, occurred_on=message.occurred_on,
         sender=message.sender, recipient=message.recipient, subject=message.subject, body=message.body,
@@ -80,7 +82,19 @@ def communication_log(*, request: RecordsRequest, user: User, message: Message, 
         _apply(request, user, communication)
     except ClockError as exc:
         raise ValidationError(str(exc)) from None
+    record_event(request=request, actor=user, kind=EventKind.COMMUNICATION_LOGGED,
+                 summary=_communication_summary(communication, before, request.status))
     return communication
+
+
+def _communication_summary(communication: Communication, before: str, after: str) -> str:
+    """E.g. "from the agency by email (Acknowledged); status: Submitted → Acknowledged"."""
+    text = f"{communication.get_direction_display().lower()} by {communication.get_channel_display().lower()}"
+    if communication.action:
+        text += f" ({communication.get_action_display()})"
+    if before != after:
+        text += f"; {change('status', Status(before).label, Status(after).label)}"
+    return text
 
 
 def _apply(request: RecordsRequest, user: User, communication: Communication) -> None:
@@ -97,7 +111,8 @@ def _apply(request: RecordsRequest, user: User, communication: Communication) ->
         reason = f"{communication.get_action_display()} ({communication.get_channel_display().lower()})"
         if communication.exemptions:
             reason += f"; exemptions cited: {communication.exemptions}"
-        request_transition(request=request, to_status=STATUS_FOR[kind], user=user, reason=reason, on=on)
+        # The communication's own event names this move.
+        request_transition(request=request, to_status=STATUS_FOR[kind], user=user, reason=reason, on=on, trail=False)
 
 
 # Items and fees -----------------------------------------------------------------------
@@ -127,8 +142,19 @@ def fee_record(*, request: RecordsRequest, user: User, kind: str, on: date, amou
         raise ValidationError("An amount cannot be negative.")
     fee = Fee(request=request, kind=kind, amount=amount, occurred_on=on, note=note, recorded_by=user)
     fee.full_clean()
-    fee.save()
+    with transaction.atomic():
+        fee.save()
+        record_event(request=request, actor=user, kind=EventKind.FEE_RECORDED, summary=_fee_summary(fee))
     return fee
+
+
+def _fee_summary(fee: Fee) -> str:
+    """E.g. "fee: invoice $120.00 on 2026-12-01 (check 1042)"."""
+    text = f"fee: {fee.get_kind_display().lower()}"
+    if fee.amount is not None:
+        text += f" ${fee.amount}"
+    text += f" on {fee.occurred_on.isoformat()}"
+    return f"{text} ({fee.note})" if fee.note else text
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ class RequestClock(models.Model):
         indexes = [
             # The deadline board's overdue / due this week / follow-up / appeal lists.
             models.Index(fields=["response_due"], name="clock_response_due"),
+            # The dashboard's overdue and due-this-week counts: running clocks by due date,
+            # with their request, so the count reads the index alone.
+            models.Index(fields=["response_due", "request"], condition=models.Q(paused_on__isnull=True),
+                         name="clock_running_due"),
             models.Index(fields=["follow_up_on"], name="clock_follow_up_on"),
             models.Index(fields=["appeal_due"], name="clock_appeal_due"),
             # The scan's check for clocks whose reminders were never scheduled.

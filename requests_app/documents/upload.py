@@ -29,6 +29,7 @@ from requests_app.documents.models import Document, RequestDocument
 from requests_app.documents.tasks import extract_document
 from requests_app.ops.queue import enqueue_on_commit
 from requests_app.records.models import RecordsRequest
+from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
 
 CHUNK = 1024 * 1024
@@ -107,11 +108,18 @@ def _keep(request, user, display, temporary, size, sha256, detected, note, paren
     status = "linked"
     if document is None:
         document, status = _store(organization, user, display, temporary, size, sha256, detected, parent), "stored"
-    link, created = RequestDocument.objects.get_or_create(
-        request=request, document=document, defaults={"note": note[:500], "added_by": user})
+    with transaction.atomic():
+        link, created = RequestDocument.objects.get_or_create(
+            request=request, document=document, defaults={"note": note[:500], "added_by": user})
+        if created:
+            record_event(request=request, actor=user, kind=EventKind.DOCUMENT_ADDED, summary=_filed(display, parent))
     if not created:
         status = "already"
     return UploadResult(display, status, document)
+
+
+def _filed(display: str, parent: Document | None) -> str:
+    return f"document: {display}" + (f" (from {parent.original_name})" if parent else "")
 
 
 def _store(organization, user, display, temporary, size, sha256, detected, parent) -> Document:

@@ -18,6 +18,7 @@ from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.rendering import letter_html, render_pdf
 from requests_app.letters.services import letter_input_for, letterhead_of
 from requests_app.records.models import RecordsRequest
+from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
 
 # Phrases with which the compiled law notes say that silence past the deadline is a denial.
@@ -84,25 +85,37 @@ def _input(request: RecordsRequest, today: date, **extra) -> FollowUpInput:
     )
 
 
-def _draft(request: RecordsRequest, kind: str, occasion: date, reason: str, text: str) -> FollowUpLetter | None:
+def _draft(request: RecordsRequest, kind: str, occasion: date, reason: str, text: str,
+           user: User | None) -> FollowUpLetter | None:
     try:
         with transaction.atomic():
-            return FollowUpLetter.objects.create(request=request, kind=kind, occasion=occasion, reason=reason, text=text)
+            letter = FollowUpLetter.objects.create(request=request, kind=kind, occasion=occasion, reason=reason,
+                                                   text=text)
+            record_event(request=request, actor=user, kind=EventKind.FOLLOW_UP_DRAFTED,
+                         summary=f"{letter.get_kind_display().lower()} drafted: {reason}")
+            return letter
     except IntegrityError:
         return None  # already drafted for this occasion
 
 
-def draft_follow_up(*, request: RecordsRequest, on: date, reason: str) -> FollowUpLetter | None:
-    letter = _draft(request, FollowUpLetter.Kind.FOLLOW_UP, on, reason, compose_follow_up(_input(request, on)))
+# ``user`` is None when a scan or the deadline engine drafts the letter.
+
+
+def draft_follow_up(
+    *, request: RecordsRequest, on: date, reason: str, user: User | None = None
+) -> FollowUpLetter | None:
+    letter = _draft(request, FollowUpLetter.Kind.FOLLOW_UP, on, reason, compose_follow_up(_input(request, on)), user)
     if letter and request.clock.response_due and on > request.clock.response_due and silence_is_denial(request):
-        draft_appeal(request=request, on=on, constructive=True)
+        draft_appeal(request=request, on=on, constructive=True, user=user)
     return letter
 
 
-def draft_appeal(*, request: RecordsRequest, on: date, constructive: bool = False) -> FollowUpLetter | None:
+def draft_appeal(
+    *, request: RecordsRequest, on: date, constructive: bool = False, user: User | None = None
+) -> FollowUpLetter | None:
     reason = "Constructive denial: no response by the deadline" if constructive else f"Denied on {long_date(on)}"
     text = compose_appeal(_input(request, on, denied=None if constructive else on, constructive=constructive))
-    return _draft(request, FollowUpLetter.Kind.APPEAL, on, reason, text)
+    return _draft(request, FollowUpLetter.Kind.APPEAL, on, reason, text, user)
 
 
 def follow_up_edit(*, letter: FollowUpLetter, text: str) -> FollowUpLetter:

@@ -12,7 +12,8 @@ from requests_app.laws.services import residency_warning_for
 from requests_app.letters.composer import Addressee, LawTerms, Letterhead, LetterInput, compose_letter
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.rendering import letter_html, render_pdf
-from requests_app.records.models import RecordsRequest, Status
+from requests_app.records.models import RecordsRequest, RequestEvent, Status
+from requests_app.records.trail import record_event
 from requests_app.teams.models import Organization, User
 
 
@@ -131,4 +132,6 @@ def _store(request: RecordsRequest, user: User | None, today: date, pdf: bytes) 
     )
     version.pdf.save(f"{request.tracking}.pdf", ContentFile(pdf), save=False)
     version.save()
+    record_event(request=request, actor=user, kind=RequestEvent.Kind.LETTER_FINALISED,
+                 summary=f"letter version {version.number} (sha256 {version.sha256[:12]}…)")
     return version

@@ -34,7 +34,8 @@ def follow_up_draft(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     if not RequestClock.objects.filter(request=records_request).exists():
         messages.error(request, "A follow-up can be drafted once the request has been sent.")
-    elif follow_ups.draft_follow_up(request=records_request, on=timezone.localdate(), reason="Drafted by hand") is None:
+    elif follow_ups.draft_follow_up(request=records_request, on=timezone.localdate(), reason="Drafted by hand",
+                                     user=request.user) is None:
         messages.error(request, "A follow-up was already drafted today.")
     else:
         messages.success(request, "Follow-up letter drafted: review it below.")

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from requests_app.records.models import CustomItem, RecordsRequest, RequestItem, StatusChange, Tag, TrackingCounter
+from requests_app.records.models import (
+    CustomItem,
+    RecordsRequest,
+    RequestEvent,
+    RequestItem,
+    StatusChange,
+    Tag,
+    TrackingCounter,
+)
 
 
 class RequestItemInline(admin.TabularInline):
@@ -55,3 +63,20 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "organization"]
     list_select_related = ["organization"]
     search_fields = ["name"]
+
+
+@admin.register(RequestEvent)
+class RequestEventAdmin(admin.ModelAdmin):
+    """Read-only: the history records what happened; editing it would falsify it."""
+
+    list_display = ["request", "occurred_at", "kind", "actor", "summary"]
+    list_filter = ["kind"]
+    list_select_related = ["request__agency", "actor"]
+    search_fields = ["request__tracking", "summary"]
+    readonly_fields = ["request", "actor", "occurred_at", "kind", "summary"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from requests_app.records.models import RecordsRequest, Status, StatusChange
+from requests_app.records.trail import EventKind, change as field_change, record_event
 from requests_app.teams.models import User
 
 S = Status
@@ -40,10 +41,12 @@ def allowed_moves(status: str) -> list[Status]:
 
 
 def request_transition(
-    *, request: RecordsRequest, to_status: str, user: User | None, reason: str = "", on: date | None = None
+    *, request: RecordsRequest, to_status: str, user: User | None, reason: str = "", on: date | None = None,
+    trail: bool = True,
 ) -> StatusChange:
     """Moves the request, writes the history row and updates the statutory clock as of
-    ``on`` (default today), or raises TransitionError."""
+    ``on`` (default today), or raises TransitionError. ``trail=False`` is for a caller that
+    records one event of its own naming the move (sending, logging a communication)."""
     from requests_app.deadlines.clock import clock_after_transition
 
     target = Status(to_status)
@@ -56,10 +59,18 @@ def request_transition(
             request=current, from_status=current.status, to_status=target, changed_by=user, reason=reason
         )
         RecordsRequest.objects.filter(pk=current.pk).update(status=target)
+        if trail:
+            record_event(request=current, actor=user, kind=EventKind.STATUS_CHANGED,
+                         summary=status_summary(change, reason))
         current.status = target
         clock_after_transition(request=current, from_status=change.from_status, to_status=target, on=on, user=user)
     request.status = target
     return change
+
+
+def status_summary(status_change: StatusChange, reason: str = "") -> str:
+    moved = field_change("status", Status(status_change.from_status).label, Status(status_change.to_status).label)
+    return f"{moved} ({reason})" if reason else moved
 
 
 def _refusal(request: RecordsRequest, target: Status) -> str:

@@ -118,14 +118,15 @@ def _run(request: HttpRequest, data: dict, ids: list[int]) -> tuple[bulk.BulkRes
         return result, f"moved to {target.label.lower()}"
     if action == "owner":
         owner = data["owner"]
-        result = bulk.bulk_assign_owner(organization=org, request_ids=ids, owner=owner)
+        result = bulk.bulk_assign_owner(organization=org, request_ids=ids, owner=owner, user=request.user)
         return result, f"given to {owner}" if owner else "left without an owner"
     if action in ("add_tag", "remove_tag"):
         service = bulk.bulk_add_tag if action == "add_tag" else bulk.bulk_remove_tag
-        result = service(organization=org, request_ids=ids, name=data["tag"])
+        result = service(organization=org, request_ids=ids, name=data["tag"], user=request.user)
         return result, f"{'tagged' if action == 'add_tag' else 'untagged'} {data['tag'].strip()!r}"
     service = bulk.bulk_pause_reminders if action == "pause" else bulk.bulk_resume_reminders
-    return service(organization=org, request_ids=ids), f"{'paused' if action == 'pause' else 'resumed'} reminders"
+    verb = "paused" if action == "pause" else "resumed"
+    return service(organization=org, request_ids=ids, user=request.user), f"{verb} reminders"
 
 
 def _flash(request: HttpRequest, result: bulk.BulkResult, done_text: str) -> None:

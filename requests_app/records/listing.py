@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, F, OrderBy, OuterRef, QuerySet
+from django.db.models import Exists, F, Func, OrderBy, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from requests_app.agencies.models import Agency
 from requests_app.campaigns.models import Campaign
+from requests_app.deadlines.models import RequestClock
 from requests_app.documents.models import RequestDocument
 from requests_app.records.models import RecordsRequest, Status, Tag
 from requests_app.records.selectors import requests_of
@@ -24,17 +25,20 @@ from requests_app.teams.models import Organization, User
 PAGE_SIZE = 50
 DEFAULT_SORT = "-created"
 _STATUSES = {s.value for s in Status}
-# Dates are sorted with blanks last either way, the same on SQLite and PostgreSQL.
-_SORT_FIELDS: dict[str, str] = {
-    "tracking": "tracking",
-    "agency": "agency__name",
-    "state": "state_code",
-    "status": "status",
-    "sent": "sent_at",
-    "due": "clock__response_due",
-    "updated": "updated_at",
-    "created": "created_at",
+_SORT_FIELDS: dict[str, F | Func] = {
+    "tracking": F("tracking"),
+    "agency": F("agency__name"),
+    "state": Coalesce("agency__jurisdiction__parent__code", "agency__jurisdiction__code"),
+    "status": F("status"),
+    "sent": F("sent_at"),
+    "due": F("clock__response_due"),
+    "updated": F("updated_at"),
+    "created": F("created_at"),
 }
+# Dates that can be blank are sorted with blanks last either way, the same on SQLite and
+# PostgreSQL. Only those: NULLS LAST on a column that is never null would stop PostgreSQL
+# from reading the order off an index (request_org_created for the default order).
+_BLANK_LAST = {"sent", "due"}
 SORTS: list[tuple[str, str]] = [
     ("-created", "Newest first"), ("created", "Oldest first"),
     ("tracking", "Tracking reference"), ("agency", "Agency"), ("state", "State"), ("status", "Status"),
@@ -51,16 +55,25 @@ Filter = Callable[[Requests, QueryDict, list[str], Organization], Requests]
 def filtered_requests(*, organization: Organization, params: QueryDict) -> tuple[QuerySet[RecordsRequest], list[str]]:
     """The organization's requests matching ``params``, sorted; and a message per value ignored."""
     errors: list[str] = []
-    requests = requests_of(organization).annotate(
-        state_code=Coalesce("agency__jurisdiction__parent__code", "agency__jurisdiction__code"))
+    requests = requests_of(organization)
     for apply in _FILTERS:
         requests = apply(requests, params, errors, organization)
     return _sorted(requests, params.get("sort", ""), errors), errors
 
 
 def for_list_page(requests: QuerySet[RecordsRequest]) -> QuerySet[RecordsRequest]:
-    """What the list's table shows beyond the request itself, in a fixed number of queries."""
-    return requests.select_related("owner").prefetch_related("tags").annotate(response_due=F("clock__response_due"))
+    """What the list's table shows beyond the request itself, in a fixed number of queries.
+
+    The state and due date are subqueries rather than joins, so the paginator's count
+    stays a count of the organization's requests (joins would be kept in it), and
+    PostgreSQL works them out for the rows of the page only. The letter is left out: the
+    table never shows it, and it is most of a row's size.
+    """
+    state = Agency.objects.filter(pk=OuterRef("agency_id")).values(code=Coalesce(
+        "jurisdiction__parent__code", "jurisdiction__code")).order_by()
+    due = RequestClock.objects.filter(request=OuterRef("pk")).values("response_due")
+    return (requests.select_related("owner").prefetch_related("tags").defer("letter_text")
+            .annotate(state_code=Subquery(state), response_due=Subquery(due)))
 
 
 def requests_by_ids(*, organization: Organization, request_ids: Iterable[int]) -> QuerySet[RecordsRequest]:
@@ -87,7 +100,11 @@ def _state(requests: Requests, params: QueryDict, errors: list[str], organizatio
     if not (code.isalpha() and 2 <= len(code) <= 3):
         errors.append(f"State {code!r} is not a state code such as TX; ignored.")
         return requests
-    return requests.filter(state_code=code)
+    # The agencies of that state, or of a place in it: a local agency's state is its
+    # jurisdiction's parent, a state agency's its own jurisdiction.
+    agencies = Agency.objects.filter(Q(jurisdiction__parent__code=code)
+                                     | Q(jurisdiction__parent__isnull=True, jurisdiction__code=code))
+    return requests.filter(agency__in=agencies.values("pk"))
 
 
 def _id_filter(name: str, label: str, lookup: str) -> Filter:
@@ -163,9 +180,9 @@ def _sorted(requests: QuerySet[RecordsRequest], sort: str, errors: list[str]) ->
     if sort and sort not in _SORT_KEYS:
         errors.append(f"Unknown sort {sort!r}; showing newest first.")
     key = sort if sort in _SORT_KEYS else DEFAULT_SORT
-    descending = key.startswith("-")
-    field = F(_SORT_FIELDS[key.lstrip("-")])
-    order: OrderBy = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+    descending, name = key.startswith("-"), key.lstrip("-")
+    field, blank_last = _SORT_FIELDS[name], name in _BLANK_LAST or None
+    order: OrderBy = field.desc(nulls_last=blank_last) if descending else field.asc(nulls_last=blank_last)
     # The primary key breaks ties, so a page never repeats or skips a request.
     return requests.order_by(order, "-pk" if descending else "pk")
 
@@ -184,8 +201,9 @@ class ListChoices:
 
 def list_choices(*, organization: Organization) -> ListChoices:
     """The values the filter form and bulk actions offer: only what this organization uses."""
-    agencies = list(Agency.objects.filter(requests__organization=organization).distinct()
-                    .select_related("jurisdiction__parent").order_by("name", "pk"))
+    # EXISTS rather than a join and DISTINCT, which would read every request of the organization.
+    used = Exists(RecordsRequest.objects.filter(organization=organization, agency=OuterRef("pk")))
+    agencies = list(Agency.objects.filter(used).select_related("jurisdiction__parent").order_by("name", "pk"))
     return ListChoices(
         agencies=agencies,
         campaigns=list(Campaign.objects.filter(organization=organization).order_by("title")),

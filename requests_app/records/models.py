@@ -142,8 +142,13 @@ class RecordsRequest(models.Model):
             ),
         ]
         indexes = [
-            # The request list: an organization's requests by status.
-            models.Index(fields=["organization", "status"], name="request_org_status"),
+            # The request list: an organization's requests by status. With the id, the
+            # dashboard's counts by status and its join of running clocks to their requests
+            # read the index alone.
+            models.Index(fields=["organization", "status", "id"], name="request_org_status"),
+            # The request list's default order, newest first (read backwards: oldest first),
+            # and its status filters, which walk it until a page is full.
+            models.Index(fields=["organization", "created_at", "id"], name="request_org_created"),
             # The sweeper's "queued or sending for too long" scan.
             models.Index(
                 fields=["send_state", "send_updated_at"],
@@ -206,3 +211,40 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.tracking}: {self.from_status} → {self.to_status}"
+
+
+class RequestEvent(models.Model):
+    """One change on a request, for the request page's history: who (null: the system, e.g.
+    a worker or an email import), when, and what changed in a line of text."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        LETTER_EDITED = "letter_edited", "Letter edited"
+        LETTER_FINALISED = "letter_finalised", "Letter finalised"
+        SENT = "sent", "Sent"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        OWNER_CHANGED = "owner_changed", "Owner changed"
+        TAGS_CHANGED = "tags_changed", "Tags changed"
+        REMINDERS_PAUSED = "reminders_paused", "Reminders paused"
+        REMINDERS_RESUMED = "reminders_resumed", "Reminders resumed"
+        COMMUNICATION_LOGGED = "communication_logged", "Communication logged"
+        DOCUMENT_ADDED = "document_added", "Document added"
+        FEE_RECORDED = "fee_recorded", "Fee recorded"
+        FOLLOW_UP_DRAFTED = "follow_up_drafted", "Follow-up drafted"
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    summary = models.TextField()
+
+    class Meta:
+        indexes = [
+            # The request page's history: a request's latest events, newest first.
+            models.Index(fields=["request", "occurred_at"], name="request_event_by_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}: {self.summary}"

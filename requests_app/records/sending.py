@@ -20,8 +20,9 @@ from django.utils import timezone
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.services import latest_letter, letter_is_current
 from requests_app.ops.queue import enqueue_on_commit
-from requests_app.records.lifecycle import request_transition
+from requests_app.records.lifecycle import request_transition, status_summary
 from requests_app.records.models import RecordsRequest, SendChannel, SendState, Status
+from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
 
 STALE_QUEUED = timedelta(minutes=5)
@@ -67,14 +68,16 @@ def request_mark_submitted(
         raise CannotSend("The submission date cannot be in the future.")
     _ready_letter(request)
     with transaction.atomic():
-        request_transition(
-            request=request, to_status=Status.SUBMITTED, user=user, on=sent_on,
+        moved = request_transition(
+            request=request, to_status=Status.SUBMITTED, user=user, on=sent_on, trail=False,
             reason=f"Submitted by {SendChannel(channel).label.lower()}" + (f" ({reference})" if reference else ""),
         )
         request.sent_at = timezone.make_aware(datetime.combine(sent_on, time(12)))
         request.sent_via = channel
         request.submission_reference = reference
         request.save(update_fields=["sent_at", "sent_via", "submission_reference"])
+        record_event(request=request, actor=user, kind=EventKind.SENT,
+                     summary=f"{moved.reason} on {sent_on.isoformat()}; {status_summary(moved)}")
     return request
 
 
@@ -125,15 +128,20 @@ def _message_domain() -> str:
 
 
 def _record_sent(request: RecordsRequest, message_id: str) -> None:
+    requested_by = request.send_requested_by
     with transaction.atomic():
-        request_transition(
-            request=request, to_status=Status.SUBMITTED, user=request.send_requested_by,
+        moved = request_transition(
+            request=request, to_status=Status.SUBMITTED, user=requested_by, trail=False,
             reason=f"Emailed to {request.agency.records_email}",
         )
         RecordsRequest.objects.filter(pk=request.pk).update(
             send_state=SendState.SENT, send_updated_at=timezone.now(), sent_at=timezone.now(),
             sent_via=SendChannel.EMAIL, email_message_id=message_id, send_error="",
         )
+        # The worker sent it, so the actor is the system; the summary names who asked.
+        asked = f", asked by {requested_by}" if requested_by else ""
+        record_event(request=request, actor=None, kind=EventKind.SENT,
+                     summary=f"{moved.reason}{asked}; {status_summary(moved)}")
 
 
 def _record_failure(request: RecordsRequest, error: str) -> None:

@@ -14,6 +14,7 @@ from django.db.models import F
 from requests_app.agencies.models import Agency
 from requests_app.records.catalogue import BY_KEY
 from requests_app.records.models import CustomItem, RecordsRequest, RequestItem, Status, TrackingCounter
+from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import Organization, User
 
 
@@ -96,6 +97,7 @@ def request_create(
     )
     request.letter_text = draft_text_for(request)
     request.save(update_fields=["letter_text"])
+    record_event(request=request, actor=user, kind=EventKind.CREATED, summary=f"created: {title!r} to {agency.name}")
     return request
 
 
@@ -104,7 +106,11 @@ def _require_draft(request: RecordsRequest) -> None:
         raise NotADraft(f"{request.tracking} has been sent; its letter can no longer change.")
 
 
-def request_edit_letter(*, request: RecordsRequest, letter_text: str) -> RecordsRequest:
+# ``user`` defaults to None (the system) for the callers that predate the history.
+
+
+@transaction.atomic
+def request_edit_letter(*, request: RecordsRequest, letter_text: str, user: User | None = None) -> RecordsRequest:
     _require_draft(request)
     text = letter_text.replace("\r\n", "\n").strip() + "\n"
     if not text.strip():
@@ -112,10 +118,12 @@ def request_edit_letter(*, request: RecordsRequest, letter_text: str) -> Records
     request.letter_text = text
     request.letter_edited = True
     request.save(update_fields=["letter_text", "letter_edited", "updated_at"])
+    record_event(request=request, actor=user, kind=EventKind.LETTER_EDITED, summary="letter: text edited by hand")
     return request
 
 
-def request_regenerate_letter(*, request: RecordsRequest) -> RecordsRequest:
+@transaction.atomic
+def request_regenerate_letter(*, request: RecordsRequest, user: User | None = None) -> RecordsRequest:
     """Replaces the draft text with freshly composed text (discarding hand edits)."""
     from requests_app.letters.services import draft_text_for
 
@@ -123,6 +131,8 @@ def request_regenerate_letter(*, request: RecordsRequest) -> RecordsRequest:
     request.letter_text = draft_text_for(request)
     request.letter_edited = False
     request.save(update_fields=["letter_text", "letter_edited", "updated_at"])
+    record_event(request=request, actor=user, kind=EventKind.LETTER_EDITED,
+                 summary="letter: composed afresh, hand edits discarded")
     return request
 
 

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -21,7 +24,7 @@ from requests_app.letters.services import (
     residency_warning_of,
 )
 from requests_app.records import services
-from requests_app.records.actions import back_to_request
+from requests_app.records.actions import back_to_request, refusal
 from requests_app.records.catalogue import BUILT_IN
 from requests_app.records.forms import (
     CustomItemForm,
@@ -34,9 +37,10 @@ from requests_app.records.forms import (
 from requests_app.correspondence.forms import CommunicationForm, FeeForm
 from requests_app.correspondence.services import fee_summary
 from requests_app.records.lifecycle import allowed_moves, request_transition
-from requests_app.records.models import CustomItem, RequestItem
+from requests_app.records.models import CustomItem, RecordsRequest, RequestItem
 from requests_app.records.selectors import request_of
 from requests_app.records.sending import request_mark_submitted, request_queue_email
+from requests_app.records.trail import HISTORY_SHOWN, history_of
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
 
@@ -76,20 +80,20 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "residency_warning": residency_warning_of(records_request),
         "edit_form": LetterEditForm(initial={"letter_text": records_request.letter_text}),
         "finalise_form": FinaliseForm(),
-        "submission_form": SubmissionForm(),
-        "status_form": StatusForm(moves=allowed_moves(records_request.status)),
+        "submission_form": SubmissionForm(auto_id="submission_%s"),
+        **_status_context(records_request),
         "clock": RequestClock.objects.filter(request=records_request).first(),
         "timeline": timeline(records_request),
-        "extension_form": ExtensionForm(),
-        "reminder_form": PersonalReminderForm(),
+        "extension_form": ExtensionForm(auto_id="extension_%s"),
+        "reminder_form": PersonalReminderForm(auto_id="reminder_%s"),
         "watching": Watch.objects.filter(request=records_request, user=request.user).exists(),
         "follow_up_letters": records_request.follow_ups.all(),
         "communications": records_request.communications.select_related("logged_by"),
-        "communication_form": CommunicationForm(),
+        "communication_form": CommunicationForm(auto_id="communication_%s"),
         "outcome_choices": RequestItem.Outcome.choices,
         "fees": fees,
         "fee_summary": fee_summary(fees),
-        "fee_form": FeeForm(),
+        "fee_form": FeeForm(auto_id="fee_%s"),  # each form its own ids: several share field names
         "document_links": records_request.document_links.select_related("document", "added_by"),
     }
     return render(request, "records/request_detail.html", context)
@@ -104,7 +108,8 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def change() -> str:
         if not form.is_valid():
             raise ValidationError("The letter text is missing or too long.")
-        services.request_edit_letter(request=records_request, letter_text=form.cleaned_data["letter_text"])
+        services.request_edit_letter(request=records_request, letter_text=form.cleaned_data["letter_text"],
+                                     user=request.user)
         return "Letter text saved. Finalise it to make the PDF."
 
     return back_to_request(request, pk, change)
@@ -116,7 +121,7 @@ def letter_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
 
     def change() -> str:
-        services.request_regenerate_letter(request=records_request)
+        services.request_regenerate_letter(request=records_request, user=request.user)
         return "The letter was composed afresh from the request's items and law."
 
     return back_to_request(request, pk, change)
@@ -204,6 +209,21 @@ def custom_items(request: HttpRequest) -> HttpResponse:
 
 
 
+def _status_context(records_request: RecordsRequest) -> dict[str, object]:
+    """What templates/records/_status_panel.html and _history.html need besides ``req``."""
+    return {
+        # Ids of their own: the reminder form on the same page also has an "on" field.
+        "status_form": StatusForm(moves=allowed_moves(records_request.status), auto_id="status_%s"),
+        "history": history_of(records_request),
+        "history_shown": HISTORY_SHOWN,
+    }
+
+
+# static/js/inline-status.js sends this header and gets the status fragment back (200), or
+# the refusal as plain text (422); without it the view redirects with a flash message.
+FRAGMENT_HEADER, FRAGMENT_VALUE = "X-Requested-With", "fetch"
+
+
 @editor_required
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -217,4 +237,18 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
                            reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
         return f"{records_request.tracking} is now {records_request.get_status_display().lower()}."
 
-    return back_to_request(request, pk, change)
+    if request.headers.get(FRAGMENT_HEADER) == FRAGMENT_VALUE:
+        response = _status_fragment(request, records_request, change)
+    else:
+        response = back_to_request(request, pk, change)
+    patch_vary_headers(response, [FRAGMENT_HEADER])
+    return response
+
+
+def _status_fragment(request: HttpRequest, records_request: RecordsRequest, change: Callable[[], str]) -> HttpResponse:
+    try:
+        done = change()
+    except (ValueError, ValidationError) as exc:
+        return HttpResponse(refusal(exc), status=422, content_type="text/plain; charset=utf-8")
+    context = {"req": records_request, **_status_context(records_request), "part": "fragment", "announce": done}
+    return render(request, "records/_status_panel.html", context)

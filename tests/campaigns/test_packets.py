@@ -76,3 +76,10 @@ def test_a_tampered_document_stops_the_download_with_a_message(alice_client, cam
 def test_the_campaign_page_links_to_the_packets(alice_client, campaign):
     body = alice_client.get(reverse("campaign-detail", args=[campaign.pk])).content.decode()
     assert f'href="{reverse("campaign-packets", args=[campaign.pk])}"' in body
+
+
+def test_the_item_boxes_of_a_new_campaign_are_named_by_a_legend(alice_client):
+    from django.urls import reverse
+
+    body = alice_client.get(reverse("campaign-create")).content.decode()
+    assert '<label for="">' not in body and "<legend>Items</legend>" in body

@@ -1,0 +1,39 @@
+"""A request's history: one line per change, written by the service that makes the change,
+inside the same transaction, so a change that rolls back leaves no line behind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from requests_app.records.models import RecordsRequest, RequestEvent
+from requests_app.teams.models import User
+
+EventKind = RequestEvent.Kind
+HISTORY_SHOWN = 50
+NOBODY = "—"
+
+
+def record_event(*, request: RecordsRequest, actor: User | None, kind: str, summary: str) -> RequestEvent:
+    """``actor`` None means the system did it (a worker, an email import)."""
+    return RequestEvent.objects.create(request=request, actor=actor, kind=EventKind(kind), summary=summary)
+
+
+def record_events(
+    *, requests: Iterable[RecordsRequest], actor: User | None, kind: str, summary: Callable[[RecordsRequest], str]
+) -> list[RequestEvent]:
+    """One event per request, written with one INSERT: what a bulk action on many requests records."""
+    return RequestEvent.objects.bulk_create(
+        RequestEvent(request=r, actor=actor, kind=EventKind(kind), summary=summary(r)) for r in requests
+    )
+
+
+def history_of(request: RecordsRequest, *, limit: int = HISTORY_SHOWN) -> list[RequestEvent]:
+    """The latest events with their actors, newest first, in one query."""
+    events = RequestEvent.objects.filter(request=request).select_related("actor")
+    # pk breaks ties between events written in the same instant.
+    return list(events.order_by("-occurred_at", "-pk")[:limit])
+
+
+def change(field: str, before: object, after: object) -> str:
+    """The summary of one field's change, e.g. "owner: — → Alice"."""
+    return f"{field}: {before or NOBODY} → {after or NOBODY}"
