@@ -40,6 +40,7 @@ IMPORT_MB_TARGET = 500
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/recordsreq_bench"
 
 sys.path.insert(0, str(REPO_ROOT))
+from bench.scratch import scratch_database  # noqa: E402
 
 
 def setup_django() -> None:
@@ -93,14 +94,8 @@ def compare(path: Path, repeat: int) -> None:
     print(f"  ratio {ratio:.2f}x (target at most {RATIO_TARGET}x): {'met' if ratio <= RATIO_TARGET else 'NOT met'}")
 
 
-def scratch_database(url: str) -> None:
-    """Drops and creates the database ``url`` names, then migrates it."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
+def migrated_database(url: str) -> None:
+    scratch_database(url)
     manage("migrate", "--noinput", database_url=url)
 
 
@@ -144,13 +139,14 @@ print(request.tracking)
 
 
 def measure_import(path: Path, url: str) -> None:
-    scratch_database(url)
+    migrated_database(url)
     tracking = manage("shell", "-c", SEED, database_url=url)[0].strip().splitlines()[-1]
     seconds, (output, peak_mb) = timed(lambda: manage("import_audit_log", tracking, str(path), database_url=url))
     print(f"import into PostgreSQL: {output.strip().splitlines()[0]}")
     print(f"  {seconds:.1f} s (target under {IMPORT_SECONDS_TARGET} s): "
           f"{'met' if seconds < IMPORT_SECONDS_TARGET else 'NOT met'}; peak memory of the import process "
           f"{peak_mb:.0f} MB (target under {IMPORT_MB_TARGET} MB): {'met' if peak_mb < IMPORT_MB_TARGET else 'NOT met'}")
+    scratch_database(url, drop_only=True)
 
 
 def main(argv: list[str] | None = None) -> int:

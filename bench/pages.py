@@ -60,6 +60,7 @@ SERVER_START_SECONDS = 60
 SHOWN_SQL = 110  # characters of the slowest statement shown
 
 sys.path.insert(0, str(REPO_ROOT))
+from bench.scratch import scratch_database  # noqa: E402
 from bench.page_clients import (DETAIL, HOST, LIST_PAGES, PASSWORD, USERNAME, Session, Timings,  # noqa: E402
                                 run_clients)
 
@@ -83,17 +84,6 @@ def bench_environment(var_dir: str, database_url: str) -> dict[str, str]:
         "EMAIL_BACKEND": "file",
         "LOG_LEVEL": "WARNING",
     }
-
-
-def scratch_database(url: str, *, drop_only: bool = False) -> None:
-    """Drops the database ``url`` names and, unless ``drop_only``, creates it afresh."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def manage(*args: str) -> float:

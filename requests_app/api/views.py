@@ -8,7 +8,7 @@ are a shared directory, readable by every member.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -28,6 +28,7 @@ from requests_app.correspondence.services import Action, Message, communication_
 from requests_app.documents.upload import upload_file
 from requests_app.laws.models import PublicRecordsLaw
 from requests_app.records.lifecycle import TransitionError, request_transition
+from requests_app.records.listing import filtered_requests
 from requests_app.records.models import RecordsRequest
 from requests_app.records.services import items_for, request_create
 
@@ -71,7 +72,9 @@ class LawViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class RequestViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """The organization's requests. Filters: ``status``, ``state``, ``campaign``, ``agency``."""
+    """The organization's requests, filtered and sorted as the request list is: ``status``
+    (repeatable), ``state``, ``agency``, ``campaign``, ``tag``, ``owner``, ``due_from``,
+    ``due_to``, ``has_documents``, ``sort``."""
 
     serializer_class = s.RequestSerializer
 
@@ -79,9 +82,11 @@ class RequestViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         if getattr(self, "swagger_fake_view", False):  # the schema is built without a caller
             return RecordsRequest.objects.none()
         membership = membership_of(self.request)
-        requests = (RecordsRequest.objects.filter(organization=membership.organization)
-                    .select_related("agency__jurisdiction", "clock").prefetch_related("items").order_by("-pk"))
-        return _filtered(requests, self.request.query_params)
+        # The request list's filters and sorts, so a script and the page answer alike.
+        requests, errors = filtered_requests(organization=membership.organization, params=self.request.query_params)
+        if errors:
+            raise ApiValidationError({"detail": errors})
+        return requests.select_related("clock").prefetch_related("items")
 
     @extend_schema(request=s.RequestCreateSerializer, responses={201: s.RequestSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -166,20 +171,6 @@ class CampaignViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
         membership = membership_of(self.request)
         return (Campaign.objects.filter(organization=membership.organization)
                 .annotate(request_count=Count("requests")).order_by("-pk"))
-
-
-def _filtered(requests: QuerySet, params) -> QuerySet:
-    filters = Q()
-    if params.get("status"):
-        filters &= Q(status__in=params.getlist("status"))
-    if params.get("state"):
-        filters &= Q(agency__jurisdiction__code=params["state"].strip().upper())
-    for name in ("campaign", "agency"):
-        if params.get(name):
-            if not params[name].isdigit():
-                raise ApiValidationError({name: ["Give the id as a number."]})
-            filters &= Q(**{f"{name}_id": int(params[name])})
-    return requests.filter(filters)
 
 
 def _create(membership, data: dict) -> RecordsRequest:

@@ -243,18 +243,24 @@ class Flagger:
         ]
 
 
+LINE = (pl.col("__row").cast(pl.Int64) + 2 + pl.col("__nl").cum_sum() - pl.col("__nl")).alias("line")
+"""File line of each row: ``__row`` counts from the first data line (of the file or the
+block), and the line breaks inside quoted cells of earlier rows (a Time Frame cell holds
+two lines) add on."""
+
+_TIME_TEXT = pl.col("raw_time").fill_null("").str.strip_chars()
+REJECTION = (pl.when(_TIME_TEXT == "").then(pl.lit("no search time"))
+             .when(pl.col("searched_at").is_null())
+             .then(pl.format("unreadable time '{}'", _TIME_TEXT.str.head(40)))).alias("rejected")
+"""Why a row cannot be read (it has no usable search time), else null."""
+
+
 def _with_lines(batch: pl.DataFrame) -> pl.DataFrame:
-    """File line of each row: ``__row`` counts from the batch's first line, and the line
-    breaks inside quoted cells (a Time Frame cell holds two lines) of earlier rows add on."""
-    before = pl.col("__nl").cum_sum() - pl.col("__nl")
-    return batch.with_columns((pl.col("__row").cast(pl.Int64) + 2 + before).alias("line")).drop("__row", "__nl")
+    return batch.with_columns(LINE).drop("__row", "__nl")
 
 
 def _rejections(batch: pl.DataFrame) -> pl.DataFrame:
-    reason = (pl.when(pl.col("raw_time").fill_null("") == "").then(pl.lit("no search time"))
-              .when(pl.col("searched_at").is_null())
-              .then(pl.format("unreadable time '{}'", pl.col("raw_time").str.head(40))))
-    return batch.with_columns(reason.alias("rejected")).drop("raw_time")
+    return batch.with_columns(REJECTION).drop("raw_time")
 
 
 def finish(batches: Iterator[pl.DataFrame], extra: tuple[rules.Rule, ...]) -> Iterator[pl.DataFrame]:

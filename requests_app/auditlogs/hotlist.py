@@ -20,7 +20,6 @@ from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent
 from requests_app.auditlogs.parse import REDACTED, Rejected, parse_time
 
 BATCH = 5000
-REJECTED_SAMPLE = 100  # as many as a search import keeps
 
 PLATE_LABELS = ("plate", "license plate", "licence plate", "lp", "lpn", "plate number", "license plate number")
 REASON_LABELS = ("reason", "description", "notes", "note", "comment", "comments")  # in order of preference
@@ -116,13 +115,6 @@ def flag_text(row: HotlistRow) -> str:
     return "\n".join(f"{label}: {value}" for label, value in row.details.items() if label not in plate_labels)
 
 
-def _custom_rules(organization_id: int) -> tuple[rules.Rule, ...]:
-    # The organization's own terms flag hot-list entries as they flag searches. Built here,
-    # not taken from the importer, because the importer calls this module.
-    terms = CustomTerm.objects.filter(organization_id=organization_id, category__in=rules.CATEGORIES)
-    return tuple(rules.custom_rule(t.category, t.term) for t in terms)
-
-
 def _event(audit_import: AuditImport, row: HotlistRow, extra: tuple[rules.Rule, ...]) -> HotlistEvent:
     found = rules.reason_flags(flag_text(row), extra)
     return HotlistEvent(
@@ -133,28 +125,22 @@ def _event(audit_import: AuditImport, row: HotlistRow, extra: tuple[rules.Rule, 
     )
 
 
-def _reject(audit_import: AuditImport, line: int, reason: str) -> None:
-    audit_import.rejected += 1
-    if len(audit_import.rejected_sample) < REJECTED_SAMPLE:
-        audit_import.rejected_sample.append([line, reason])
-
-
 def _rows(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow]:
     for item in items:
         if isinstance(item, Rejected):
-            _reject(audit_import, item.line, item.reason)
+            audit_import.note_rejected([(item.line, item.reason)])
             continue
         line, fields = item
         try:
             yield to_hotlist(line, fields)
         except (ValueError, TypeError, OverflowError) as exc:  # parse_time's shapes, as for searches
-            _reject(audit_import, line, str(exc))
+            audit_import.note_rejected([(line, str(exc))])
 
 
 def store_hotlist(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> None:
     """Stores a hot-list log's events in batches, each row once per request, and counts rows,
     repeats and rejects on ``audit_import``; the caller saves it."""
-    extra = _custom_rules(audit_import.request.organization_id)
+    extra = CustomTerm.rules_of(audit_import.request.organization_id)
     existing = HotlistEvent.objects.filter(request_id=audit_import.request_id)
     before, read = existing.count(), 0
     rows = _rows(audit_import, items)

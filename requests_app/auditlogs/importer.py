@@ -33,7 +33,6 @@ from requests_app.teams.models import User
 
 logger = logging.getLogger(__name__)
 BATCH = 5000  # sharing relations per INSERT
-REJECTED_SAMPLE = 100
 AUDIT_LOG_KINDS = ("csv", "xlsx", "pdf")
 # A running import records progress every few seconds; this long without any, its worker died.
 STALE = timedelta(minutes=15)
@@ -128,18 +127,13 @@ def _read_into(audit_import: AuditImport, path: Path) -> None:
         with transaction.atomic():
             store_hotlist(audit_import, records(path, column_map)[1])
     else:
-        extra = organization_rules(audit_import.request.organization_id)
+        extra = CustomTerm.rules_of(audit_import.request.organization_id)
         store_searches(audit_import, open_source(path, column_map, extra))
 
 
 def _discard(audit_import: AuditImport) -> None:
     for model in (SearchEvent, SharingRelation, HotlistEvent):
         model.objects.filter(audit_import_id=audit_import.pk).delete()
-
-
-def organization_rules(organization_id: int) -> tuple[rules.Rule, ...]:
-    terms = CustomTerm.objects.filter(organization_id=organization_id, category__in=rules.CATEGORIES)
-    return tuple(rules.custom_rule(t.category, t.term) for t in terms)
 
 
 def store_searches(audit_import: AuditImport, source: Source) -> None:
@@ -162,10 +156,8 @@ def store_searches(audit_import: AuditImport, source: Source) -> None:
 
 def _note_rejected(audit_import: AuditImport, batch: pl.DataFrame) -> pl.DataFrame:
     rejected = batch.filter(pl.col("rejected").is_not_null())
-    audit_import.rejected += rejected.height
-    room = REJECTED_SAMPLE - len(audit_import.rejected_sample)
-    if room > 0 and rejected.height:
-        audit_import.rejected_sample.extend([list(r) for r in rejected.select("line", "rejected").head(room).rows()])
+    samples = rejected.select("line", "rejected").head(AuditImport.REJECTED_SAMPLE).rows()
+    audit_import.note_rejected(samples, count=rejected.height)
     return batch.filter(pl.col("rejected").is_null())
 
 
@@ -173,9 +165,7 @@ def _store_relations(audit_import: AuditImport, relations) -> None:
     rows = []
     for item in relations:
         if isinstance(item, Rejected):
-            audit_import.rejected += 1
-            if len(audit_import.rejected_sample) < REJECTED_SAMPLE:
-                audit_import.rejected_sample.append([item.line, item.reason])
+            audit_import.note_rejected([(item.line, item.reason)])
             continue
         rows.append(SharingRelation(request_id=audit_import.request_id, audit_import=audit_import,
                                     organization=item.organization[:300], direction=item.direction,

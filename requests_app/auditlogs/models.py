@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from requests_app.auditlogs import rules
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
 
@@ -40,8 +41,16 @@ class AuditImport(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    REJECTED_SAMPLE = 100  # rejected rows kept to show, by line; all are counted
+
     def __str__(self) -> str:
         return f"{self.request.tracking}: {self.document} ({self.get_state_display()})"
+
+    def note_rejected(self, samples: list[tuple[int, str]], count: int | None = None) -> None:
+        """Counts rejected rows (``count``, default one per sample) and keeps the first few."""
+        self.rejected += len(samples) if count is None else count
+        room = self.REJECTED_SAMPLE - len(self.rejected_sample)
+        self.rejected_sample.extend([line, reason] for line, reason in samples[:max(room, 0)])
 
 
 class SearchEvent(models.Model):
@@ -142,3 +151,9 @@ class CustomTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} ({self.category})"
+
+    @classmethod
+    def rules_of(cls, organization_id: int) -> tuple[rules.Rule, ...]:
+        """The organization's own terms as rules, for searches and hot-list entries alike."""
+        terms = cls.objects.filter(organization_id=organization_id, category__in=rules.CATEGORIES)
+        return tuple(rules.custom_rule(t.category, t.term) for t in terms)

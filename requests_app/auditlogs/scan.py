@@ -99,16 +99,11 @@ def _with_keys(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def with_lines(rows: pl.DataFrame) -> pl.DataFrame:
-    """Each row's file line: after the header, plus the line breaks inside earlier cells."""
-    before = pl.col("__nl").cum_sum() - pl.col("__nl")
-    return rows.with_columns((pl.col("__row").cast(pl.Int64) + 2 + before).alias("line"))
+    return rows.with_columns(frames.LINE)
 
 
 def rejected(rows: pl.DataFrame) -> pl.DataFrame:
-    text = pl.col("raw_time").fill_null("").str.strip_chars()
-    reason = (pl.when(text == "").then(pl.lit("no search time"))
-              .otherwise(pl.format("unreadable time '{}'", text.str.head(40))))
-    return with_lines(rows).filter(pl.col("searched_at").is_null()).select("line", reason.alias("rejected"))
+    return with_lines(rows).filter(pl.col("searched_at").is_null()).select("line", frames.REJECTION)
 
 
 def pairs(rows: pl.DataFrame, flagger: frames.Flagger) -> pl.DataFrame:
