@@ -12,10 +12,10 @@ from requests_app.deadlines.models import DeadlineChange, RequestClock
 from requests_app.deadlines.rules import calendar_for, rule_for
 from requests_app.deadlines.scheduling import sync_reminders
 from requests_app.laws.models import StatutoryDeadline
-from requests_app.records.models import RecordsRequest, Status
+from requests_app.records.models import WAITING_ON_US, RecordsRequest, Status
 from requests_app.teams.models import User
 
-PAUSING = {Status.NEEDS_CLARIFICATION, Status.FEE_REQUESTED}
+PAUSING = WAITING_ON_US
 DENIALS = {Status.DENIED}
 
 
@@ -59,7 +59,8 @@ def clock_start(*, request: RecordsRequest, received_on: date, user: User | None
     acknowledged = engine.due_date(acknowledgment, received_on, calendar, what="an acknowledgment") if acknowledgment else None
     clock, _ = RequestClock.objects.update_or_create(
         request=request,
-        defaults={"received_on": received_on, "day_type": rule.day_type, "response_due": result.due,
+        defaults={"organization_id": request.organization_id, "request_status": request.status,
+                  "received_on": received_on, "day_type": rule.day_type, "response_due": result.due,
                   "acknowledgment_due": acknowledged.due if acknowledged else None,
                   "paused_on": None, "remaining_days": None, "appeal_due": None, "explanation": result.explanation},
     )
@@ -153,6 +154,7 @@ def clock_after_transition(*, request: RecordsRequest, from_status: str, to_stat
     if to_status == Status.SUBMITTED and from_status == Status.DRAFT:
         clock_start(request=request, received_on=on, user=user)
         return
+    RequestClock.objects.filter(request=request).update(request_status=to_status)
     clock = RequestClock.objects.filter(request=request).select_related("request__agency__jurisdiction").first()
     if clock is None:
         return

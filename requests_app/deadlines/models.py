@@ -5,13 +5,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from requests_app.records.models import RecordsRequest
+from requests_app.records.models import AWAITING_ANSWER, WAITING_ON_US, RecordsRequest, Status
+from requests_app.teams.models import Organization
 
 
 class RequestClock(models.Model):
-    """The dates that currently apply to a request; DeadlineChange keeps how each came about."""
+    """The dates that currently apply to a request; DeadlineChange keeps how each came about.
+
+    ``organization`` and ``request_status`` copy the request's, so the dashboard's and the
+    deadline board's "which clocks of this organization are running" is read from this
+    table's own indexes, without joining every clock to its request. The organization never
+    changes; the lifecycle copies each status move (deadlines.clock.clock_after_transition).
+    Make new clocks with ``RequestClock.of(request, ...)``, which copies both.
+    """
 
     request = models.OneToOneField(RecordsRequest, on_delete=models.CASCADE, related_name="clock")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    request_status = models.CharField(max_length=20, choices=Status.choices)
     received_on = models.DateField()
     day_type = models.CharField(max_length=10)
     acknowledgment_due = models.DateField(null=True, blank=True)
@@ -35,6 +45,13 @@ class RequestClock(models.Model):
             # with their request, so the count reads the index alone.
             models.Index(fields=["response_due", "request"], condition=models.Q(paused_on__isnull=True),
                          name="clock_running_due"),
+            # The dashboard's overdue and due-this-week counts and lists: an organization's
+            # running clocks by due date, read from the index alone.
+            models.Index(fields=["organization", "response_due"], name="clock_org_awaiting_due",
+                         condition=models.Q(request_status__in=sorted(s.value for s in AWAITING_ANSWER), paused_on__isnull=True)),
+            # The dashboard's "waiting on us": clocks the agency paused for us, longest first.
+            models.Index(fields=["organization", "paused_on"], name="clock_org_waiting_on_us",
+                         condition=models.Q(request_status__in=sorted(s.value for s in WAITING_ON_US))),
             models.Index(fields=["follow_up_on"], name="clock_follow_up_on"),
             models.Index(fields=["appeal_due"], name="clock_appeal_due"),
             # The scan's check for clocks whose reminders were never scheduled.
@@ -43,6 +60,11 @@ class RequestClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.tracking}: due {self.response_due or 'no fixed date'}"
+
+    @classmethod
+    def of(cls, request: RecordsRequest, **fields: object) -> RequestClock:
+        """A new (unsaved) clock for ``request``, with its organization and status copied."""
+        return cls(request=request, organization_id=request.organization_id, request_status=request.status, **fields)
 
 
 class DeadlineChange(models.Model):

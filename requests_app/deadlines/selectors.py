@@ -37,19 +37,19 @@ def timeline(request: RecordsRequest) -> list[TimelineEntry]:
 
 
 def _clocks(organization: Organization) -> QuerySet[RequestClock]:
-    return RequestClock.objects.filter(request__organization=organization).select_related(
+    return RequestClock.objects.filter(organization=organization).select_related(
         "request__agency__jurisdiction__parent")
 
 
 def due_board(organization: Organization, today: date) -> dict[str, list[RequestClock]]:
     """The organization's overdue, due-this-week, follow-up and appeal lists."""
-    waiting = _clocks(organization).filter(request__status__in=AWAITING_ANSWER, paused_on__isnull=True)
+    waiting = _clocks(organization).filter(request_status__in=AWAITING_ANSWER, paused_on__isnull=True)
     return {
         "overdue": list(waiting.filter(response_due__lt=today).order_by("response_due")),
         "due_soon": list(waiting.filter(response_due__gte=today, response_due__lte=today + timedelta(days=7))
                          .order_by("response_due")),
         "follow_up": list(waiting.filter(follow_up_on__lte=today).order_by("follow_up_on")),
-        "appeal": list(_clocks(organization).filter(request__status=Status.DENIED, appeal_due__gte=today)
+        "appeal": list(_clocks(organization).filter(request_status=Status.DENIED, appeal_due__gte=today)
                        .order_by("appeal_due")),
         "paused": list(_clocks(organization).filter(paused_on__isnull=False).order_by("paused_on")),
     }

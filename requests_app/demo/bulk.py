@@ -116,8 +116,8 @@ def _clock(request: RecordsRequest, plan: _Plan) -> RequestClock:
     if plan.status == Status.DENIED:
         appeal_rule = rule_for(law, "appeal")
         appeal = engine.appeal_deadline(appeal_rule, plan.received + timedelta(days=7), calendar).due
-    return RequestClock(
-        request=request, received_on=plan.received, day_type=rule.day_type, response_due=result.due,
+    return RequestClock.of(
+        request, received_on=plan.received, day_type=rule.day_type, response_due=result.due,
         reminders_scheduled=True,
         paused_on=plan.received + timedelta(days=3) if paused else None, remaining_days=3 if paused else None,
         appeal_due=appeal, follow_up_on=None if paused else follow_up.due, explanation=result.explanation,

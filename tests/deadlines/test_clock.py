@@ -74,3 +74,15 @@ def test_an_extension_before_sending_is_refused(alice):
     request = draft_request(organization=alice.organization, agency=AgencyFactory(), user=alice.user)
     with pytest.raises(ClockError, match="has not been sent"):
         clock_extend(request=request, on=D(2026, 12, 1), agency_date=D(2026, 12, 20), user=alice.user)
+
+
+def test_the_clock_keeps_the_requests_organization_and_status_through_every_move(texas_request, alice):
+    """The dashboard reads these copies instead of joining to the request: each move updates them."""
+    path = ["acknowledged", "needs_clarification", "processing", "fee_requested", "partially_fulfilled", "denied",
+            "appealed", "processing", "fulfilled"]
+    for n, status in enumerate(path):
+        request_transition(request=texas_request, to_status=status, user=alice.user, on=D(2026, 12, 1 + n))
+        c = clock(texas_request)
+        assert (c.organization_id, c.request_status) == (alice.organization.pk, status)
+    texas_request.refresh_from_db()
+    assert texas_request.status == clock(texas_request).request_status

@@ -37,8 +37,8 @@ def make(membership, agency, status=Status.SUBMITTED, *, campaign=None, due=None
         organization=membership.organization, agency=agency, campaign=campaign, tracking=f"T-{n:05d}",
         title="ALPR records", status=status, created_by=membership.user)
     if status != Status.DRAFT:
-        RequestClock.objects.create(request=request, received_on=TODAY - timedelta(days=20), day_type="business",
-                                    response_due=due, paused_on=paused_on, explanation="test")
+        RequestClock.of(request, received_on=TODAY - timedelta(days=20), day_type="business",
+                        response_due=due, paused_on=paused_on, explanation="test").save()
     return request
 
 
@@ -200,7 +200,7 @@ def populate(membership, agencies, *, requests: int, campaigns: int) -> None:
         for n in range(requests)])
     sent = [r for r in rows if r.status != Status.DRAFT]
     RequestClock.objects.bulk_create([
-        RequestClock(request=r, received_on=TODAY, day_type="business", response_due=TODAY + timedelta(days=r.pk % 20 - 10),
+        RequestClock.of(r, received_on=TODAY, day_type="business", response_due=TODAY + timedelta(days=r.pk % 20 - 10),
                      paused_on=TODAY if r.status in PAUSED else None, explanation="bulk") for r in sent])
     Communication.objects.bulk_create([
         Communication(request=r, direction="from_agency", channel="email", occurred_on=TODAY, subject="Reply") for r in sent])
