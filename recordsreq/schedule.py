@@ -34,6 +34,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    # The same for follow-up and appeal letters emailed from the app.
+    "sweep-follow-up-sends": {
+        "task": "letters.sweep_follow_up_sends",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
     # Does nothing unless IMAP_HOST is configured.
     "poll-records-mailbox": {
         "task": "documents.poll_mailbox",

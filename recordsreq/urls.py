@@ -77,6 +77,7 @@ urlpatterns = [
     path("requests/<int:pk>/follow-ups/<int:letter_id>/finalise/", letters.follow_up_finalise, name="follow-up-finalise"),
     path("requests/<int:pk>/follow-ups/<int:letter_id>.pdf", letters.follow_up_download, name="follow-up-download"),
     path("requests/<int:pk>/follow-ups/<int:letter_id>/sent/", letters.follow_up_sent, name="follow-up-sent"),
+    path("requests/<int:pk>/follow-ups/<int:letter_id>/email/", letters.follow_up_email, name="follow-up-email"),
     path("deadlines/", deadlines.deadlines_board, name="deadlines"),
     path("notifications/", deadlines.notifications, name="notifications"),
     path("calendar/", deadlines.calendar_settings, name="calendar-settings"),

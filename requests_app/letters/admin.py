@@ -17,8 +17,9 @@ class LetterVersionAdmin(admin.ModelAdmin):
 
 @admin.register(FollowUpLetter)
 class FollowUpLetterAdmin(admin.ModelAdmin):
-    list_display = ["request", "kind", "occasion", "finalised_at", "sent_on"]
-    list_filter = ["kind"]
-    search_fields = ["request__tracking"]
+    list_display = ["request", "kind", "occasion", "finalised_at", "sent_on", "send_state"]
+    list_filter = ["kind", "send_state"]
+    search_fields = ["request__tracking", "email_message_id"]
     list_select_related = ["request"]
-    readonly_fields = ["sha256", "pdf", "finalised_at", "finalised_by"]
+    readonly_fields = ["sha256", "pdf", "finalised_at", "finalised_by", "send_requested_by", "send_updated_at",
+                       "email_message_id"]

@@ -13,11 +13,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from requests_app.deadlines.engine import long_date
+from requests_app.deadlines.models import RequestClock
 from requests_app.letters.composer import Addressee, LawTerms, Letterhead, tidy_text
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.rendering import letter_html, render_pdf
 from requests_app.letters.services import letter_input_for, letterhead_of
-from requests_app.records.models import RecordsRequest
+from requests_app.records.models import AWAITING_ANSWER, RecordsRequest
+from requests_app.records.sending import IN_FLIGHT
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
 
@@ -29,6 +31,10 @@ _ANSWERED = {"denied", "no_records", "partially_fulfilled", "fulfilled"}
 
 
 class AlreadyFinal(ValueError):
+    pass
+
+
+class BeingEmailed(ValueError):
     pass
 
 
@@ -98,6 +104,17 @@ def _draft(request: RecordsRequest, kind: str, occasion: date, reason: str, text
         return None  # already drafted for this occasion
 
 
+def follow_up_refusal(request: RecordsRequest) -> str:
+    """Why a follow-up cannot be drafted by hand now ("" when it can): only a request
+    awaiting the agency's answer, with its deadline clock running, is followed up."""
+    if request.status not in AWAITING_ANSWER:
+        return (f"{request.tracking} is {request.get_status_display().lower()}, not awaiting the agency's answer: "
+                "a follow-up is for a sent request the agency has not answered.")
+    if not RequestClock.objects.filter(request=request).exists():
+        return f"{request.tracking} has no deadline clock: record when it was sent first."
+    return ""
+
+
 # ``user`` is None when a scan or the deadline engine drafts the letter.
 
 
@@ -140,14 +157,17 @@ def follow_up_finalise(*, letter: FollowUpLetter, user: User, today: date) -> Fo
     return letter
 
 
-def follow_up_mark_sent(*, letter: FollowUpLetter, user: User, on: date) -> FollowUpLetter:
+def follow_up_mark_sent(*, letter: FollowUpLetter, user: User | None, on: date) -> FollowUpLetter:
     """Records the letter as sent: a follow-up restarts the follow-up schedule, an appeal
-    moves the request to "appealed"."""
+    moves the request to "appealed". ``user`` is None only if whoever asked to email it
+    has since been deleted."""
     from requests_app.deadlines.clock import clock_followed_up
     from requests_app.records.lifecycle import request_transition
 
     if not letter.finalised_at:
         raise AlreadyFinal("Finalise the letter before recording it as sent.")
+    if letter.send_state in IN_FLIGHT:
+        raise BeingEmailed("This letter is being emailed to the agency; wait for the outcome before recording it.")
     with transaction.atomic():
         letter.sent_on = on
         letter.save(update_fields=["sent_on"])

@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from requests_app.records.models import RecordsRequest
+from requests_app.records.models import RecordsRequest, SendState
 
 
 def letter_path(instance: LetterVersion, filename: str) -> str:
@@ -69,12 +69,28 @@ class FollowUpLetter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     sent_on = models.DateField(null=True, blank=True)
+    # Emailing it from the app (letters/follow_up_sending.py), sent at most once as a request's letter is.
+    send_state = models.CharField(max_length=10, choices=SendState.choices, blank=True)
+    send_error = models.TextField(blank=True)
+    send_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    send_updated_at = models.DateTimeField(null=True, blank=True)
+    email_message_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["request", "drafted_at"]
         constraints = [
             # Drafting is idempotent: one letter per request, kind and occasion.
             models.UniqueConstraint(fields=["request", "kind", "occasion"], name="one_follow_up_per_occasion"),
+        ]
+        indexes = [
+            # The sweeper's "queued or sending for too long" scan.
+            models.Index(
+                fields=["send_state", "send_updated_at"],
+                condition=models.Q(send_state__in=["queued", "sending"]),
+                name="follow_up_send_in_flight",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from requests_app.deadlines.models import RequestClock
 from requests_app.letters import follow_ups
+from requests_app.letters.follow_up_sending import follow_up_queue_email
 from requests_app.letters.models import FollowUpLetter
 from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
@@ -86,5 +87,17 @@ def follow_up_sent(request: HttpRequest, pk: int, letter_id: int) -> HttpRespons
             raise ValueError("Give the date it was sent (not in the future).")
         follow_ups.follow_up_mark_sent(letter=letter, user=request.user, on=form.cleaned_data["sent_on"])
         return f"{letter.get_kind_display()} letter recorded as sent."
+
+    return back_to_request(request, pk, change)
+
+
+@editor_required
+@require_POST
+def follow_up_email(request: HttpRequest, pk: int, letter_id: int) -> HttpResponse:
+    letter = _letter(request, pk, letter_id)
+
+    def change() -> str:
+        follow_up_queue_email(letter=letter, user=request.user)
+        return f"{letter.get_kind_display()} letter is queued to be emailed to {letter.request.agency.records_email}."
 
     return back_to_request(request, pk, change)

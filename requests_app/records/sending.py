@@ -5,6 +5,10 @@ Email is sent at most once: the task claims the request with a conditional UPDAT
 (queued -> sending) before talking to the mail server, so two workers or a re-delivered
 message cannot send it twice. A worker killed mid-send leaves it "sending"; the sweep
 marks that failed for a person to check rather than risk a duplicate.
+
+Follow-up and appeal letters are emailed the same way (letters/follow_up_sending.py), with
+the helpers below that act on any model carrying the send fields (send_state, send_error,
+send_requested_by, send_updated_at).
 """
 
 from __future__ import annotations
@@ -12,13 +16,16 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from email.utils import make_msgid
 
+from celery import Task
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.services import latest_letter, letter_is_current
+from requests_app.agencies.models import Agency
 from requests_app.ops.queue import enqueue_on_commit
 from requests_app.records.lifecycle import request_transition, status_summary
 from requests_app.records.models import RecordsRequest, SendChannel, SendState, Status
@@ -27,6 +34,7 @@ from requests_app.teams.models import User
 
 STALE_QUEUED = timedelta(minutes=5)
 STALE_SENDING = timedelta(minutes=15)
+IN_FLIGHT = (SendState.QUEUED, SendState.SENDING)
 
 
 class CannotSend(ValueError):
@@ -44,19 +52,29 @@ def _ready_letter(request: RecordsRequest) -> LetterVersion:
 
 def request_queue_email(*, request: RecordsRequest, user: User) -> RecordsRequest:
     _ready_letter(request)
-    if not request.agency.records_email:
-        raise CannotSend(f"{request.agency.name} has no records email: submit through its portal or by mail.")
-    if request.send_state in (SendState.QUEUED, SendState.SENDING):
+    records_email_of(request.agency)
+    if request.send_state in IN_FLIGHT:
         raise CannotSend(f"{request.tracking} is already being sent.")
-    request.send_state = SendState.QUEUED
-    request.send_error = ""
-    request.send_requested_by = user
-    request.send_updated_at = timezone.now()
-    request.save(update_fields=["send_state", "send_error", "send_requested_by", "send_updated_at"])
     from requests_app.records.tasks import send_request_email
 
-    enqueue_on_commit(send_request_email, request.pk)
+    queue_send(row=request, user=user, task=send_request_email)
     return request
+
+
+def records_email_of(agency: Agency) -> str:
+    if not agency.records_email:
+        raise CannotSend(f"{agency.name} has no records email: submit through its portal or by mail.")
+    return agency.records_email
+
+
+def queue_send(*, row: models.Model, user: User, task: Task) -> None:
+    """Records the send as queued, then wakes a worker once that is committed."""
+    row.send_state = SendState.QUEUED
+    row.send_error = ""
+    row.send_requested_by = user
+    row.send_updated_at = timezone.now()
+    row.save(update_fields=["send_state", "send_error", "send_requested_by", "send_updated_at"])
+    enqueue_on_commit(task, row.pk)
 
 
 def request_mark_submitted(
@@ -82,44 +100,63 @@ def request_mark_submitted(
 
 
 def claim_for_sending(request_id: int) -> bool:
-    return bool(
-        RecordsRequest.objects.filter(pk=request_id, send_state=SendState.QUEUED, status=Status.DRAFT)
-        .update(send_state=SendState.SENDING, send_updated_at=timezone.now())
-    )
+    return claim_send(RecordsRequest.objects.filter(pk=request_id, status=Status.DRAFT))
+
+
+def claim_send(rows: models.QuerySet) -> bool:
+    """queued -> sending in one conditional UPDATE: only one worker can win it."""
+    return bool(rows.filter(send_state=SendState.QUEUED).update(send_state=SendState.SENDING,
+                                                                send_updated_at=timezone.now()))
 
 
 def send_claimed_email(request_id: int) -> RecordsRequest:
     """Sends the email of a request this worker has claimed, and records the outcome."""
     request = RecordsRequest.objects.select_related("agency", "organization").get(pk=request_id)
     letter = latest_letter(request)
-    message = _message(request, letter)
-    try:
-        message.send()
-    except Exception as exc:  # any mail backend error is shown to the user, not retried blindly
-        _record_failure(request, f"{type(exc).__name__}: {exc}")
-        return request
-    _record_sent(request, message.extra_headers["Message-ID"])
+    message = agency_message(
+        request=request, pdf=letter.pdf, filename=letter.filename,
+        subject=f"Public records request {request.tracking}: automated license plate reader records",
+        paragraph=f"Please find attached a public records request from {request.organization.name} "
+                  f"(reference {request.tracking}). Please refer to {request.tracking} in your reply.",
+    )
+    if send_or_record_failure(message, row=request):
+        _record_sent(request, message.extra_headers["Message-ID"])
     return request
 
 
-def _message(request: RecordsRequest, letter: LetterVersion) -> EmailMessage:
+def agency_message(
+    *, request: RecordsRequest, subject: str, paragraph: str, pdf: FieldFile, filename: str,
+    headers: dict[str, str] | None = None,
+) -> EmailMessage:
+    """A letter of ``request`` to its agency's records email, the PDF attached; the
+    organization gets the agency's reply (reply-to) and a copy (cc)."""
     organization = request.organization
+    copy = [organization.email] if organization.email else None
     message = EmailMessage(
-        subject=f"Public records request {request.tracking}: automated license plate reader records",
-        body=(
-            f"Dear Public Records Officer,\n\nPlease find attached a public records request from "
-            f"{organization.name} (reference {request.tracking}). Please refer to {request.tracking} "
-            f"in your reply.\n\nThank you,\n{organization.signer_name or organization.name}\n"
-        ),
+        subject=subject,
+        body=(f"Dear Public Records Officer,\n\n{paragraph}\n\n"
+              f"Thank you,\n{organization.signer_name or organization.name}\n"),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[request.agency.records_email],
-        reply_to=[organization.email] if organization.email else None,
-        cc=[organization.email] if organization.email else None,
-        headers={"Message-ID": make_msgid(idstring=request.tracking, domain=_message_domain())},
+        reply_to=copy,
+        cc=copy,
+        headers={"Message-ID": make_msgid(idstring=request.tracking, domain=_message_domain()), **(headers or {})},
     )
-    with letter.pdf.open("rb") as handle:
-        message.attach(letter.filename, handle.read(), "application/pdf")
+    with pdf.open("rb") as handle:
+        message.attach(filename, handle.read(), "application/pdf")
     return message
+
+
+def send_or_record_failure(message: EmailMessage, *, row: models.Model) -> bool:
+    try:
+        message.send()
+    except Exception as exc:  # any mail backend error is shown to the user, not retried blindly
+        type(row).objects.filter(pk=row.pk).update(
+            send_state=SendState.FAILED, send_error=f"{type(exc).__name__}: {exc}"[:2000],
+            send_updated_at=timezone.now(),
+        )
+        return False
+    return True
 
 
 def _message_domain() -> str:
@@ -144,20 +181,19 @@ def _record_sent(request: RecordsRequest, message_id: str) -> None:
                      summary=f"{moved.reason}{asked}; {status_summary(moved)}")
 
 
-def _record_failure(request: RecordsRequest, error: str) -> None:
-    RecordsRequest.objects.filter(pk=request.pk).update(
-        send_state=SendState.FAILED, send_error=error[:2000], send_updated_at=timezone.now()
-    )
-
-
 def sweep_sends(*, now: datetime) -> dict[str, int]:
-    """Re-enqueues sends stuck in "queued" (the broker was down) and fails interrupted ones."""
     from requests_app.records.tasks import send_request_email
+
+    return sweep_stale_sends(model=RecordsRequest, task=send_request_email, now=now)
+
+
+def sweep_stale_sends(*, model: type[models.Model], task: Task, now: datetime) -> dict[str, int]:
+    """Re-enqueues sends stuck in "queued" (the broker was down) and fails interrupted ones."""
     from requests_app.ops.queue import enqueue_now
 
-    stale = RecordsRequest.objects.filter(send_state=SendState.QUEUED, send_updated_at__lt=now - STALE_QUEUED)
-    requeued = sum(enqueue_now(send_request_email, pk) for pk in stale.values_list("pk", flat=True))
-    interrupted = RecordsRequest.objects.filter(
+    stale = model.objects.filter(send_state=SendState.QUEUED, send_updated_at__lt=now - STALE_QUEUED)
+    requeued = sum(enqueue_now(task, pk) for pk in stale.values_list("pk", flat=True))
+    interrupted = model.objects.filter(
         send_state=SendState.SENDING, send_updated_at__lt=now - STALE_SENDING
     ).update(
         send_state=SendState.FAILED,

@@ -64,6 +64,7 @@ CHANGES = [
     ("follow-up-finalise", lambda w: [w.request.pk, w.follow_up.pk], lambda w: {}, Role.EDITOR),
     ("follow-up-sent", lambda w: [w.request.pk, w.follow_up.pk], lambda w: {"sent_on": TODAY.isoformat()},
      Role.EDITOR),
+    ("follow-up-email", lambda w: [w.request.pk, w.follow_up.pk], lambda w: {}, Role.EDITOR),
     ("custom-items", lambda w: [], lambda w: {"key": "bodycam", "title": "Bodycam", "wording": "All footage"},
      Role.EDITOR),
     ("campaign-create", lambda w: [], lambda w: {"terms-title": "Second campaign"}, Role.EDITOR),
