@@ -56,6 +56,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    # Bulk actions (drafting follow-ups, sending letters) whose worker stopped.
+    "sweep-bulk-jobs": {
+        "task": "records.sweep_bulk_jobs",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
     "sweep-audit-imports": {
         "task": "auditlogs.sweep_imports",
         "schedule": timedelta(minutes=5),

@@ -14,6 +14,7 @@ from requests_app.documents import views as documents
 from requests_app.laws import views as laws
 from requests_app.letters import views as letters
 from requests_app.ops import views as ops
+from requests_app.records import job_views as record_jobs
 from requests_app.records import list_views as record_lists
 from requests_app.records import views as records
 from requests_app.teams import member_views as members
@@ -37,6 +38,8 @@ urlpatterns = [
     path("agencies/<int:pk>/", agencies.agency_page, name="agency-detail"),
     path("requests/", record_lists.request_list, name="request-list"),
     path("requests/bulk/", record_lists.request_bulk, name="request-bulk"),
+    path("requests/bulk/jobs/<int:pk>/", record_jobs.bulk_job_page, name="bulk-job"),
+    path("requests/bulk/jobs/<int:pk>/progress.json", record_jobs.bulk_job_progress, name="bulk-job-progress"),
     path("requests/export.csv", record_lists.request_export_csv, name="request-export-csv"),
     path("requests/export.xlsx", record_lists.request_export_xlsx, name="request-export-xlsx"),
     path("requests/new/", records.request_new, name="request-create"),

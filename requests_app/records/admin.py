@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from requests_app.records.models import (
+    BulkJob,
     CustomItem,
     RecordsRequest,
     RequestEvent,
@@ -80,3 +81,10 @@ class RequestEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(BulkJob)
+class BulkJobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "action", "organization", "created_by", "state", "position", "created_at"]
+    list_filter = ["action", "state"]
+    readonly_fields = ["request_ids", "done", "skipped", "created_at", "updated_at"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from requests_app.records import bulk
+from requests_app.records.bulk_jobs import bulk_job_start
 from requests_app.records.exports import requests_csv, requests_xlsx
 from requests_app.records.listing import (
     PAGE_SIZE, SORTS, filtered_requests, for_list_page, list_choices, requests_by_ids,
@@ -25,8 +26,11 @@ from requests_app.teams.views import organization_required
 
 ACTIONS = [
     ("status", "Change status"), ("owner", "Assign owner"), ("add_tag", "Add tag"), ("remove_tag", "Remove tag"),
+    ("draft_follow_ups", "Draft follow-ups"), ("send_letters", "Send drafted letters"),
     ("pause", "Pause reminders"), ("resume", "Resume reminders"), ("export", "Export selected (CSV)"),
 ]
+# Actions a worker runs (they render letters); the member follows them on the job's page.
+BACKGROUND = {"draft_follow_ups", "send_letters"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SKIPPED_SHOWN = 10  # reasons listed in the message; the rest are counted
 
@@ -37,6 +41,7 @@ class BulkActionForm(forms.Form):
     reason = forms.CharField(max_length=500, required=False)
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     tag = forms.CharField(max_length=bulk.TAG_MAX_LENGTH, required=False)
+    acknowledge_residency = forms.BooleanField(required=False)
 
     def __init__(self, *args, organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -99,6 +104,15 @@ def request_bulk(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     if data["action"] == "export":
         return _csv_response(requests_by_ids(organization=request.organization, request_ids=ids))
+    if data["action"] in BACKGROUND:
+        job = bulk_job_start(organization=request.organization, user=request.user, action=data["action"],
+                             request_ids=ids, acknowledge_residency=data["acknowledge_residency"])
+        if not job.total:
+            messages.error(request, "None of the selected requests was found.")
+            return back
+        messages.success(request, f"{job.get_action_display()}: {job.total} request{'s' if job.total != 1 else ''}; "
+                                  "the progress bar below follows it.")
+        return redirect("bulk-job", job.pk)
     try:
         result, done_text = _run(request, data, ids)
     except ValidationError as exc:

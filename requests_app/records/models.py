@@ -250,3 +250,49 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}: {self.summary}"
+
+
+class BulkJob(models.Model):
+    """A bulk action too slow for one page load (rendering letters, drafting follow-ups),
+    run by a worker a few requests at a time. It is data first: the page follows its
+    progress, a sweep restarts one whose worker stopped, and each request's outcome is kept."""
+
+    class Action(models.TextChoices):
+        DRAFT_FOLLOW_UPS = "draft_follow_ups", "Draft follow-ups"
+        SEND_LETTERS = "send_letters", "Send drafted letters"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="bulk_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    acknowledge_residency = models.BooleanField(
+        default=False, help_text="The member confirmed the residency warnings of the letters it renders.")
+    request_ids = models.JSONField(default=list, help_text="The requests to act on, in order.")
+    position = models.PositiveIntegerField(default=0, help_text="How many of request_ids have been handled.")
+    done = models.JSONField(default=list, help_text="[request id, tracking, what was done] per request changed.")
+    skipped = models.JSONField(default=list, help_text="[request id, tracking, why not] per request left alone.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweep's "unfinished for too long" scan.
+            models.Index(fields=["updated_at"], condition=~models.Q(state="done"), name="bulk_job_unfinished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({len(self.request_ids)} requests)"
+
+    @property
+    def total(self) -> int:
+        return len(self.request_ids)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.position / self.total) if self.total else 100

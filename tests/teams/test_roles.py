@@ -81,6 +81,7 @@ CHANGES = [
 # Pages that only read, whatever the method.
 READS = {
     "home", "members", "agency-list", "agency-detail", "request-list", "request-export-csv", "request-export-xlsx",
+    "bulk-job", "bulk-job-progress",
     "request-detail", "letter-preview",
     "letter-download", "request-packet", "audit-report", "audit-flagged-csv", "audit-report-pdf", "audit-import",
     "audit-import-progress", "document-detail", "inbox", "search", "document-download", "follow-up-download",

@@ -1,0 +1,170 @@
+"""Bulk actions run by a worker: drafting follow-ups and sending drafted letters.
+
+Rendering a PDF takes a good part of a second, so these actions cannot finish inside one
+page load for a few hundred requests. Starting one records a BulkJob (the chosen requests
+of the member's own organization, in order) and wakes a worker; the worker handles
+``CHUNK`` requests, stores each one's outcome and its place in the list, and queues the
+next chunk, so the page's progress bar moves and no task runs long.
+
+A chunk is claimed by its place: the outcomes are stored only if the job is still where
+the worker found it, so a chunk run twice (a sweep restarting a job whose worker seemed
+gone) is counted once. Each step is safe to repeat: a letter already rendered is reused,
+a follow-up already drafted today is not drafted again, an email already queued is not
+queued twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from requests_app.letters.follow_up_sending import follow_up_queue_email
+from requests_app.letters.follow_ups import draft_follow_up, follow_up_finalise
+from requests_app.letters.models import FollowUpLetter
+from requests_app.letters.services import CannotFinalise, ResidencyNotAcknowledged, letter_finalise
+from requests_app.ops.queue import enqueue_now, enqueue_on_commit
+from requests_app.records.listing import requests_by_ids
+from requests_app.records.models import AWAITING_ANSWER, BulkJob, RecordsRequest, SendState, Status
+from requests_app.records.sending import CannotSend, request_queue_email
+from requests_app.teams.models import Organization, User
+
+CHUNK = 10
+STALE = timedelta(minutes=10)
+IN_FLIGHT = (SendState.QUEUED, SendState.SENDING, SendState.SENT)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a step did to one request: ``done`` False means it was left alone, and why."""
+
+    done: bool
+    text: str
+
+
+Step = Callable[[RecordsRequest, BulkJob, date], Outcome]
+
+
+def bulk_job_start(
+    *, organization: Organization, user: User, action: str, request_ids: Iterable[int],
+    acknowledge_residency: bool = False,
+) -> BulkJob:
+    """Records the job for the organization's own requests among ``request_ids`` (others are
+    dropped) and wakes a worker once the transaction commits."""
+    from requests_app.records.tasks import run_bulk_job
+
+    wanted = list(dict.fromkeys(request_ids))
+    own = set(requests_by_ids(organization=organization, request_ids=wanted).values_list("pk", flat=True))
+    job = BulkJob.objects.create(
+        organization=organization, created_by=user, action=BulkJob.Action(action),
+        acknowledge_residency=acknowledge_residency, request_ids=[pk for pk in wanted if pk in own],
+        state=BulkJob.State.QUEUED,
+    )
+    enqueue_on_commit(run_bulk_job, job.pk)
+    return job
+
+
+def run_next_chunk(*, job_id: int, today: date, chunk: int = CHUNK) -> bool:
+    """Handles the job's next requests; True while more remain."""
+    job = BulkJob.objects.select_related("organization", "created_by").get(pk=job_id)
+    if job.state == BulkJob.State.DONE:
+        return False
+    ids = job.request_ids[job.position:job.position + chunk]
+    found = {r.pk: r for r in requests_by_ids(organization=job.organization, request_ids=ids)
+             .select_related("agency__jurisdiction__parent", "organization")}
+    step = STEPS[job.action]
+    outcomes = [(pk, found[pk], step(found[pk], job, today)) for pk in ids if pk in found]
+    return _record(job, len(ids), outcomes)
+
+
+@transaction.atomic
+def _record(job: BulkJob, handled: int, outcomes: list[tuple[int, RecordsRequest, Outcome]]) -> bool:
+    current = BulkJob.objects.select_for_update().get(pk=job.pk)
+    if current.position != job.position or current.state == BulkJob.State.DONE:
+        return current.state != BulkJob.State.DONE  # another run stored this chunk
+    for pk, request, outcome in outcomes:
+        (current.done if outcome.done else current.skipped).append([pk, request.tracking, outcome.text])
+    current.position += handled
+    more = current.position < current.total
+    current.state = BulkJob.State.RUNNING if more else BulkJob.State.DONE
+    current.save()
+    return more
+
+
+def sweep_bulk_jobs(*, now: datetime) -> int:
+    """Wakes a worker for jobs that made no progress for a while (the broker was down, or
+    the worker stopped mid-chunk)."""
+    from requests_app.records.tasks import run_bulk_job
+
+    stale = BulkJob.objects.exclude(state=BulkJob.State.DONE).filter(updated_at__lt=now - STALE)
+    return sum(enqueue_now(run_bulk_job, pk) for pk in stale.values_list("pk", flat=True))
+
+
+# Steps ------------------------------------------------------------------------------
+
+
+def draft_follow_up_step(request: RecordsRequest, job: BulkJob, today: date) -> Outcome:
+    if request.status not in AWAITING_ANSWER:
+        return Outcome(False, f"{request.tracking} is {request.get_status_display().lower()}: follow-ups are "
+                              "for requests awaiting an answer.")
+    drafted = draft_follow_up(request=request, on=today, user=job.created_by,
+                              reason=f"Drafted from the request list by {job.created_by or 'a member'}")
+    if drafted is None:
+        return Outcome(False, f"{request.tracking} already has a follow-up drafted today.")
+    return Outcome(True, "follow-up drafted")
+
+
+def send_letters_step(request: RecordsRequest, job: BulkJob, today: date) -> Outcome:
+    """A draft request: its letter rendered and emailed. A sent one: its drafted follow-up
+    and appeal letters rendered and emailed."""
+    if request.status == Status.DRAFT:
+        return _send_request_letter(request, job, today)
+    return _send_follow_ups(request, job, today)
+
+
+def _send_request_letter(request: RecordsRequest, job: BulkJob, today: date) -> Outcome:
+    try:
+        letter_finalise(request=request, user=job.created_by, today=today,
+                        acknowledge_residency=job.acknowledge_residency)
+    except ResidencyNotAcknowledged as exc:
+        return Outcome(False, f"{request.tracking}: {exc} Confirm the residency warnings to send it.")
+    except CannotFinalise as exc:
+        return Outcome(False, str(exc))
+    if not request.agency.records_email:
+        return Outcome(False, f"{request.tracking}: {request.agency.name} has no records email; its letter PDF "
+                              "is ready to submit through its portal or by mail.")
+    if request.send_state in IN_FLIGHT:
+        return Outcome(False, f"{request.tracking} is already being sent.")
+    try:
+        request_queue_email(request=request, user=job.created_by)
+    except CannotSend as exc:
+        return Outcome(False, str(exc))
+    return Outcome(True, f"letter queued for {request.agency.records_email}")
+
+
+def _send_follow_ups(request: RecordsRequest, job: BulkJob, today: date) -> Outcome:
+    letters = list(FollowUpLetter.objects.filter(request=request, sent_on__isnull=True)
+                   .exclude(send_state__in=IN_FLIGHT).order_by("drafted_at", "pk"))
+    if not letters:
+        return Outcome(False, f"{request.tracking} was sent and has no drafted follow-up or appeal letter to send.")
+    if not request.agency.records_email:
+        return Outcome(False, f"{request.tracking}: {request.agency.name} has no records email; send its "
+                              "follow-up through its portal or by mail and record it on the request page.")
+    sent = []
+    for letter in letters:
+        try:
+            follow_up_queue_email(letter=follow_up_finalise(letter=letter, user=job.created_by, today=today),
+                                  user=job.created_by)
+        except CannotSend as exc:
+            return Outcome(bool(sent), "; ".join([*sent, str(exc)]))
+        sent.append(f"{letter.get_kind_display().lower()} queued for {request.agency.records_email}")
+    return Outcome(True, "; ".join(sent))
+
+
+STEPS: dict[str, Step] = {
+    BulkJob.Action.DRAFT_FOLLOW_UPS: draft_follow_up_step,
+    BulkJob.Action.SEND_LETTERS: send_letters_step,
+}

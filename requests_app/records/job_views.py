@@ -1,0 +1,28 @@
+"""The page of a bulk action a worker runs: its progress, then each request's outcome."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from requests_app.records.models import BulkJob
+from requests_app.teams.views import organization_required
+
+
+def _job(request: HttpRequest, pk: int) -> BulkJob:
+    return get_object_or_404(BulkJob.objects.select_related("created_by"), pk=pk, organization=request.organization)
+
+
+@organization_required
+def bulk_job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    return render(request, "records/bulk_job.html", {"job": job, "active": job.state != BulkJob.State.DONE})
+
+
+@organization_required
+def bulk_job_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _job(request, pk)
+    return JsonResponse({
+        "state": job.state, "done": job.position, "total": job.total, "percent": job.percent,
+        "changed": len(job.done), "skipped": len(job.skipped),
+    })
