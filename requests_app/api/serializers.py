@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from requests_app.agencies.models import Agency
-from requests_app.campaigns.models import Campaign
 from requests_app.correspondence.models import Communication
 from requests_app.laws.models import PublicRecordsLaw, StatutoryDeadline
-from requests_app.records.models import RecordsRequest, Status
+from requests_app.letters.models import FollowUpLetter, LetterVersion
+from requests_app.records.bulk import TAG_MAX_LENGTH
+from requests_app.records.forms import LetterEditForm, SubmissionForm
+from requests_app.records.models import RecordsRequest, SendChannel, Status
+from requests_app.teams.models import User
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -47,18 +51,33 @@ class RequestSerializer(serializers.ModelSerializer):
     agency = AgencyBriefSerializer(read_only=True)
     items = serializers.SerializerMethodField()
     response_due = serializers.SerializerMethodField()
+    owner = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The member's user id, or null.")
+    tags = serializers.SerializerMethodField()
+    send_state = serializers.CharField(read_only=True,
+                                       help_text="Email sending: \"\", queued, sending, sent or failed.")
 
     class Meta:
         model = RecordsRequest
         fields = ["id", "tracking", "title", "status", "agency", "campaign", "date_from", "date_to", "fee_cap",
-                  "items", "response_due", "created_at"]
+                  "items", "response_due", "owner", "tags", "send_state", "sent_at", "created_at"]
 
     def get_items(self, obj: RecordsRequest) -> list[str]:
         return [item.key for item in obj.items.all()]
 
+    def get_tags(self, obj: RecordsRequest) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
+
     def get_response_due(self, obj: RecordsRequest) -> str | None:
         clock = getattr(obj, "clock", None)
         return clock.response_due.isoformat() if clock and clock.response_due else None
+
+
+class RequestBriefSerializer(serializers.ModelSerializer):
+    agency = AgencyBriefSerializer(read_only=True)
+
+    class Meta:
+        model = RecordsRequest
+        fields = ["id", "tracking", "agency", "status"]
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -75,14 +94,6 @@ class StatusChangeSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     on = serializers.DateField(required=False, help_text="The day it happened (default today).")
-
-
-class CampaignSerializer(serializers.ModelSerializer):
-    requests = serializers.IntegerField(source="request_count", read_only=True)
-
-    class Meta:
-        model = Campaign
-        fields = ["id", "title", "slug", "item_keys", "date_from", "date_to", "fee_cap", "created_at", "requests"]
 
 
 class ClockSerializer(serializers.Serializer):
@@ -136,3 +147,152 @@ class DocumentSerializer(serializers.Serializer):
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     note = serializers.CharField(allow_blank=True, required=False, max_length=500)
+
+
+# The letter ---------------------------------------------------------------------------
+
+
+class LetterVersionSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text="The version's PDF, with the same token.")
+
+    class Meta:
+        model = LetterVersion
+        fields = ["number", "sha256", "size", "letter_date", "finalised_at", "download"]
+
+    def get_download(self, obj: LetterVersion) -> str:
+        url = reverse("api-request-letter-pdf", args=[obj.request_id], request=self.context.get("request"))
+        return f"{url}?version={obj.number}"
+
+
+class LetterSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The editable draft text.")
+    edited = serializers.BooleanField(help_text="Whether the text was changed by hand.")
+    current = serializers.BooleanField(help_text="Whether the latest finalised version has exactly the draft's text.")
+    residency_warning = serializers.CharField(allow_null=True, help_text="Set when the law may only answer residents.")
+    versions = LetterVersionSerializer(many=True, help_text="Finalised versions, newest first.")
+
+
+class LetterEditSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=LetterEditForm.base_fields["letter_text"].max_length)
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    acknowledge_residency = serializers.BooleanField(
+        default=False, help_text="Go ahead although the law may only answer residents (read residency_warning).")
+
+
+# Sending and follow-ups ------------------------------------------------------------------
+
+
+class SendSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=SendChannel.choices,
+                                      help_text="email: queued to the agency's records email; portal or mail: "
+                                                "record a submission made outside the app.")
+    sent_on = serializers.DateField(required=False, help_text="Portal or mail: the day it was submitted.")
+    reference = serializers.CharField(required=False, allow_blank=True, default="",
+                                      max_length=SubmissionForm.base_fields["reference"].max_length,
+                                      help_text="Portal or mail: the confirmation number.")
+
+    def validate(self, data: dict) -> dict:
+        if data["channel"] != SendChannel.EMAIL and data.get("sent_on") is None:
+            raise serializers.ValidationError({"sent_on": ["Give the day it was submitted, e.g. 2026-11-27."]})
+        return data
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUpLetter
+        fields = ["id", "kind", "occasion", "reason", "text", "drafted_at", "finalised_at", "sha256", "sent_on"]
+
+
+# Bulk actions -----------------------------------------------------------------------------
+
+BULK_MAX_IDS = 1000
+
+
+class BulkSerializer(serializers.Serializer):
+    """What to do (``action``) to which requests (``ids``), with the action's own fields."""
+
+    action = serializers.CharField(help_text="What to do; the other fields depend on it.")
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=BULK_MAX_IDS,
+                                help_text="Request ids. Ids that are not your organization's requests are skipped.")
+
+
+class BulkStatusSerializer(BulkSerializer):
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class BulkOwnerSerializer(BulkSerializer):
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), allow_null=True,
+                                               help_text="A member's user id, or null for nobody.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        organization = self.context.get("organization")
+        if organization is not None:
+            self.fields["owner"].queryset = User.objects.filter(memberships__organization=organization)
+
+
+class BulkTagSerializer(BulkSerializer):
+    tag = serializers.CharField(max_length=TAG_MAX_LENGTH, help_text="The tag's name (any case).")
+
+
+class BulkDoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking = serializers.CharField()
+
+
+class BulkSkippedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking = serializers.CharField(allow_null=True, help_text="Null when the id is not one of your requests.")
+    reason = serializers.CharField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    done = BulkDoneSerializer(many=True)
+    skipped = BulkSkippedSerializer(many=True)
+
+
+class BulkSendSerializer(BulkSerializer):
+    acknowledge_residency = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Render and send also where the agency's law may answer residents only (you have checked).")
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking = serializers.CharField()
+    text = serializers.CharField(help_text="What was done, or why the request was left alone.")
+
+
+class BulkJobSerializer(serializers.Serializer):
+    """A bulk action a worker runs: follow it at its ``url`` until ``state`` is done."""
+
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    state = serializers.CharField()
+    handled = serializers.IntegerField(source="position")
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    done = serializers.SerializerMethodField()
+    skipped = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    def get_done(self, job) -> list[dict]:
+        return BulkOutcomeSerializer(_outcomes(job.done), many=True).data
+
+    def get_skipped(self, job) -> list[dict]:
+        return BulkOutcomeSerializer(_outcomes(job.skipped), many=True).data
+
+    def get_url(self, job) -> str:
+        from django.urls import reverse
+
+        path = reverse("api-bulk-job-detail", args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+def _outcomes(rows: list) -> list[dict]:
+    return [{"id": pk, "tracking": tracking, "text": text} for pk, tracking, text in rows]

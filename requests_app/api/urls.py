@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from requests_app.api import views
+from requests_app.api import views, views_campaigns
 
 class ApiRootView(views.ApiViewSetMixin, APIRootView):
     pass
@@ -13,7 +13,8 @@ router.APIRootView = ApiRootView
 router.register("agencies", views.AgencyViewSet, basename="api-agency")
 router.register("laws", views.LawViewSet, basename="api-law")
 router.register("requests", views.RequestViewSet, basename="api-request")
-router.register("campaigns", views.CampaignViewSet, basename="api-campaign")
+router.register("campaigns", views_campaigns.CampaignViewSet, basename="api-campaign")
+router.register("bulk-jobs", views.BulkJobViewSet, basename="api-bulk-job")
 
 
 def _public(view):

@@ -2,13 +2,13 @@
 
 Every query starts from the caller's organization (access.membership_of), so another
 organization's request, campaign or report is simply not found (404). Agencies and laws
-are a shared directory, readable by every member.
+are a shared directory, readable by every member. Campaigns are in views_campaigns.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -22,14 +22,16 @@ from rest_framework.response import Response
 from requests_app.agencies.models import Agency
 from requests_app.api import serializers as s
 from requests_app.api.access import membership_of
+from requests_app.api.files import FileErrorsAsJson
+from requests_app.api.views_bulk import BulkActions
+from requests_app.api.views_letters import LetterActions
 from requests_app.auditlogs.selectors import report_for
-from requests_app.campaigns.models import Campaign
 from requests_app.correspondence.services import Action, Message, communication_log
 from requests_app.documents.upload import upload_file
 from requests_app.laws.models import PublicRecordsLaw
 from requests_app.records.lifecycle import TransitionError, request_transition
 from requests_app.records.listing import filtered_requests
-from requests_app.records.models import RecordsRequest
+from requests_app.records.models import BulkJob, RecordsRequest
 from requests_app.records.services import items_for, request_create
 
 
@@ -71,10 +73,12 @@ class LawViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
                 .order_by("jurisdiction__code"))
 
 
-class RequestViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMixin, mixins.CreateModelMixin,
+                     viewsets.ReadOnlyModelViewSet):
     """The organization's requests, filtered and sorted as the request list is: ``status``
     (repeatable), ``state``, ``agency``, ``campaign``, ``tag``, ``owner``, ``due_from``,
-    ``due_to``, ``has_documents``, ``sort``."""
+    ``due_to``, ``has_documents``, ``sort``. The letter, sending and follow-up actions are
+    in views_letters, the bulk actions and the export in views_bulk."""
 
     serializer_class = s.RequestSerializer
 
@@ -86,7 +90,7 @@ class RequestViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         requests, errors = filtered_requests(organization=membership.organization, params=self.request.query_params)
         if errors:
             raise ApiValidationError({"detail": errors})
-        return requests.select_related("clock").prefetch_related("items")
+        return requests.select_related("clock").prefetch_related("items", "tags")
 
     @extend_schema(request=s.RequestCreateSerializer, responses={201: s.RequestSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -162,17 +166,6 @@ class RequestViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         return Response(_summary(report_for(self.get_object())))
 
 
-class CampaignViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = s.CampaignSerializer
-
-    def get_queryset(self) -> QuerySet:
-        if getattr(self, "swagger_fake_view", False):
-            return Campaign.objects.none()
-        membership = membership_of(self.request)
-        return (Campaign.objects.filter(organization=membership.organization)
-                .annotate(request_count=Count("requests")).order_by("-pk"))
-
-
 def _create(membership, data: dict) -> RecordsRequest:
     agency = get_object_or_404(Agency, pk=data["agency"])
     try:
@@ -208,3 +201,15 @@ def _summary(report) -> dict:
         "top_orgs": [[o["organization"], o["n"]] for o in report.organizations],
         "findings": [{"law": f.law, "count": f.count, "text": f.text} for f in report.findings],
     }
+
+
+class BulkJobViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Bulk actions a worker runs (drafting follow-ups, sending letters), newest first: progress,
+    then each request's outcome."""
+
+    serializer_class = s.BulkJobSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return BulkJob.objects.none()
+        return BulkJob.objects.filter(organization=membership_of(self.request).organization).order_by("-pk")

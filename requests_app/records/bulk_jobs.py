@@ -29,12 +29,12 @@ from requests_app.letters.services import CannotFinalise, ResidencyNotAcknowledg
 from requests_app.ops.queue import enqueue_now, enqueue_on_commit
 from requests_app.records.listing import requests_by_ids
 from requests_app.records.models import AWAITING_ANSWER, BulkJob, RecordsRequest, SendState, Status
-from requests_app.records.sending import CannotSend, request_queue_email
+from requests_app.records.sending import IN_FLIGHT, CannotSend, request_queue_email
 from requests_app.teams.models import Organization, User
 
 CHUNK = 10
 STALE = timedelta(minutes=10)
-IN_FLIGHT = (SendState.QUEUED, SendState.SENDING, SendState.SENT)
+QUEUED_OR_SENT = (*IN_FLIGHT, SendState.SENT)
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _send_request_letter(request: RecordsRequest, job: BulkJob, today: date) -> 
     if not request.agency.records_email:
         return Outcome(False, f"{request.tracking}: {request.agency.name} has no records email; its letter PDF "
                               "is ready to submit through its portal or by mail.")
-    if request.send_state in IN_FLIGHT:
+    if request.send_state in QUEUED_OR_SENT:
         return Outcome(False, f"{request.tracking} is already being sent.")
     try:
         request_queue_email(request=request, user=job.created_by)
@@ -147,7 +147,7 @@ def _send_request_letter(request: RecordsRequest, job: BulkJob, today: date) -> 
 
 def _send_follow_ups(request: RecordsRequest, job: BulkJob, today: date) -> Outcome:
     letters = list(FollowUpLetter.objects.filter(request=request, sent_on__isnull=True)
-                   .exclude(send_state__in=IN_FLIGHT).order_by("drafted_at", "pk"))
+                   .exclude(send_state__in=QUEUED_OR_SENT).order_by("drafted_at", "pk"))
     if not letters:
         return Outcome(False, f"{request.tracking} was sent and has no drafted follow-up or appeal letter to send.")
     if not request.agency.records_email:

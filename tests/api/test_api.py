@@ -14,25 +14,10 @@ from requests_app.auditlogs.models import AuditImport, SearchEvent
 from requests_app.campaigns.services import campaign_add_agencies, campaign_create
 from requests_app.records.lifecycle import request_transition
 from requests_app.records.models import RecordsRequest
+from tests.api.conftest import client_for
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(membership) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(membership=membership, name='test')[1]}")
-    return client
-
-
-@pytest.fixture
-def alice_api(alice) -> APIClient:
-    return client_for(alice)
-
-
-@pytest.fixture
-def bob_api(bob) -> APIClient:
-    return client_for(bob)
 
 
 @pytest.fixture
