@@ -16,13 +16,17 @@ class CampaignForm(RequestTermsForm):
 class AgencySelectionForm(DirectoryFilterForm):
     """Agencies by directory filters, by hand, or from a CSV of names."""
 
+    # Each control has its own name: the radio button says which way is used, the list and the
+    # file input hold that way's agencies.
     MODES = [("filters", "Every agency matching filters"), ("hand", "Agencies picked by hand"), ("csv", "A CSV of agency names")]
-    mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="filters", label="Choose agencies")
+    mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="filters", label="Choose agencies by")
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.select_related("jurisdiction").order_by("jurisdiction__code", "name"),
-        required=False, widget=forms.SelectMultiple(attrs={"size": 12}), label="Agencies",
+        required=False, widget=forms.SelectMultiple(attrs={"size": 12}), label="Pick agencies",
+        help_text="Ctrl- or Cmd-click to pick several; used with “Agencies picked by hand”.",
     )
-    csv_file = forms.FileField(required=False, label="CSV file", help_text="A 'name' column and, optionally, a 'state' column.")
+    csv_file = forms.FileField(required=False, label="CSV file of agency names",
+                               help_text="A 'name' column and, optionally, a 'state' column; used with “A CSV of agency names”.")
 
     field_order = ["mode", "state", "kind", "vendor", "q", "agencies", "csv_file"]
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
@@ -16,6 +19,8 @@ from requests_app.campaigns.packets import campaign_packets
 from requests_app.documents.integrity import IntegrityFailure
 from requests_app.correspondence.services import fee_summary, fee_totals
 from requests_app.letters.models import LetterVersion
+from requests_app.records.services import items_for
+from requests_app.teams.models import Organization
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
 
@@ -24,10 +29,39 @@ def _campaign(request: HttpRequest, pk: int) -> Campaign:
     return get_object_or_404(Campaign, pk=pk, organization=request.organization)
 
 
+def _item_titles(*, organization: Organization, keys: Iterable[str]) -> dict[str, str]:
+    """Each item key's human name, from the catalogue or the organization's own items.
+
+    A key whose item of the organization's own has been deleted since keeps the key as its name.
+    """
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    try:
+        return {item.key: item.title for item in items_for(organization=organization, keys=keys)}
+    except ValidationError:  # one unknown key refuses the lot: look them up one by one
+        titles = {}
+        for key in keys:
+            try:
+                titles[key] = items_for(organization=organization, keys=[key])[0].title
+            except ValidationError:
+                titles[key] = key
+        return titles
+
+
+def _with_item_titles(campaigns: list[Campaign], organization: Organization) -> list[Campaign]:
+    """Sets ``item_titles`` on each campaign, for the page to show instead of the keys."""
+    titles = _item_titles(organization=organization, keys=(k for c in campaigns for k in c.item_keys))
+    for campaign in campaigns:
+        campaign.item_titles = [titles.get(k, k) for k in campaign.item_keys]
+    return campaigns
+
+
 @organization_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = Campaign.objects.filter(organization=request.organization)
-    return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
+    campaigns = list(Campaign.objects.filter(organization=request.organization))
+    return render(request, "campaigns/campaign_list.html",
+                  {"campaigns": _with_item_titles(campaigns, request.organization)})
 
 
 @editor_required
@@ -78,7 +112,7 @@ def campaign_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organization_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
+    campaign = _with_item_titles([_campaign(request, pk)], request.organization)[0]
     latest_first = Prefetch("letters", queryset=LetterVersion.objects.order_by("-number").only("request_id", "number"))
     requests = (
         campaign.requests.select_related("agency__jurisdiction__parent")

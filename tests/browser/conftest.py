@@ -14,17 +14,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 from django.conf import settings
 from django.db import connections
 
 from requests_app.teams.models import Role
+from tests.browser.steps import PHONE, log_in_from_start
 from tests.factories import AgencyFactory, MembershipFactory, OrganizationFactory, UserFactory, state
 from tests.services import unavailable
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-PASSWORD = "correct horse battery"  # the factories' password
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 TIMEOUT_MS = 15_000
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="package")
@@ -78,6 +80,14 @@ def editor(transactional_db):
 
 
 @pytest.fixture
+def owner(editor):
+    """An owner of the editor's organization, who manages its members."""
+    return MembershipFactory(user=UserFactory(username="olivia", first_name="Olivia", last_name="Reyes",
+                                              email="olivia@evergreen.example.org"),
+                             organization=editor.organization, role=Role.OWNER)
+
+
+@pytest.fixture
 def agencies(transactional_db) -> dict[str, object]:
     """A few police agencies in three states (the organization's own and two others)."""
     made = [
@@ -97,48 +107,66 @@ def _test_name(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def anonymous_page(request, browser, live_server, editor, agencies) -> Iterator:
-    """A page in a fresh browser context, not logged in; a screenshot is kept if the test fails."""
+def open_page(request, browser, live_server) -> Iterator[Callable[[], Page]]:
+    """``open_page()`` gives a page in a fresh browser context: another person's browser, with
+    its own cookies. A screenshot of each is kept if the test fails."""
     for stale in SCREENSHOTS.glob(f"{_test_name(request)}-*.png"):
         stale.unlink()  # so the folder shows this run's pictures only
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True,
-                                  viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
+    contexts = []
+
+    def open_() -> Page:
+        context = browser.new_context(base_url=live_server.url, accept_downloads=True, viewport=DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        try:
-            page.screenshot(path=str(SCREENSHOTS / f"{_test_name(request)}-failure.png"), full_page=True)
-        except Exception:  # the page may be gone; the failure itself is what matters
-            pass
-    context.close()
-
-
-def log_in(page, username: str, password: str = PASSWORD) -> None:
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+        for number, context in enumerate(contexts, start=1):
+            for page in context.pages:
+                suffix = "" if number == 1 else f"-{number}"
+                try:
+                    page.screenshot(path=str(SCREENSHOTS / f"{_test_name(request)}-failure{suffix}.png"),
+                                    full_page=True)
+                except Exception:  # the page may be gone; the failure itself is what matters
+                    pass
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def page(anonymous_page, editor):
+def anonymous_page(open_page, editor, agencies) -> Page:
+    """A page in a fresh browser context, not logged in."""
+    return open_page()
+
+
+@pytest.fixture
+def page(anonymous_page, editor) -> Page:
     """A page logged in, through the login form, as the editor."""
-    anonymous_page.goto("/accounts/login/")
-    log_in(anonymous_page, editor.user.username)
-    anonymous_page.get_by_role("button", name=f"Log out {editor.user.username}").wait_for()
+    log_in_from_start(anonymous_page, editor.user.username)
     return anonymous_page
 
 
 @pytest.fixture
-def shot(request, anonymous_page) -> Callable[[str], Path]:
-    """``shot("step")`` saves a full-page screenshot as var/screenshots/<test name>-<step>.png."""
+def shot(request, anonymous_page) -> Callable[..., Path]:
+    """``shot("step")`` saves a full-page screenshot as var/screenshots/<test name>-<step>.png.
+
+    ``page=`` takes another browser's page than the test's first one; ``phone=True`` also
+    saves <step>-phone.png at a phone's width (390x844), then goes back to the desktop size.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(step: str) -> Path:
+    def take(step: str, *, page: Page | None = None, phone: bool = False) -> Path:
+        page = page or anonymous_page
         path = SCREENSHOTS / f"{_test_name(request)}-{step}.png"
-        anonymous_page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=True)
+        if phone:
+            size = page.viewport_size or DESKTOP
+            page.set_viewport_size(PHONE)
+            page.screenshot(path=str(path.with_name(f"{path.stem}-phone.png")), full_page=True)
+            page.set_viewport_size(size)
         return path
 
     return take

@@ -15,7 +15,9 @@ from playwright.sync_api import expect
 from requests_app.letters.services import letter_finalise
 from requests_app.records.models import RecordsRequest
 from requests_app.records.sending import request_mark_submitted
-from tests.browser.conftest import log_in
+from tests.browser.steps import (
+    add_to_letter, create_campaign, fill_campaign_form, finalise_and_record_submission, log_in,
+)
 from tests.factories import draft_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -46,18 +48,12 @@ def test_log_in_build_a_three_agency_campaign_and_download_its_pdfs(anonymous_pa
     log_in(page, editor.user.username)
     expect(page.get_by_role("heading", name="New campaign")).to_be_visible()
 
-    page.get_by_label("Title").fill("ALPR audit logs 2026")
-    page.get_by_label("Records from").fill("2025-01-01")
-    page.get_by_role("radio", name="Agencies picked by hand").check()
-    page.get_by_role("listbox", name="Agencies picked by hand").select_option(
-        label=["Seattle Police Department (WA)", "Austin Police Department (TX)", "Oakland Police Department (CA)"])
+    fill_campaign_form(page, title="ALPR audit logs 2026", agencies=[
+        "Seattle Police Department (WA)", "Austin Police Department (TX)", "Oakland Police Department (CA)"])
     shot("form")
-    page.get_by_role("button", name="Create campaign and drafts").click()
+    create_campaign(page, title="ALPR audit logs 2026", count=3)
 
-    expect(page.get_by_role("heading", name="ALPR audit logs 2026", level=1)).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Campaign created with 3 draft request(s).")
     rows = page.locator("table tbody tr")
-    expect(rows).to_have_count(3)
     expect(rows.locator("td[data-label=State]")).to_have_text(["CA", "TX", "WA"])
     expect(rows.locator("td[data-label=Letter]")).to_have_text(["not yet"] * 3)
 
@@ -85,17 +81,8 @@ def test_preview_edit_and_save_a_letter(page, editor, agencies, shot):
     expect(preview.locator("body")).to_contain_text("Texas Public Information Act")
     expect(preview.locator("body")).to_contain_text("Evergreen Surveillance Watch")  # the letterhead
 
-    page.get_by_text("Edit the letter text").click()
-    text = page.get_by_label("Letter text")
-    expect(text).to_have_value(re.compile("Texas Public Information Act"))
     added = "Please send the records as CSV files where they exist in that form."
-    draft = text.input_value()
-    assert "\nSincerely," in draft
-    text.fill(draft.replace("\nSincerely,", f"\n{added}\n\nSincerely,", 1))  # a paragraph before the closing
-    page.get_by_role("button", name="Save text").click()
-
-    expect(page.get_by_role("status")).to_contain_text("Letter text saved.")
-    expect(preview.locator("body")).to_contain_text(added)
+    add_to_letter(page, added)
     request.refresh_from_db()
     assert added in request.letter_text and request.letter_edited
     preview.get_by_text(added).scroll_into_view_if_needed()
@@ -105,15 +92,7 @@ def test_preview_edit_and_save_a_letter(page, editor, agencies, shot):
 def test_mark_sent_then_log_an_extension_and_see_the_due_date_move(page, editor, agencies, shot):
     request = _draft(editor, agencies["Austin"])
     page.goto(f"/requests/{request.pk}/")
-    page.get_by_role("button", name="Finalise letter (make PDF)").click()
-    expect(page.get_by_role("status")).to_contain_text("Letter version 1 is final")
-
-    submit = page.locator("form[action$='/send/record/']")
-    submit.get_by_label("Channel").select_option(label="Records portal")
-    submit.get_by_label("Confirmation number").fill("PIR-2026-0042")
-    submit.get_by_role("button", name="Record submission").click()
-    expect(page.get_by_role("status")).to_contain_text(f"{request.tracking} recorded as submitted.")
-    expect(page.locator(".page-head .status")).to_have_text("Submitted")
+    finalise_and_record_submission(page, tracking=request.tracking, reference="PIR-2026-0042")
 
     deadlines = page.locator("section.card", has=page.get_by_role("heading", name="Deadlines"))
     due = deadlines.locator("dt:text-is('Response due') + dd")

@@ -156,6 +156,16 @@ def test_a_new_user_signs_up_and_joins_in_one_step(alice):
     assert client.get(reverse("home")).context["current_organization"] == alice.organization
 
 
+def test_the_sign_up_fields_are_described_by_their_help(alice):
+    _, token = invite(alice)
+    body = Client().get(accept_url(token)).content.decode()
+    described = set(re.findall(r'aria-describedby="([^"]+)"', body))
+    assert {"id_username_helptext", "id_password1_helptext", "id_password2_helptext"} <= described
+    for ref in described:
+        assert f'id="{ref}"' in body, ref
+    assert '<div class="help" id="id_password1_helptext"><ul><li>' in body  # the rules, as a list
+
+
 def test_a_sign_up_with_an_email_already_in_use_asks_to_log_in(alice, bob):
     _, token = invite(alice, email=bob.user.email)
     response = Client().post(accept_url(token), {"username": "bob2", "email": bob.user.email,
