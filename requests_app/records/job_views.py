@@ -16,7 +16,15 @@ def _job(request: HttpRequest, pk: int) -> BulkJob:
 @organization_required
 def bulk_job_page(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    return render(request, "records/bulk_job.html", {"job": job, "active": job.state != BulkJob.State.DONE})
+    return render(request, "records/bulk_job.html", {
+        "job": job, "active": job.state != BulkJob.State.DONE, "done": _lines(job.done), "skipped": _lines(job.skipped),
+    })
+
+
+def _lines(rows: list) -> list[tuple[int, str, str]]:
+    """(id, tracking, the rest): an outcome that starts with the tracking reads on from the link."""
+    return [(pk, tracking, text[len(tracking):] if text.startswith(tracking) else f": {text}")
+            for pk, tracking, text in rows]
 
 
 @organization_required
