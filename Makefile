@@ -20,6 +20,7 @@ migrate: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
+	$(DEMO_ENV) $(BIN)/python manage.py load_agency_directory
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	$(DEMO_ENV) $(BIN)/python manage.py run_demo
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from requests_app.agencies import set_views as agency_sets
 from requests_app.agencies import views as agencies
 from requests_app.api import token_views as api_tokens
 from requests_app.auditlogs import import_views as audit_imports
@@ -36,6 +37,14 @@ urlpatterns = [
     path("invitations/<str:token>/", members.invitation_accept, name="invitation-accept"),
     path("agencies/", agencies.agency_list, name="agency-list"),
     path("agencies/<int:pk>/", agencies.agency_page, name="agency-detail"),
+    path("agencies/<int:pk>/add-to-set/", agency_sets.agency_add_to_set, name="agency-add-to-set"),
+    path("agency-sets/", agency_sets.agency_set_list, name="agency-set-list"),
+    path("agency-sets/new/", agency_sets.agency_set_new, name="agency-set-create"),
+    path("agency-sets/<int:pk>/", agency_sets.agency_set_detail, name="agency-set-detail"),
+    path("agency-sets/<int:pk>/edit/", agency_sets.agency_set_edit, name="agency-set-edit"),
+    path("agency-sets/<int:pk>/delete/", agency_sets.agency_set_delete, name="agency-set-delete"),
+    path("agency-sets/<int:pk>/agencies/<int:agency_id>/remove/", agency_sets.agency_set_remove_agency,
+         name="agency-set-remove-agency"),
     path("requests/", record_lists.request_list, name="request-list"),
     path("requests/bulk/", record_lists.request_bulk, name="request-bulk"),
     path("requests/bulk/jobs/<int:pk>/", record_jobs.bulk_job_page, name="bulk-job"),

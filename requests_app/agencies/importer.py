@@ -4,6 +4,10 @@ Columns: name,state,kind,email,portal_url,address,phone,alpr_vendor,notes. A row
 an existing agency by name (ignoring case and spacing) and state, and updates it. Blank
 cells never erase stored values and vendors are only ever added, so a partial file cannot
 destroy what is already known.
+
+What a file sets is a person's word: the fields it writes are marked as edited, so the
+bundled directory loader (``directory_load.py``) never overwrites them, and each vendor
+it names gets a user evidence row, which Agency.vendors follows.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from requests_app.agencies import validation
-from requests_app.agencies.models import Agency, AlprVendor, name_key
+from requests_app.agencies.models import Agency, AlprVendor, VendorEvidence, name_key
 from requests_app.laws.models import Jurisdiction
 
 COLUMNS = ("name", "state", "kind", "email", "portal_url", "address", "phone", "alpr_vendor", "notes")
@@ -166,7 +170,8 @@ def _parse_row(line: int, cells: dict[str, str], n_cells: int, n_header: int, kn
         line=line,
         name=clean(validation.clean_name, cells["name"]),
         state=state,
-        kind=clean(validation.clean_kind, cells["kind"]),
+        # A blank kind leaves a stored agency's kind alone (a new agency gets "other").
+        kind=clean(validation.clean_kind, cells["kind"]) if cells["kind"] else "",
         records_email=clean(validation.clean_email, cells["email"]),
         portal_url=clean(validation.clean_url, cells["portal_url"]),
         mailing_address=cells["address"],
@@ -204,6 +209,7 @@ def _write(rows: list[AgencyRow], report: ImportReport) -> None:
         is_new = agency is None
         if is_new:
             agency = Agency(name=row.name, jurisdiction=jurisdictions[row.state])
+            agency.mark_edited(["name"])
         changed = _apply(agency, row)
         if is_new or changed:
             agency.save()
@@ -216,11 +222,12 @@ def _write(rows: list[AgencyRow], report: ImportReport) -> None:
 
 
 def _apply(agency: Agency, row: AgencyRow) -> bool:
-    """Copies the row's non-blank values onto the agency; True if anything changed."""
-    changed = False
-    for name in _UPDATABLE:
+    """Copies the row's non-blank values onto the agency, marking them edited; True if anything changed."""
+    written = [name for name in _UPDATABLE if getattr(row, name)]
+    changed = bool(agency.mark_edited(written))
+    for name in written:
         value = getattr(row, name)
-        if value and getattr(agency, name) != value:
+        if getattr(agency, name) != value:
             setattr(agency, name, value)
             changed = True
     return changed
@@ -239,4 +246,9 @@ def _add_vendors(agency: Agency, vendors: list[AlprVendor], is_new: bool) -> boo
     missing = [v for v in vendors if v.pk not in current]
     if missing:
         agency.vendors.add(*missing)
+        VendorEvidence.objects.bulk_create([
+            VendorEvidence(agency=agency, vendor=v, source=VendorEvidence.Source.USER,
+                           detail="Named in an agency file imported by a user.")
+            for v in missing
+        ])
     return bool(missing)

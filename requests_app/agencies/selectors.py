@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
-from requests_app.agencies.models import Agency, AlprVendor, name_key
+from requests_app.agencies.directory import is_federal, parse_short_name, state_codes_in_name
+from requests_app.agencies.models import Agency, AgencyAlias, AlprVendor, name_key
 
 
 @dataclass(frozen=True)
@@ -13,20 +17,54 @@ class DirectoryFilters:
     state: str = ""
     kind: str = ""
     vendor: str = ""
+    # None: either way.
+    has_records_portal: bool | None = None
+    has_flock_portal: bool | None = None
+    in_flock_network: bool | None = None
+    # Agencies of unknown population are outside any range.
+    population_min: int | None = None
+    population_max: int | None = None
 
 
 def agency_search(filters: DirectoryFilters) -> QuerySet[Agency]:
     agencies = Agency.objects.select_related("jurisdiction__parent").prefetch_related("vendors")
+    return agencies.filter(directory_condition(filters)).order_by("name", "jurisdiction__code")
+
+
+def directory_condition(filters: DirectoryFilters) -> Q:
+    """The agencies the filters match, as one condition, so the directory page and saved
+    agency sets (which add their hand-picked agencies to it) filter alike.
+
+    The vendor is a subquery rather than a join, so no agency comes back twice whatever
+    the condition is combined with.
+    """
+    condition = Q()
     if filters.q:
-        agencies = agencies.filter(name_key__contains=name_key(filters.q))
+        condition &= Q(name_key__contains=name_key(filters.q))
     if filters.state:
         code = filters.state.upper()
-        agencies = agencies.filter(Q(jurisdiction__code=code) | Q(jurisdiction__parent__code=code))
+        condition &= Q(jurisdiction__code=code) | Q(jurisdiction__parent__code=code)
     if filters.kind:
-        agencies = agencies.filter(kind=filters.kind)
+        condition &= Q(kind=filters.kind)
     if filters.vendor:
-        agencies = agencies.filter(vendors__name=filters.vendor)
-    return agencies.order_by("name", "jurisdiction__code")
+        using = Agency.vendors.through.objects.filter(alprvendor__name=filters.vendor)
+        condition &= Q(pk__in=using.values("agency_id"))
+    if filters.has_records_portal is not None:
+        condition &= _has_url("portal_url", filters.has_records_portal)
+    if filters.has_flock_portal is not None:
+        condition &= _has_url("flock_portal_url", filters.has_flock_portal)
+    if filters.in_flock_network is not None:
+        condition &= Q(in_flock_network=filters.in_flock_network)
+    if filters.population_min is not None:
+        condition &= Q(population__gte=filters.population_min)
+    if filters.population_max is not None:
+        condition &= Q(population__lte=filters.population_max)
+    return condition
+
+
+def _has_url(field: str, wanted: bool) -> Q:
+    blank = Q(**{field: ""})
+    return ~blank if wanted else blank
 
 
 def vendor_names() -> list[str]:
@@ -44,3 +82,80 @@ def agency_detail(*, pk: int) -> Agency:
 
 def directory_counts() -> dict[str, int]:
     return {"agencies": Agency.objects.count(), "vendors": AlprVendor.objects.count()}
+
+
+# Names seen elsewhere -----------------------------------------------------------------
+
+_CHUNK = 900
+
+
+def agency_for_name(name: str, state: str | None = None) -> Agency | None:
+    """The agency an organization name stands for, as audit logs and sharing lists spell it
+    ("Eugene PD OR", "[Federal] US Postal Inspection Service"); None when unknown or ambiguous.
+
+    ``state`` narrows the search where the name does not carry its state.
+    """
+    return agencies_for_names([name], state=state)[name]
+
+
+def agencies_for_names(names: Iterable[str], *, state: str | None = None) -> dict[str, Agency | None]:
+    """agency_for_name for many names in a fixed number of queries (an audit log names hundreds)."""
+    wanted = {name: _NameLookup.of(name, state) for name in dict.fromkeys(names)}
+    candidates = _candidates({key for lookup in wanted.values() for key in lookup.keys})
+    chosen = {name: lookup.pick(candidates) for name, lookup in wanted.items()}
+    agencies = Agency.objects.select_related("jurisdiction__parent").in_bulk({pk for pk in chosen.values() if pk})
+    return {name: agencies.get(pk) if pk else None for name, pk in chosen.items()}
+
+
+@dataclass(frozen=True)
+class _NameLookup:
+    key: str  # the name as written
+    state: str  # the caller's state ("US" for a federal name); "" when not given
+    spelled_out: tuple[tuple[str, str], ...]  # (state, key) of Flock's short form read for each state the name may mean
+
+    @classmethod
+    def of(cls, name: str, state: str | None) -> _NameLookup:
+        state = (state or "").upper()
+        federal = is_federal(name)
+        spelled_out = []
+        for code in [state] if state else state_codes_in_name(name) or [""]:
+            clean = parse_short_name(name, code)
+            scope = "US" if federal else clean.state
+            if scope:
+                spelled_out.append((scope, name_key(clean.name)))
+        return cls(key=name_key(name), state="US" if federal and state else state, spelled_out=tuple(spelled_out))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.key, *(key for _, key in self.spelled_out))
+
+    def pick(self, candidates: dict[str, set[tuple[int, str]]]) -> int | None:
+        """The one agency by the name as written (an alias hit wins), else by its spelled-out form."""
+        found = candidates.get(self.key, set())
+        if self.state:
+            found = {c for c in found if c[1] == self.state}
+        if len({pk for pk, _ in found}) > 1:
+            found = {c for c in found if c[1] in {s for s, _ in self.spelled_out}}
+        if len({pk for pk, _ in found}) == 1:
+            return next(iter(found))[0]
+        for state, key in self.spelled_out:
+            pks = {pk for pk, code in candidates.get(key, set()) if code == state}
+            if len(pks) == 1:
+                return pks.pop()
+        return None
+
+
+def _candidates(keys: set[str]) -> dict[str, set[tuple[int, str]]]:
+    """(agency id, state code) of each agency whose name or alias has one of the keys."""
+    found: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    state = Coalesce("jurisdiction__parent__code", "jurisdiction__code")
+    alias_state = Coalesce("agency__jurisdiction__parent__code", "agency__jurisdiction__code")
+    ordered = sorted(keys - {""})
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start:start + _CHUNK]
+        for key, pk, code in Agency.objects.filter(name_key__in=chunk).values_list("name_key", "pk", state):
+            found[key].add((pk, code))
+        aliases = AgencyAlias.objects.filter(name_key__in=chunk).values_list("name_key", "agency_id", alias_state)
+        for key, pk, code in aliases:
+            found[key].add((pk, code))
+    return found

@@ -77,7 +77,7 @@ class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMix
                      viewsets.ReadOnlyModelViewSet):
     """The organization's requests, filtered and sorted as the request list is: ``status``
     (repeatable), ``state``, ``agency``, ``campaign``, ``tag``, ``owner``, ``due_from``,
-    ``due_to``, ``has_documents``, ``sort``. The letter, sending and follow-up actions are
+    ``due_to``, ``has_documents``, ``agency_set`` (a saved agency set's id), ``sort``. The letter, sending and follow-up actions are
     in views_letters, the bulk actions and the export in views_bulk."""
 
     serializer_class = s.RequestSerializer

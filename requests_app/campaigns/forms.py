@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from requests_app.agencies.forms import DirectoryFilterForm
-from requests_app.agencies.models import Agency
+from requests_app.agencies.models import Agency, AgencySet
+from requests_app.agencies.sets import sets_of
 from requests_app.records.forms import RequestTermsForm
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -14,11 +15,12 @@ class CampaignForm(RequestTermsForm):
 
 
 class AgencySelectionForm(DirectoryFilterForm):
-    """Agencies by directory filters, by hand, or from a CSV of names."""
+    """Agencies by directory filters, by hand, from a CSV of names, or from a saved agency set."""
 
     # Each control has its own name: the radio button says which way is used, the list and the
     # file input hold that way's agencies.
-    MODES = [("filters", "Every agency matching filters"), ("hand", "Agencies picked by hand"), ("csv", "A CSV of agency names")]
+    MODES = [("filters", "Every agency matching filters"), ("hand", "Agencies picked by hand"), ("csv", "A CSV of agency names"),
+             ("set", "A saved agency set")]
     mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="filters", label="Choose agencies by")
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.select_related("jurisdiction").order_by("jurisdiction__code", "name"),
@@ -27,8 +29,20 @@ class AgencySelectionForm(DirectoryFilterForm):
     )
     csv_file = forms.FileField(required=False, label="CSV file of agency names",
                                help_text="A 'name' column and, optionally, a 'state' column; used with “A CSV of agency names”.")
+    agency_set = forms.ModelChoiceField(
+        queryset=AgencySet.objects.none(), required=False, label="Agency set to use", empty_label="— choose a set —",
+        help_text="Your organization's saved sets, with their agencies as the directory has them now; "
+        "used with “A saved agency set”.",
+    )
+    # The directory's other filters reach a campaign through a saved set.
+    has_records_portal = has_flock_portal = in_flock_network = population_min = population_max = None
 
-    field_order = ["mode", "state", "kind", "vendor", "q", "agencies", "csv_file"]
+    field_order = ["mode", "state", "kind", "vendor", "q", "agencies", "csv_file", "agency_set"]
+
+    def __init__(self, *args, organization=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if organization is not None:
+            self.fields["agency_set"].queryset = sets_of(organization)
 
     def clean(self):
         data = super().clean()
@@ -43,6 +57,8 @@ class AgencySelectionForm(DirectoryFilterForm):
                 self.add_error("csv_file", "Choose a CSV file.")
             elif upload.size > MAX_CSV_BYTES:
                 self.add_error("csv_file", "The CSV is larger than 2 MB.")
+        if mode == "set" and not data.get("agency_set"):
+            self.add_error("agency_set", "Choose one of your saved agency sets.")
         return data
 
 

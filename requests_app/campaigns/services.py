@@ -243,5 +243,9 @@ def agencies_for_selection(cleaned: dict) -> CsvSelection:
         return CsvSelection(agencies=list(cleaned["agencies"]))
     if mode == "csv":
         return agencies_from_csv(cleaned["csv_file"].read())
+    if mode == "set":  # worked out now, so the campaign gets the directory's current matches
+        from requests_app.agencies.sets import agencies_in_set
+
+        return CsvSelection(agencies=list(agencies_in_set(cleaned["agency_set"])))
     filters = DirectoryFilters(**{k: cleaned.get(k) or "" for k in ("q", "state", "kind", "vendor")})
     return CsvSelection(agencies=list(agency_search(filters)))

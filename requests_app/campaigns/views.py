@@ -67,7 +67,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @editor_required
 def campaign_new(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, organization=request.organization, prefix="terms")
-    selection = AgencySelectionForm(request.POST or None, request.FILES or None, prefix="pick")
+    selection = AgencySelectionForm(request.POST or None, request.FILES or None, prefix="pick",
+                                    organization=request.organization)
     if request.method == "POST" and form.is_valid() and selection.is_valid():
         chosen = services.agencies_for_selection(selection.cleaned_data)
         if not chosen.agencies:
@@ -96,7 +97,7 @@ def _create(request: HttpRequest, terms: dict, chosen: services.CsvSelection) ->
 @require_POST
 def campaign_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    selection = AgencySelectionForm(request.POST, request.FILES, prefix="pick")
+    selection = AgencySelectionForm(request.POST, request.FILES, prefix="pick", organization=request.organization)
     if not selection.is_valid():
         messages.error(request, "Check the agency selection: " + "; ".join(
             e for errors in selection.errors.values() for e in errors))
@@ -124,7 +125,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "requests": requests,
         "fees": fee_totals([fee_summary(list(r.fees.all())) for r in requests]),
         "warnings": services.residency_warnings(campaign),
-        "selection": AgencySelectionForm(prefix="pick"),
+        "selection": AgencySelectionForm(prefix="pick", organization=request.organization),
         "render_form": RenderForm(),
         "rendering": campaign.render_state in ("queued", "running"),
     }

@@ -14,7 +14,8 @@ from django.db.models import Exists, F, Func, OrderBy, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
-from requests_app.agencies.models import Agency
+from requests_app.agencies.models import Agency, AgencySet
+from requests_app.agencies.sets import agency_ids_in_set, sets_of
 from requests_app.campaigns.models import Campaign
 from requests_app.deadlines.models import RequestClock
 from requests_app.documents.models import RequestDocument
@@ -169,9 +170,21 @@ def _has_documents(requests: Requests, params: QueryDict, errors: list[str], org
     return requests.filter(filed if value == "yes" else ~filed)
 
 
+def _agency_set(requests: Requests, params: QueryDict, errors: list[str], organization: Organization) -> Requests:
+    value = params.get("agency_set", "").strip()
+    if not value:
+        return requests
+    agency_set = sets_of(organization).filter(pk=int(value)).first() if value.isdigit() else None
+    if agency_set is None:
+        errors.append(f"Agency set {value!r} is not one of your organization's sets; ignored.")
+        return requests
+    # The set's agencies as a subquery: the database works them out, however many there are.
+    return requests.filter(agency__in=agency_ids_in_set(agency_set))
+
+
 _FILTERS: list[Filter] = [
     _statuses, _state, _id_filter("agency", "Agency", "agency_id"), _id_filter("campaign", "Campaign", "campaign_id"),
-    _tag, _owner, _due, _has_documents,
+    _tag, _owner, _due, _has_documents, _agency_set,
 ]
 
 
@@ -197,6 +210,7 @@ class ListChoices:
     tags: list[Tag]
     members: list[User]
     states: list[str]
+    agency_sets: list[AgencySet]
 
 
 def list_choices(*, organization: Organization) -> ListChoices:
@@ -210,4 +224,5 @@ def list_choices(*, organization: Organization) -> ListChoices:
         tags=list(Tag.objects.filter(organization=organization)),
         members=list(User.objects.filter(memberships__organization=organization).order_by("username")),
         states=sorted({a.jurisdiction.state_code for a in agencies}),
+        agency_sets=list(sets_of(organization).only("pk", "name")),
     )

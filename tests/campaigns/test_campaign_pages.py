@@ -36,6 +36,8 @@ def test_each_agency_selection_control_has_its_own_label(alice_client):
     assert names["id_pick-agencies"] == "Pick agencies"  # the list it picks from
     assert names["id_pick-mode_2"] == "A CSV of agency names"
     assert names["id_pick-csv_file"] == "CSV file of agency names"
+    assert names["id_pick-mode_3"] == "A saved agency set"
+    assert names["id_pick-agency_set"] == "Agency set to use"
     selection = [name for target, name in names.items() if target.startswith("id_pick-")]
     assert len(selection) == len(set(selection)), selection
     # None contains another, so a screen reader's user (or a test) can tell them apart by name.
@@ -46,7 +48,7 @@ def test_every_description_a_control_names_is_on_the_page(alice_client):
     root = tinyhtml5.parse(alice_client.get(reverse("campaign-create")).content.decode(), namespace_html_elements=False)
     ids = {e.get("id") for e in root.iter() if e.get("id")}
     described = {ref for e in root.iter() for ref in (e.get("aria-describedby") or "").split()}
-    assert {"id_pick-agencies_helptext", "id_pick-csv_file_helptext"} <= described
+    assert {"id_pick-agencies_helptext", "id_pick-csv_file_helptext", "id_pick-agency_set_helptext"} <= described
     assert described <= ids, described - ids
 
 

@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from requests_app.agencies.models import Agency
 from requests_app.documents.models import Document, RequestDocument
 from requests_app.records.listing import filtered_requests
 from requests_app.records.lifecycle import request_transition
@@ -67,6 +68,46 @@ def test_it_filters_by_agency_campaign_owner_and_tag(alice):
     assert listed(alice.organization, "owner=none")[0] == [second.tracking]
     assert listed(alice.organization, "tag=batch+2")[0] == [second.tracking]
     assert listed(alice.organization, "campaign=999999")[0] == []
+
+
+def test_it_filters_by_an_agency_set_its_filters_and_its_hand_picked_agencies(alice):
+    from requests_app.agencies.sets import agency_set_create
+    from requests_app.laws.models import Jurisdiction
+
+    tacoma = Jurisdiction.objects.create(code="WA-TACOMA-TEST", name="Tacoma", kind="local", parent=state("WA"))
+    in_network = sent(alice)
+    Agency.objects.filter(pk=in_network.agency_id).update(in_flock_network=True)
+    local = draft_request(organization=alice.organization, user=alice.user,
+                          agency=AgencyFactory(jurisdiction=tacoma, in_flock_network=True))
+    sent(alice)  # in Washington, not in the network
+    oregon = sent(alice, code="OR")
+    Agency.objects.filter(pk=oregon.agency_id).update(in_flock_network=True)
+    picked = sent(alice, code="TX")
+    flock_wa = agency_set_create(membership=alice, name="Flock agencies in WA",
+                                 filters={"state": "WA", "in_flock_network": True}, agencies=[picked.agency])
+    assert listed(alice.organization, f"agency_set={flock_wa.pk}&sort=tracking") == (
+        [in_network.tracking, local.tracking, picked.tracking], [])
+
+
+def test_an_agency_set_of_another_organization_is_reported_and_ignored(alice, bob):
+    from requests_app.agencies.sets import agency_set_create
+
+    mine = sent(alice)
+    theirs = agency_set_create(membership=bob, name="Bobs set", filters={"state": "TX"})
+    for value in (str(theirs.pk), "abc"):
+        trackings, errors = listed(alice.organization, f"agency_set={value}")
+        assert trackings == [mine.tracking]
+        assert errors == [f"Agency set {value!r} is not one of your organization's sets; ignored."]
+
+
+def test_the_page_offers_the_organizations_agency_sets(alice_client, alice, bob):
+    from requests_app.agencies.sets import agency_set_create
+
+    flock_wa = agency_set_create(membership=alice, name="Flock agencies in WA", filters={"state": "WA"})
+    agency_set_create(membership=bob, name="Bobs set")
+    body = alice_client.get(reverse("request-list"), {"agency_set": flock_wa.pk}).content.decode()
+    assert f'<option value="{flock_wa.pk}" selected>Flock agencies in WA</option>' in body
+    assert "Bobs set" not in body
 
 
 def test_it_ignores_another_organizations_tag_of_the_same_name(alice, bob):
@@ -157,8 +198,8 @@ def test_a_viewer_sees_the_list_without_the_bulk_form(alice):
 
 
 # Session, user, membership; count, page, tags of the page; the filter form's agencies,
-# campaigns, tags and members.
-LIST_QUERIES = 10
+# campaigns, tags, members and agency sets.
+LIST_QUERIES = 11
 
 
 def page_queries(client) -> int:
@@ -187,3 +228,23 @@ def test_the_list_costs_the_same_queries_for_10_and_1000_requests(alice_client, 
     seed(1000)
     assert RecordsRequest.objects.count() == 1000
     assert page_queries(alice_client) == LIST_QUERIES
+
+
+def test_the_agency_set_filter_costs_one_query_for_the_set_whatever_its_size(alice_client, alice):
+    from requests_app.agencies.sets import agency_set_create
+
+    def queries(agency_set) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = alice_client.get(reverse("request-list"), {"sort": "due", "agency_set": agency_set.pk})
+        assert response.status_code == 200 and not response.context["errors"]
+        return len(captured)
+
+    one = sent(alice, code="OR")
+    small = agency_set_create(membership=alice, name="Oregon pick", agencies=[one.agency])
+    assert queries(small) == LIST_QUERIES + 1  # the set itself; its agencies are a subquery
+    for _ in range(30):
+        sent(alice)
+    large = agency_set_create(membership=alice, name="Washington", filters={"state": "WA"},
+                              agencies=[one.agency])
+    assert queries(large) == LIST_QUERIES + 1
+    assert alice_client.get(reverse("request-list"), {"agency_set": large.pk}).context["page"].paginator.count == 31

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from requests_app.agencies.sets import agency_set_create
 from requests_app.auditlogs.models import AuditImport
 from requests_app.campaigns import services as campaigns
 from requests_app.documents.models import InboundEmail
@@ -71,6 +72,11 @@ CHANGES = [
     ("campaign-add", lambda w: [w.campaign.pk], lambda w: {"pick-names": "Springfield"}, Role.EDITOR),
     ("campaign-render", lambda w: [w.campaign.pk], lambda w: {}, Role.EDITOR),
     ("campaign-send", lambda w: [w.campaign.pk], lambda w: {}, Role.EDITOR),
+    ("agency-set-create", lambda w: [], lambda w: {"name": "Flock agencies in WA", "state": "WA"}, Role.EDITOR),
+    ("agency-set-edit", lambda w: [w.agency_set.pk], lambda w: {"name": "Renamed set"}, Role.EDITOR),
+    ("agency-set-delete", lambda w: [w.agency_set.pk], lambda w: {}, Role.EDITOR),
+    ("agency-set-remove-agency", lambda w: [w.agency_set.pk, w.request.agency_id], lambda w: {}, Role.EDITOR),
+    ("agency-add-to-set", lambda w: [w.request.agency_id], lambda w: {"new_name": "Picked on its page"}, Role.EDITOR),
     ("letterhead", lambda w: [], lambda w: {"name": "Renamed"}, Role.OWNER),
     ("member-invite", lambda w: [], lambda w: {"email": "new@example.org", "role": "owner"}, Role.OWNER),
     ("member-role", lambda w: [w.viewer.pk], lambda w: {"role": "owner"}, Role.OWNER),
@@ -87,6 +93,7 @@ READS = {
     "audit-import-progress", "document-detail", "inbox", "search", "document-download", "follow-up-download",
     "deadlines", "campaign-list", "campaign-detail", "campaign-progress", "campaign-download", "campaign-packets",
     "campaign-audit-report", "campaign-audit-flagged-csv", "campaign-audit-report-pdf", "law-list", "law-detail",
+    "agency-set-list", "agency-set-detail",
 }
 # A member's own settings and reminders, or their own choice of organization: any role may change them.
 PERSONAL = {
@@ -118,6 +125,7 @@ def world(alice):
         follow_up=FollowUpLetter.objects.create(request=request, kind=FollowUpLetter.Kind.FOLLOW_UP,
                                                 occasion=TODAY, reason="Overdue", text="Please respond."),
         campaign=campaign,
+        agency_set=agency_set_create(membership=alice, name="Picked", agencies=[request.agency]),
         invitation=invitation,
         viewer=MembershipFactory(organization=organization, role=Role.VIEWER),
     )

@@ -1,0 +1,62 @@
+"""The credit each bundled data source asks for, shown wherever an agency's data appears.
+
+The Flock network data is CC BY-SA 4.0 (EyesOnFlock, via DeFlock's FlockHopper maps),
+which requires attribution, a link to the licence and a note that the data was changed;
+The News & Observer's survey is MIT and asks for credit; the FBI roster is public domain
+and credited as a courtesy. See ``data/directory/NOTICE.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from requests_app.agencies.models import Agency
+
+
+@dataclass(frozen=True)
+class Credit:
+    key: str
+    text: str
+    url: str
+    licence: str
+    licence_url: str
+
+
+FLOCK = Credit(
+    key="flock",
+    text="Flock network membership, transparency portal and figures: EyesOnFlock and DeFlock "
+    "(FlockHopper maps), April 2026; names and fields adapted by this project.",
+    url="https://deflock.me",
+    licence="CC BY-SA 4.0",
+    licence_url="https://creativecommons.org/licenses/by-sa/4.0/",
+)
+NC_SURVEY = Credit(
+    key="nc_survey",
+    text="North Carolina ALPR vendor survey: The News & Observer, 2024.",
+    url="https://www.newsobserver.com/",
+    licence="MIT",
+    licence_url="https://opensource.org/license/mit",
+)
+FBI = Credit(
+    key="fbi",
+    text="ORI, county and agency type: FBI Crime Data Explorer agency roster, February 2025.",
+    url="https://cde.ucr.cjis.gov/",
+    licence="Public domain (US government work)",
+    licence_url="",
+)
+ALL = (FLOCK, NC_SURVEY, FBI)
+
+
+def credits_for(agency: Agency) -> list[Credit]:
+    """The credits an agency's page must show: one per bundled source its data came from."""
+    sources = {e.source for e in agency.vendor_evidence.all()}
+    credits = []
+    if agency.flock_id or sources & {"flock_sharing", "flock_portal"}:
+        credits.append(FLOCK)
+    if "nc_survey" in sources:
+        credits.append(NC_SURVEY)
+    if agency.ori:
+        credits.append(FBI)
+    return credits
