@@ -6,9 +6,8 @@ default the local server) and a scratch VAR_DIR (setup is not timed):
 1. Setup, in child processes as in production: ``manage.py migrate``, ``collectstatic``
    (WhiteNoise serves the static files) and ``seed_demo --requests N``, which bulk-creates
    the demo organization's requests spread over the lifecycle, with their items, status
-   history, clocks and reminders. The seeder makes no campaigns, communications or
-   documents, so those dashboard blocks and request-page lists are empty here; the
-   report says so. The tables are then vacuumed and analysed, as autovacuum would be
+   history, clocks and reminders, and campaigns, the agencies' replies, fees and released
+   documents consistent with them. The tables are then vacuumed and analysed, as autovacuum would be
    within a minute of the bulk insert (index-only scans need the visibility map).
 2. Queries. Each page is fetched in this process with Django's test client against the
    same database: once to warm up, once inside ``CaptureQueriesContext``. The count, the

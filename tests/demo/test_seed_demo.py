@@ -50,6 +50,8 @@ def test_running_it_twice_changes_nothing_and_keeps_a_changed_password():
     user.save()
     output = seed()
     assert "password unchanged" in output
-    assert User.objects.count() == 1 and Organization.objects.count() == 1
-    assert Agency.objects.count() == 6 and Membership.objects.count() == 1
-    assert User.objects.get().check_password("changed-by-the-user")
+    # The demo user and three teammates, who cannot log in.
+    assert User.objects.count() == 4 and Organization.objects.count() == 1
+    assert Agency.objects.count() == 6 and Membership.objects.count() == 4
+    assert User.objects.get(username="demo").check_password("changed-by-the-user")
+    assert not any(u.has_usable_password() for u in User.objects.exclude(username="demo"))

@@ -5,26 +5,32 @@ from django.utils import timezone
 
 from requests_app.demo.bulk import seed_requests
 from requests_app.demo.services import DEMO_PASSWORD, DEMO_USERNAME, demo_seed
+from requests_app.demo.story import tell_story
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) the demo organization, user and agencies. Safe to re-run."
+    help = ("Create (or refresh) the demo organization, user and agencies, with a few weeks of campaigns, "
+            "replies, fees and documents. Safe to re-run.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--requests", type=int, default=0, metavar="N",
-                            help="make sure the demo organization has N demo requests spread over the lifecycle")
+                            help="make sure the demo organization has N demo requests spread over the lifecycle, "
+                                 "with the campaigns, replies, fees and documents a team of that size has")
 
     def handle(self, *args, **options) -> None:
         if options["requests"] < 0:
             raise CommandError("--requests must be zero or more")
         seed = demo_seed()
+        today = timezone.localdate()
         self.stdout.write(f"organization: {seed.organization.name} ({seed.organization.slug})")
         self.stdout.write(f"agencies: {seed.agencies.summary()}")
         if seed.user_created:
             self.stdout.write(f"login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
         else:
             self.stdout.write(f"login: {DEMO_USERNAME} (password unchanged)")
+        story = tell_story(organization=seed.organization, user=seed.user, today=today)
+        self.stdout.write(f"story: {story.summary()}")
         if options["requests"]:
             added = seed_requests(organization=seed.organization, user=seed.user, count=options["requests"],
-                                  today=timezone.localdate())
+                                  today=today)
             self.stdout.write(f"requests: added {added}, demo organization now has {options['requests']} or more")
