@@ -51,8 +51,9 @@ class Communication(models.Model):
     class Meta:
         ordering = ["request", "occurred_on", "logged_at"]
         indexes = [
-            # The dashboard's "recent replies" of an organization.
-            models.Index(fields=["direction", "occurred_on"], name="communication_recent"),
+            # The dashboard's "recent replies" of an organization, newest first: logged_at
+            # breaks the ties of a busy day, so the first ten are read in index order.
+            models.Index(fields=["direction", "occurred_on", "logged_at"], name="communication_recent"),
         ]
 
     def __str__(self) -> str:
