@@ -85,6 +85,9 @@ def request_mark_submitted(
     if sent_on > timezone.localdate():
         raise CannotSend("The submission date cannot be in the future.")
     _ready_letter(request)
+    if request.send_state in IN_FLIGHT:
+        raise CannotSend(f"{request.tracking} is being emailed to the agency; wait for the outcome before "
+                         "recording another submission.")
     with transaction.atomic():
         moved = request_transition(
             request=request, to_status=Status.SUBMITTED, user=user, on=sent_on, trail=False,
@@ -184,7 +187,14 @@ def _record_sent(request: RecordsRequest, message_id: str) -> None:
 def sweep_sends(*, now: datetime) -> dict[str, int]:
     from requests_app.records.tasks import send_request_email
 
-    return sweep_stale_sends(model=RecordsRequest, task=send_request_email, now=now)
+    # A request moved out of draft by another path while its email waited (withdrawn, say)
+    # can never be claimed: it is marked failed, so it is neither re-enqueued forever nor sent.
+    left_draft = RecordsRequest.objects.filter(send_state=SendState.QUEUED, send_updated_at__lt=now - STALE_QUEUED)
+    abandoned = left_draft.exclude(status=Status.DRAFT).update(
+        send_state=SendState.FAILED, send_updated_at=now,
+        send_error="The request left draft before its email went out; it was not emailed.",
+    )
+    return {**sweep_stale_sends(model=RecordsRequest, task=send_request_email, now=now), "abandoned": abandoned}
 
 
 def sweep_stale_sends(*, model: type[models.Model], task: Task, now: datetime) -> dict[str, int]:

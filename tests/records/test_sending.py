@@ -97,7 +97,7 @@ def test_a_broker_outage_keeps_the_send_queued_and_the_sweep_sends_it_later(alic
     assert request.send_state == SendState.QUEUED and not mail.outbox
     monkeypatch.undo()
     result = sending.sweep_sends(now=timezone.now() + timedelta(minutes=6))
-    assert result == {"requeued": 1, "interrupted": 0}
+    assert result == {"requeued": 1, "interrupted": 0, "abandoned": 0}
     assert len(mail.outbox) == 1
 
 
@@ -106,7 +106,7 @@ def test_an_interrupted_send_is_marked_failed_not_resent(alice):
     request_queue_email(request=request, user=alice.user)
     assert sending.claim_for_sending(request.pk)  # a worker claimed it, then died
     result = sending.sweep_sends(now=timezone.now() + timedelta(minutes=16))
-    assert result == {"requeued": 0, "interrupted": 1}
+    assert result == {"requeued": 0, "interrupted": 1, "abandoned": 0}
     request.refresh_from_db()
     assert request.send_state == SendState.FAILED and "check the sent mail" in request.send_error
     assert not mail.outbox
@@ -126,3 +126,25 @@ def test_a_submission_date_in_the_future_is_refused(alice):
     with pytest.raises(CannotSend, match="future"):
         request_mark_submitted(request=request, user=alice.user, channel="mail",
                                sent_on=timezone.localdate() + timedelta(days=2))
+
+
+def test_a_submission_cannot_be_recorded_while_the_email_is_on_its_way(alice):
+    request = ready(alice)
+    request_queue_email(request=request, user=alice.user)  # enqueued on commit: not sent here
+    with pytest.raises(CannotSend, match="being emailed"):
+        request_mark_submitted(request=request, user=alice.user, channel="portal", sent_on=date(2026, 11, 27))
+    assert RecordsRequest.objects.get(pk=request.pk).status == Status.DRAFT
+
+
+def test_a_queued_email_of_a_request_that_left_draft_is_failed_not_requeued_forever(alice, monkeypatch):
+    from requests_app.records.lifecycle import request_transition
+
+    request = ready(alice)
+    request_queue_email(request=request, user=alice.user)
+    request_transition(request=request, to_status=Status.WITHDRAWN, user=alice.user, reason="duplicate")
+    woken = []
+    monkeypatch.setattr(send_request_email, "apply_async", lambda args, **kw: woken.append(args))
+    result = sending.sweep_sends(now=timezone.now() + timedelta(minutes=6))
+    assert result == {"requeued": 0, "interrupted": 0, "abandoned": 1} and woken == []
+    request.refresh_from_db()
+    assert request.send_state == SendState.FAILED and "left draft" in request.send_error and not mail.outbox
