@@ -33,3 +33,13 @@ class CurrentOrganizationMiddleware:
                 request.membership = membership
                 request.organization = membership.organization
         return self.get_response(request)
+
+
+def remember_organization(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    """At login, the organization the user starts in is kept in the session, so that losing
+    that membership later can be explained (teams.permissions.organization_required)."""
+    if request is None or SESSION_KEY in request.session:
+        return
+    membership = current_membership(memberships=list(memberships_of(user=user)), organization_id=None)
+    if membership is not None:
+        request.session[SESSION_KEY] = membership.organization_id

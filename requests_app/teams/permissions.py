@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from requests_app.teams.middleware import SESSION_KEY
 
 View = Callable[..., HttpResponse]
 
@@ -22,6 +25,9 @@ def organization_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.organization is None:
+            if request.session.pop(SESSION_KEY, None) is not None:  # it was working in one a moment ago
+                messages.info(request, "You are no longer a member of the organization you were working in. "
+                                       "Ask one of its owners to invite you again, or create an organization.")
             return redirect("organization-create")
         return view(request, *args, **kwargs)
 

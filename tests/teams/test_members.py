@@ -243,6 +243,20 @@ def test_an_owner_removes_a_member(alice_client, editor):
     assert not Membership.objects.filter(pk=editor.pk).exists()
 
 
+def test_a_removed_member_is_told_why_the_organization_is_gone(alice_client, editor):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(editor.user)
+    assert client.get(reverse("request-list")).status_code == 200  # working in alice's organization
+    alice_client.post(reverse("member-remove", args=[editor.pk]))
+    page = client.get(reverse("request-list"), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("organization-create")
+    assert "no longer a member of the organization you were working in" in page.content.decode()
+    again = client.get(reverse("request-list"), follow=True)  # said once, not on every page
+    assert "no longer a member" not in again.content.decode()
+
+
 def test_the_last_owner_cannot_be_demoted(alice_client, alice):
     response = alice_client.post(reverse("member-role", args=[alice.pk]), {"role": "editor"}, follow=True)
     assert "alice is the only owner of Washington Watch" in response.content.decode()
