@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from requests_app.agencies import contact_views as agency_contacts
 from requests_app.agencies import set_views as agency_sets
 from requests_app.agencies import views as agencies
 from requests_app.api import token_views as api_tokens
@@ -36,7 +37,10 @@ urlpatterns = [
          name="invitation-revoke"),
     path("invitations/<str:token>/", members.invitation_accept, name="invitation-accept"),
     path("agencies/", agencies.agency_list, name="agency-list"),
+    path("agencies/needs-contact/", agency_contacts.needs_contact, name="agency-needs-contact"),
+    path("agencies/contacts/import/", agency_contacts.contacts_import, name="agency-contacts-import"),
     path("agencies/<int:pk>/", agencies.agency_page, name="agency-detail"),
+    path("agencies/<int:pk>/contact/", agency_contacts.agency_contact_edit, name="agency-contact"),
     path("agencies/<int:pk>/add-to-set/", agency_sets.agency_add_to_set, name="agency-add-to-set"),
     path("agency-sets/", agency_sets.agency_set_list, name="agency-set-list"),
     path("agency-sets/new/", agency_sets.agency_set_new, name="agency-set-create"),

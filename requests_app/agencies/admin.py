@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.db import models
 
-from requests_app.agencies.models import Agency, AgencyAlias, AgencySet, AlprVendor, VendorEvidence
+from requests_app.agencies.models import (
+    Agency,
+    AgencyAlias,
+    AgencyContactChange,
+    AgencySet,
+    AlprVendor,
+    VendorEvidence,
+)
 from requests_app.agencies.vendors import agency_vendors_sync
 
 
@@ -110,3 +117,21 @@ class AgencySetAdmin(admin.ModelAdmin):
     list_select_related = ["organization"]
     autocomplete_fields = ["agencies"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
+
+
+@admin.register(AgencyContactChange)
+class AgencyContactChangeAdmin(admin.ModelAdmin):
+    """The contact history is a record: it is written by the contact form and imports only."""
+
+    list_display = ["agency", "changed_at", "changed_by", "organization", "via", "verified_on"]
+    list_filter = ["via"]
+    search_fields = ["agency__name", "source_url", "changed_by__username", "organization__name"]
+    list_select_related = ["agency__jurisdiction", "changed_by", "organization"]
+    readonly_fields = ["agency", "changed_by", "organization", "changed_at", "via", "before", "after", "source_url",
+                       "verified_on"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -280,3 +280,56 @@ class AgencySet(models.Model):
             self.filters = clean_filters(self.filters)
         except ValidationError as exc:  # the admin has one "filters" field for them all
             raise ValidationError({"filters": exc.messages}) from None
+
+
+class AgencyContactChange(models.Model):
+    """One edit of an agency's records contact in the shared directory: who made it, for
+    which organization, what it stated and the source it cites.
+
+    ``after`` holds the fields the edit stated (the contact form states all four; a CSV row
+    only its non-blank cells) and ``before`` their values until then. A field's current value
+    is vouched for by the latest change whose ``after`` gives that value.
+    """
+
+    class Via(models.TextChoices):
+        FORM = "form", "Contact form"
+        IMPORT = "import", "Contact file (CSV)"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contact_changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    # The directory outlives the organizations that fill it in.
+    organization = models.ForeignKey("teams.Organization", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    via = models.CharField(max_length=10, choices=Via.choices)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    source_url = models.URLField(max_length=500, verbose_name="source URL")
+    verified_on = models.DateField()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            # The agency and contact pages: an agency's latest changes, newest first.
+            models.Index(fields=["agency", "changed_at"], name="agency_contact_change_by_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Records contact change of agency {self.agency_id}"
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [f for f, value in self.after.items() if self.before.get(f, "") != value]
+
+    @property
+    def summary(self) -> list[str]:
+        """Each field the edit changed, e.g. "records email: — → prr@city.gov"; empty when it
+        confirmed the values already there."""
+        def shown(value: str) -> str:
+            return ", ".join(value.splitlines()) if value else "—"
+
+        return [
+            f"{Agency._meta.get_field(f).verbose_name}: {shown(self.before.get(f, ''))} → {shown(self.after[f])}"
+            for f in self.changed_fields
+        ]

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from requests_app.agencies.directory import is_federal, parse_short_name, state_codes_in_name
 from requests_app.agencies.models import Agency, AgencyAlias, AlprVendor, name_key
+from requests_app.agencies.search import search_condition, search_rank
 
 
 @dataclass(frozen=True)
@@ -27,20 +28,26 @@ class DirectoryFilters:
 
 
 def agency_search(filters: DirectoryFilters) -> QuerySet[Agency]:
+    """The directory's agencies the filters match: by name, or best match first when searching
+    (see requests_app.agencies.search)."""
     agencies = Agency.objects.select_related("jurisdiction__parent").prefetch_related("vendors")
-    return agencies.filter(directory_condition(filters)).order_by("name", "jurisdiction__code")
+    agencies = agencies.filter(directory_condition(filters))
+    by_name = ("name", "jurisdiction__code", "pk")
+    if not filters.q.strip():
+        return agencies.order_by(*by_name)
+    return agencies.alias(search_rank=search_rank(filters.q)).order_by("search_rank", *by_name)
 
 
 def directory_condition(filters: DirectoryFilters) -> Q:
     """The agencies the filters match, as one condition, so the directory page and saved
     agency sets (which add their hand-picked agencies to it) filter alike.
 
-    The vendor is a subquery rather than a join, so no agency comes back twice whatever
-    the condition is combined with.
+    The search and the vendor are subqueries rather than joins, so no agency comes back
+    twice whatever the condition is combined with.
     """
     condition = Q()
     if filters.q:
-        condition &= Q(name_key__contains=name_key(filters.q))
+        condition &= search_condition(filters.q)
     if filters.state:
         code = filters.state.upper()
         condition &= Q(jurisdiction__code=code) | Q(jurisdiction__parent__code=code)

@@ -1,8 +1,9 @@
-"""Field rules for agency rows, shared by the CSV importer and, later, contact forms."""
+"""Field rules for agency rows, shared by the CSV importers and the contact form."""
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -60,16 +61,44 @@ def clean_email(value: str) -> str:
     return value
 
 
-def clean_url(value: str) -> str:
+def clean_url(value: str, *, field: str = "portal_url") -> str:
     if not value:
         return ""
     if len(value) > 500:
-        raise ValidationError("portal_url is longer than 500 characters")
+        raise ValidationError(f"{field} is longer than 500 characters")
     try:
         _url(value)
     except ValidationError:
-        raise ValidationError(f"malformed portal_url {value!r} (it must start with http:// or https://)") from None
+        raise ValidationError(f"malformed {field} {value!r} (it must start with http:// or https://)") from None
     return value
+
+
+def clean_source_url(value: str) -> str:
+    """Where a records contact was found: required, so every contact can be checked again."""
+    if not value:
+        raise ValidationError("source_url is missing: give the web page where the contact was found")
+    return clean_url(value, field="source_url")
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
+
+
+def clean_verified_on(value: str | date, *, today: date) -> date:
+    """When a contact was checked at its source: blank is ``today``, and never after it."""
+    if isinstance(value, str):
+        value = _parse_date(value) if value else today
+    if value > today:
+        raise ValidationError(f"verified_on {value.isoformat()} is in the future (today is {today.isoformat()})")
+    return value
+
+
+def _parse_date(value: str) -> date:
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError(f"malformed verified_on {value!r} (use YYYY-MM-DD)")
 
 
 def clean_phone(value: str) -> str:
@@ -80,6 +109,15 @@ def clean_phone(value: str) -> str:
     if not 7 <= digits <= 15 or len(value) > 40:
         raise ValidationError(f"malformed phone {value!r}")
     return value
+
+
+def clean_address(value: str) -> str:
+    """A mailing address as lines, without blank ones or Windows line ends."""
+    lines = [" ".join(line.split()) for line in value.splitlines()]
+    address = "\n".join(line for line in lines if line)
+    if len(address) > 500:
+        raise ValidationError("address is longer than 500 characters")
+    return address
 
 
 def clean_vendors(value: str) -> tuple[str, ...]:

@@ -4,8 +4,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from requests_app.agencies import contacts
 from requests_app.agencies.forms import DirectoryFilterForm
-from requests_app.agencies.models import Agency
+from requests_app.agencies.models import Agency, AlprVendor, VendorEvidence
 from requests_app.agencies.selectors import agency_detail, agency_search
 from requests_app.laws.services import residency_warning_for
 from requests_app.teams.views import organization_required
@@ -19,7 +20,8 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(agency_search(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    # Not "query": base.html fills the site search box with that.
+    context = {"form": form, "page": page, "filter_query": query.urlencode()}
     return render(request, "agencies/agency_list.html", context)
 
 
@@ -30,8 +32,12 @@ def agency_page(request: HttpRequest, pk: int) -> HttpResponse:
     except Agency.DoesNotExist:
         raise Http404("No such agency") from None
     law = agency.jurisdiction.governing_law()
+    changes = contacts.provenance_changes(agency)
     context = {
         "agency": agency,
+        "contact_facts": contacts.contact_facts(agency, changes),
+        "contact_changes": changes[:contacts.RECENT_CHANGES],
+        "vendors": _vendors_with_evidence(agency),
         "law": law,
         "response": law.response_deadline if law else None,
         "residency_warning": (
@@ -39,3 +45,14 @@ def agency_page(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     return render(request, "agencies/agency_detail.html", context)
+
+
+def _vendors_with_evidence(agency: Agency) -> list[tuple[AlprVendor, list[VendorEvidence]]]:
+    """Each of the agency's vendors with the evidence that it uses them, in one query."""
+    evidence = VendorEvidence.objects.filter(agency=agency).select_related("vendor").order_by("vendor__name", "source")
+    by_vendor: dict[int, tuple[AlprVendor, list[VendorEvidence]]] = {}
+    for row in evidence:
+        by_vendor.setdefault(row.vendor_id, (row.vendor, []))[1].append(row)
+    for vendor in agency.vendors.all():  # a vendor set in the admin may have no evidence yet
+        by_vendor.setdefault(vendor.pk, (vendor, []))
+    return sorted(by_vendor.values(), key=lambda pair: pair[0].name)

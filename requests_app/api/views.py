@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from requests_app.agencies.models import Agency
+from requests_app.agencies.selectors import DirectoryFilters, agency_search
 from requests_app.api import serializers as s
 from requests_app.api.access import membership_of
 from requests_app.api.files import FileErrorsAsJson
@@ -47,18 +48,15 @@ class ApiViewSetMixin:
 
 
 class AgencyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """The agency directory. Filters: ``state`` (e.g. WA), ``q`` (part of the name)."""
+    """The agency directory. Filters: ``state`` (e.g. WA: its agencies and those of its local
+    jurisdictions), ``q`` (a name or alias, city, county or ORI, searched and ranked as the
+    directory page does)."""
 
     serializer_class = s.AgencySerializer
 
     def get_queryset(self) -> QuerySet:
-        agencies = Agency.objects.select_related("jurisdiction").prefetch_related("vendors").order_by("name", "pk")
         params = self.request.query_params
-        if params.get("state"):
-            agencies = agencies.filter(jurisdiction__code=params["state"].strip().upper())
-        if params.get("q"):
-            agencies = agencies.filter(name__icontains=params["q"].strip())
-        return agencies
+        return agency_search(DirectoryFilters(q=params.get("q", "").strip(), state=params.get("state", "").strip()))
 
 
 class LawViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Protocol
 
 from django.template.loader import render_to_string
@@ -38,6 +39,40 @@ class Addressee:
     mailing_address: str = ""
     records_email: str = ""
     portal_url: str = ""
+
+
+class Route(StrEnum):
+    """How a request reaches an agency."""
+
+    EMAIL = "email"
+    PORTAL = "portal"
+    MAIL = "mail"
+    UNKNOWN = "unknown"  # no contact yet: someone must find the agency's records contact
+
+
+def submission_route(addressee: Addressee) -> Route:
+    """Its records email if known (the app sends it), else its records portal, else the post."""
+    if addressee.records_email:
+        return Route.EMAIL
+    if addressee.portal_url:
+        return Route.PORTAL
+    if addressee.mailing_address:
+        return Route.MAIL
+    return Route.UNKNOWN
+
+
+def delivery_line(addressee: Addressee) -> str:
+    """The line under the address saying how the letter goes; with no contact known, a
+    bracketed note to whoever prepares the letter, to be replaced before it is sent."""
+    route = submission_route(addressee)
+    if route == Route.EMAIL:
+        return f"By email: {addressee.records_email}"
+    if route == Route.PORTAL:
+        return f"Submitted through: {addressee.portal_url}"
+    if route == Route.MAIL:
+        return "By mail"
+    return ("[No records contact is known for this agency yet: find its records email, request portal or "
+            "mailing address, add it on the agency's page in the directory, then regenerate this letter.]")
 
 
 @dataclass(frozen=True)
@@ -93,6 +128,7 @@ def compose_letter(letter: LetterInput) -> str:
         "letter": letter,
         "org": letter.letterhead,
         "agency": letter.addressee,
+        "delivery": delivery_line(letter.addressee),
         "law": letter.law,
         "items": [item_text(item, period) for item in letter.items],
         "fee_cap": _money(letter.fee_cap),

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from requests_app.letters.follow_up_sending import follow_up_queue_email
 from requests_app.letters.follow_ups import draft_follow_up, follow_up_finalise

@@ -10,8 +10,10 @@ from requests_app.letters.composer import (
     LawTerms,
     Letterhead,
     LetterInput,
+    Route,
     compose_letter,
     period_phrase,
+    submission_route,
 )
 from requests_app.records.catalogue import BY_KEY
 
@@ -91,3 +93,36 @@ def test_period_phrases():
 def test_without_an_email_it_points_to_the_portal():
     text = letter(addressee=Addressee("Eugene Police Department", "", "", "https://records.example.gov"))
     assert "Submitted through: https://records.example.gov" in text
+
+
+def test_with_an_email_and_a_portal_the_email_wins():
+    addressee = Addressee("Eugene Police Department", "", "prr@eugene.example.gov", "https://records.example.gov")
+    assert submission_route(addressee) == Route.EMAIL
+    assert "Submitted through" not in letter(addressee=addressee)
+
+
+def test_with_only_a_portal_it_is_submitted_through_the_portal_whatever_the_address():
+    addressee = Addressee("Eugene Police Department", "300 Country Club Road", "", "https://records.example.gov")
+    assert submission_route(addressee) == Route.PORTAL
+    text = letter(addressee=addressee)
+    assert text.startswith("Eugene Police Department\nAttn: Public Records Officer\n300 Country Club Road\n"
+                           "Submitted through: https://records.example.gov\n\nRe: ")
+
+
+def test_with_only_an_address_it_goes_by_mail():
+    addressee = Addressee("Eugene Police Department", "300 Country Club Road\nEugene, OR 97401")
+    assert submission_route(addressee) == Route.MAIL
+    assert letter(addressee=addressee).startswith(
+        "Eugene Police Department\nAttn: Public Records Officer\n300 Country Club Road\nEugene, OR 97401\n"
+        "By mail\n\nRe: "
+    )
+
+
+def test_with_no_contact_it_says_to_find_one_before_sending():
+    addressee = Addressee("Eugene Police Department")
+    assert submission_route(addressee) == Route.UNKNOWN
+    text = letter(addressee=addressee)
+    assert text.startswith("Eugene Police Department\nAttn: Public Records Officer\n[No records contact is known "
+                           "for this agency yet: find its records email, request portal or mailing address, add it "
+                           "on the agency's page in the directory, then regenerate this letter.]\n\nRe: ")
+    assert "By email" not in text and "By mail" not in text

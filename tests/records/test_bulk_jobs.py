@@ -3,7 +3,7 @@ the request list, followed on the job's page, each request's outcome kept."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail

@@ -35,6 +35,13 @@ def _csv() -> SimpleUploadedFile:
     return SimpleUploadedFile("notes.csv", b"plate,time\nABC123,2026-01-01 10:00\n", content_type="text/csv")
 
 
+def _contacts_csv(world) -> SimpleUploadedFile:
+    agency = world.request.agency
+    row = f"{agency.name},{agency.jurisdiction.code},,,,555-867-5309,https://city.example.gov/records,\n"
+    return SimpleUploadedFile("contacts.csv", ("name,state,email,portal_url,address,phone,source_url,verified_on\n"
+                                               + row).encode(), content_type="text/csv")
+
+
 # (URL name, its arguments from the world, the POST an allowed member would make, who may make it)
 CHANGES = [
     ("request-create", lambda w: [], lambda w: {"title": "More ALPR records", "agency": w.request.agency_id},
@@ -77,6 +84,10 @@ CHANGES = [
     ("agency-set-delete", lambda w: [w.agency_set.pk], lambda w: {}, Role.EDITOR),
     ("agency-set-remove-agency", lambda w: [w.agency_set.pk, w.request.agency_id], lambda w: {}, Role.EDITOR),
     ("agency-add-to-set", lambda w: [w.request.agency_id], lambda w: {"new_name": "Picked on its page"}, Role.EDITOR),
+    ("agency-contact", lambda w: [w.request.agency_id],
+     lambda w: {"phone": "555-867-5309", "source_url": "https://city.example.gov/records",
+                "verified_on": TODAY.isoformat()}, Role.EDITOR),
+    ("agency-contacts-import", lambda w: [], lambda w: {"file": _contacts_csv(w)}, Role.EDITOR),
     ("letterhead", lambda w: [], lambda w: {"name": "Renamed"}, Role.OWNER),
     ("member-invite", lambda w: [], lambda w: {"email": "new@example.org", "role": "owner"}, Role.OWNER),
     ("member-role", lambda w: [w.viewer.pk], lambda w: {"role": "owner"}, Role.OWNER),
@@ -93,7 +104,7 @@ READS = {
     "audit-import-progress", "document-detail", "inbox", "search", "document-download", "follow-up-download",
     "deadlines", "campaign-list", "campaign-detail", "campaign-progress", "campaign-download", "campaign-packets",
     "campaign-audit-report", "campaign-audit-flagged-csv", "campaign-audit-report-pdf", "law-list", "law-detail",
-    "agency-set-list", "agency-set-detail",
+    "agency-set-list", "agency-set-detail", "agency-needs-contact",
 }
 # A member's own settings and reminders, or their own choice of organization: any role may change them.
 PERSONAL = {
