@@ -20,7 +20,6 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(agency_search(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    # Not "query": base.html fills the site search box with that.
     context = {"form": form, "page": page, "filter_query": query.urlencode()}
     return render(request, "agencies/agency_list.html", context)
 

@@ -104,4 +104,5 @@ def inbox_assign(request: HttpRequest, inbound_id: int) -> HttpResponse:
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     hits = search(organization=request.organization, query=query) if query else []
-    return render(request, "documents/search.html", {"query": query, "hits": hits})
+    # site_query: base.html fills the header's search box with it.
+    return render(request, "documents/search.html", {"query": query, "site_query": query, "hits": hits})

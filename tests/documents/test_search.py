@@ -43,3 +43,18 @@ def test_the_search_page_escapes_and_scopes(filed, alice_client, bob_client):
     assert "network-audit.csv" in body and "secret.csv" not in body
     assert "secret.csv" in bob_client.get(reverse("search"), {"q": "detainer"}).content.decode()
     assert alice_client.get(reverse("search"), {"q": "<script>"}).status_code == 200
+
+
+def test_the_header_search_box_holds_only_a_document_search(alice_client):
+    """Pages whose own filters travel as a query string must not leak it into the header's box."""
+    import re
+
+    from django.urls import reverse
+
+    def box(url: str) -> str:
+        page = alice_client.get(url).content.decode()
+        return re.search(r'<input type="search" id="site-search"[^>]*value="([^"]*)"', page).group(1)
+
+    assert box(reverse("search") + "?q=hotlist") == "hotlist"
+    assert box(reverse("agency-needs-contact") + "?state=WA") == ""
+    assert box(reverse("request-list") + "?state=WA") == ""
