@@ -53,6 +53,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Springfield {n} Police Department")
     kind = Agency.Kind.POLICE
+    mailing_address = "100 Main Street\nSpringfield"  # a letter needs some way to reach the agency
     jurisdiction = factory.LazyFunction(lambda: state("WA"))
 
 

@@ -61,6 +61,11 @@ def submission_route(addressee: Addressee) -> Route:
     return Route.UNKNOWN
 
 
+# Opens the note a letter carries while its agency has no records contact; a letter with
+# it cannot be finalised (letters.services.letter_finalise).
+NO_CONTACT_NOTE = "[No records contact is known for this agency yet"
+
+
 def delivery_line(addressee: Addressee) -> str:
     """The line under the address saying how the letter goes; with no contact known, a
     bracketed note to whoever prepares the letter, to be replaced before it is sent."""
@@ -71,7 +76,7 @@ def delivery_line(addressee: Addressee) -> str:
         return f"Submitted through: {addressee.portal_url}"
     if route == Route.MAIL:
         return "By mail"
-    return ("[No records contact is known for this agency yet: find its records email, request portal or "
+    return (f"{NO_CONTACT_NOTE}: find its records email, request portal or "
             "mailing address, add it on the agency's page in the directory, then regenerate this letter.]")
 
 

@@ -9,7 +9,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from requests_app.laws.services import residency_warning_for
-from requests_app.letters.composer import Addressee, LawTerms, Letterhead, LetterInput, compose_letter
+from requests_app.letters.composer import (
+    NO_CONTACT_NOTE, Addressee, LawTerms, Letterhead, LetterInput, compose_letter,
+)
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.rendering import letter_html, render_pdf
 from requests_app.records.models import RecordsRequest, RequestEvent, Status
@@ -102,6 +104,10 @@ def letter_finalise(
     else a new, immutable version. Raises ResidencyNotAcknowledged or CannotFinalise."""
     if request.status != Status.DRAFT:
         raise CannotFinalise(f"{request.tracking} has been sent; its letter is final.")
+    if NO_CONTACT_NOTE in request.letter_text:
+        raise CannotFinalise(f"{request.tracking}: no records contact is known for {request.agency.name}. Add its "
+                             "records email, portal or mailing address on the agency's page, regenerate the letter, "
+                             "then finalise it.")
     warning = residency_warning_of(request)
     if warning and not acknowledge_residency:
         raise ResidencyNotAcknowledged(warning)

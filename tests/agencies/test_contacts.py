@@ -17,7 +17,13 @@ from requests_app.agencies.directory_load import load_directory
 from requests_app.agencies.models import Agency, AgencyAlias, AgencyContactChange, AlprVendor, VendorEvidence
 from requests_app.teams.models import Role
 from tests.agencies.test_directory_update import SPRINGFIELD, fbi, flock, write
-from tests.factories import AgencyFactory, MembershipFactory, OrganizationFactory, draft_request, state
+from tests.factories import AgencyFactory as _AgencyFactory
+from tests.factories import MembershipFactory, OrganizationFactory, draft_request, state
+
+
+def AgencyFactory(**fields) -> Agency:
+    """Agencies here start with no contact at all (the shared factory gives them an address)."""
+    return _AgencyFactory(**{"mailing_address": "", **fields})
 
 pytestmark = pytest.mark.django_db
 

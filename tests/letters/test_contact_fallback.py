@@ -50,7 +50,7 @@ def test_with_only_an_address_the_letter_and_the_panel_say_to_mail_it(alice_clie
 
 
 def test_with_no_contact_the_panel_links_to_the_contact_form(alice_client, alice):
-    agency = AgencyFactory()
+    agency = AgencyFactory(mailing_address="")
     request = draft_request(organization=alice.organization, agency=agency, user=alice.user)
     assert "[No records contact is known for this agency yet" in request.letter_text
     panel = send_panel(alice_client.get(reverse("request-detail", args=[request.pk])).content.decode())
@@ -81,3 +81,13 @@ def test_a_viewer_is_not_offered_the_contact_form(alice):
     page = viewer.get(reverse("agency-detail", args=[agency.pk])).content.decode()
     assert reverse("agency-contact", args=[agency.pk]) not in page
     assert viewer.get(reverse("request-detail", args=[request.pk])).status_code == 200
+
+
+def test_a_letter_still_asking_for_a_contact_cannot_be_finalised(alice):
+    from requests_app.letters.services import CannotFinalise, letter_finalise
+
+    agency = AgencyFactory(mailing_address="")
+    request = draft_request(organization=alice.organization, agency=agency, user=alice.user)
+    with pytest.raises(CannotFinalise, match="no records contact is known"):
+        letter_finalise(request=request, user=alice.user, today=request.created_at.date())
+    assert not request.letters.exists()
