@@ -74,7 +74,9 @@ def test_a_viewer_can_read_but_not_change(alice, alices_request, alices_campaign
     viewer = MembershipFactory(organization=alice.organization, role=Role.VIEWER)
     client = Client()
     client.force_login(viewer.user)
-    assert client.get(reverse("request-detail", args=[alices_request.pk])).status_code == 200
+    page = client.get(reverse("request-detail", args=[alices_request.pk]))
+    assert page.status_code == 200
+    assert "Not sent yet" in page.content.decode() and "<h2>Sent</h2>" not in page.content.decode()
     assert client.get(reverse("letter-download", args=[alices_request.pk, 1])).status_code == 200
     assert client.post(reverse("letter-edit", args=[alices_request.pk]), {"letter_text": "x"}).status_code == 403
     assert client.post(reverse("send-email", args=[alices_request.pk])).status_code == 403
