@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 
+from requests_app.agencies.contacts import CONTACT_FIELDS
 from requests_app.agencies.models import (
     Agency,
     AgencyAlias,
@@ -64,6 +66,13 @@ class AgencyAdmin(admin.ModelAdmin):
         if "edited_fields" not in form.changed_data:
             obj.mark_edited(sorted(f for f in form.changed_data if f != "edited_fields"))
         super().save_model(request, obj, form, change)
+        contact = [f for f in CONTACT_FIELDS if f in form.changed_data]
+        if change and contact:  # in the agency's contact history, as the contact form's edits are
+            AgencyContactChange.objects.create(
+                agency=obj, via=AgencyContactChange.Via.ADMIN, changed_by=request.user,
+                before={f: form.initial.get(f) or "" for f in contact}, after={f: getattr(obj, f) for f in contact},
+                source_url=obj.contact_source_url, verified_on=obj.contact_verified_on or timezone.localdate(),
+            )
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)

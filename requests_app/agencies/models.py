@@ -294,6 +294,7 @@ class AgencyContactChange(models.Model):
     class Via(models.TextChoices):
         FORM = "form", "Contact form"
         IMPORT = "import", "Contact file (CSV)"
+        ADMIN = "admin", "Site administration"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contact_changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

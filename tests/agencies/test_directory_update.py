@@ -217,6 +217,10 @@ def test_an_edit_in_the_admin_marks_the_changed_fields(client, release_1):
     springfield.refresh_from_db()
     assert {"city", "records_email"} <= set(springfield.edited_fields)
     assert [v.name for v in springfield.vendors.all()] == ["Flock Safety"]  # still in step with its evidence
+    # The contact part of the edit is in the agency's contact history, as a form edit would be.
+    change = springfield.contact_changes.get()
+    assert (change.via, change.after, change.before) == (
+        "admin", {"records_email": "records@springfield.example.gov"}, {"records_email": ""})
 
 
 def test_vendor_links_follow_evidence_deleted_in_the_admin(client, release_1):
