@@ -201,3 +201,30 @@ def test_filter_the_list_tag_a_selection_and_export_csv(page, editor, agencies, 
     assert {row[0] for row in body} == {seattle.tracking, austin.tracking}
     assert dallas.tracking not in {row[0] for row in body}
     shot("exported")
+
+
+def test_draft_follow_ups_for_a_selection_and_follow_the_job_to_its_outcome(page, editor, agencies, shot):
+    seattle = _sent(editor, agencies["Seattle"])
+    austin = _sent(editor, agencies["Austin"])
+    tacoma = _draft(editor, agencies["Tacoma"])
+
+    page.goto("/requests/")
+    bulk = page.get_by_role("group", name="With the selected requests")
+    page.get_by_label("Select all 3 on this page").check()
+    bulk.get_by_label("Action").select_option(label="Draft follow-ups")
+    expect(bulk.get_by_label("Tag")).to_be_hidden()
+    bulk.get_by_role("button", name="Apply to selected").click()
+
+    expect(page).to_have_url(re.compile(r"/requests/bulk/jobs/\d+/$"))
+    expect(page.get_by_role("heading", name="Draft follow-ups")).to_be_visible()
+    expect(page.locator("#job-text")).to_have_text("Done: 3 of 3")
+    done = page.locator("#job-done")
+    expect(done).to_contain_text("Done (2)")
+    expect(done.get_by_role("link", name=seattle.tracking)).to_be_visible()
+    expect(done.get_by_role("link", name=austin.tracking)).to_be_visible()
+    expect(page.locator("#job-skipped")).to_contain_text(f"{tacoma.tracking} is draft: follow-ups are for requests")
+    shot("bulk-job-done")
+
+    done.get_by_role("link", name=seattle.tracking).click()
+    expect(page.get_by_text("Follow-up", exact=False).first).to_be_visible()
+    assert seattle.follow_ups.count() == 1 and tacoma.follow_ups.count() == 0
