@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -51,12 +52,17 @@ def download(request: HttpRequest, document_id: int) -> FileResponse:
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
 
 
+LINKS_PER_PAGE = 50
+
+
 @organization_required
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     document = get_object_or_404(Document.objects.select_related("parent", "uploaded_by"), pk=document_id,
                                  organization=request.organization)
-    links = document.request_links.select_related("request__agency", "communication")
-    context = {"document": document, "links": links, "members": document.members.all(),
+    links = document.request_links.select_related("request__agency", "communication").order_by("-added_at", "-pk")
+    # One file can answer many requests (a shared release, a campaign's common reply).
+    page = Paginator(links, LINKS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"document": document, "links": page.object_list, "page": page, "members": document.members.all(),
                "excerpt": document.text[:5000]}
     return render(request, "documents/document_detail.html", context)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 from email.message import EmailMessage
 
 import pytest
@@ -102,3 +103,21 @@ def test_the_document_page_shows_the_preview_only_to_its_organization(request_, 
     page = alice_client.get(reverse("document-detail", args=[document.pk])).content.decode()
     assert "First rows" in page and "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x</script>" not in page
     assert bob_client.get(reverse("document-detail", args=[document.pk])).status_code == 404
+
+
+def test_a_file_filed_on_many_requests_lists_them_fifty_a_page(request_, alice, alice_client, django_assert_max_num_queries,
+                                                              django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from requests_app.documents.models import RequestDocument
+
+    document = upload(request_, "release.csv", b"a,b\n1,2\n", django_capture_on_commit_callbacks).document
+    others = [draft_request(organization=alice.organization, agency=AgencyFactory(), user=alice.user) for _ in range(60)]
+    RequestDocument.objects.bulk_create([RequestDocument(request=r, document=document) for r in others])
+    url = reverse("document-detail", args=[document.pk])
+    with django_assert_max_num_queries(20):
+        first = alice_client.get(url).content.decode()
+    filed = re.compile(r'href="/requests/\d+/"')
+    assert "Filed on 61 requests" in first and len(filed.findall(first)) == 50 and "Page 1 of 2" in first
+    second = alice_client.get(url + "?page=2").content.decode()
+    assert len(filed.findall(second)) == 11
