@@ -15,10 +15,12 @@ queued twice.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from requests_app.letters.follow_up_sending import follow_up_queue_email
@@ -32,6 +34,7 @@ from requests_app.records.sending import IN_FLIGHT, CannotSend, request_queue_em
 from requests_app.teams.models import Organization, User
 
 CHUNK = 10
+logger = logging.getLogger(__name__)
 STALE = timedelta(minutes=10)
 QUEUED_OR_SENT = (*IN_FLIGHT, SendState.SENT)
 
@@ -57,6 +60,8 @@ def bulk_job_start(
 
     wanted = list(dict.fromkeys(request_ids))
     own = set(requests_by_ids(organization=organization, request_ids=wanted).values_list("pk", flat=True))
+    if not own:
+        raise ValidationError("None of the selected requests is one of your organization's.")
     job = BulkJob.objects.create(
         organization=organization, created_by=user, action=BulkJob.Action(action),
         acknowledge_residency=acknowledge_residency, request_ids=[pk for pk in wanted if pk in own],
@@ -75,8 +80,19 @@ def run_next_chunk(*, job_id: int, today: date, chunk: int = CHUNK) -> bool:
     found = {r.pk: r for r in requests_by_ids(organization=job.organization, request_ids=ids)
              .select_related("agency__jurisdiction__parent", "organization")}
     step = STEPS[job.action]
-    outcomes = [(pk, found[pk], step(found[pk], job, today)) for pk in ids if pk in found]
+    outcomes = [(pk, found[pk], _run_step(step, found[pk], job, today)) for pk in ids if pk in found]
     return _record(job, len(ids), outcomes)
+
+
+def _run_step(step: Step, request: RecordsRequest, job: BulkJob, today: date) -> Outcome:
+    """One request's step; an unexpected failure is that request's outcome, so one broken
+    letter neither stops the others nor makes the job fail the same way on every retry."""
+    try:
+        with transaction.atomic():
+            return step(request, job, today)
+    except Exception as exc:  # noqa: BLE001 - reported to the member on the job's page
+        logger.exception("bulk job %s: %s failed", job.pk, request.tracking)
+        return Outcome(False, f"{request.tracking} could not be handled ({type(exc).__name__}: {exc}).")
 
 
 @transaction.atomic

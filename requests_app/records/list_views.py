@@ -105,10 +105,11 @@ def request_bulk(request: HttpRequest) -> HttpResponse:
     if data["action"] == "export":
         return _csv_response(requests_by_ids(organization=request.organization, request_ids=ids))
     if data["action"] in BACKGROUND:
-        job = bulk_job_start(organization=request.organization, user=request.user, action=data["action"],
-                             request_ids=ids, acknowledge_residency=data["acknowledge_residency"])
-        if not job.total:
-            messages.error(request, "None of the selected requests was found.")
+        try:
+            job = bulk_job_start(organization=request.organization, user=request.user, action=data["action"],
+                                 request_ids=ids, acknowledge_residency=data["acknowledge_residency"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
             return back
         messages.success(request, f"{job.get_action_display()}: {job.total} request{'s' if job.total != 1 else ''}; "
                                   "the progress bar below follows it.")

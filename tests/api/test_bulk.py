@@ -199,3 +199,5 @@ def test_another_organizations_token_cannot_see_a_job_and_a_viewer_cannot_start_
     assert bob_api.get(f"/api/bulk-jobs/{started.json()['id']}/").status_code == 404
     assert bob_api.get("/api/bulk-jobs/").json()["results"] == []
     assert _bulk(viewer_api, "send_letters", _ids(drafts)).status_code == 403
+    refused = _bulk(bob_api, "send_letters", _ids(drafts))  # alice's requests, bob's token
+    assert refused.status_code == 400 and "None of the selected requests" in str(refused.json())

@@ -168,3 +168,29 @@ def test_another_organization_cannot_see_a_job_and_a_viewer_cannot_start_one(ali
     client.force_login(viewer.user)
     response = client.post(reverse("request-bulk"), {"action": "send_letters", "ids": [job.request_ids[0]]})
     assert response.status_code == 403 and BulkJob.objects.count() == 1
+
+
+def test_a_job_with_none_of_the_organizations_requests_is_not_started(alice, bob):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="None of the selected requests"):
+        start(alice, "draft_follow_ups", [sent(bob)])
+    assert not BulkJob.objects.exists()
+
+
+def test_one_request_failing_unexpectedly_is_its_outcome_and_the_others_go_on(alice, monkeypatch):
+    requests = [sent(alice), sent(alice)]
+    real = bulk_jobs.draft_follow_up_step
+
+    def broken_for_the_first(request, job, today):
+        if request.pk == requests[0].pk:
+            raise RuntimeError("renderer crashed")
+        return real(request, job, today)
+
+    monkeypatch.setitem(bulk_jobs.STEPS, "draft_follow_ups", broken_for_the_first)
+    job = start(alice, "draft_follow_ups", requests)
+    assert not run_next_chunk(job_id=job.pk, today=TODAY)
+    job.refresh_from_db()
+    assert job.state == "done" and [pk for pk, _, _ in job.done] == [requests[1].pk]
+    assert job.skipped == [[requests[0].pk, requests[0].tracking,
+                            f"{requests[0].tracking} could not be handled (RuntimeError: renderer crashed)."]]
