@@ -168,12 +168,14 @@ def follow_up_mark_sent(*, letter: FollowUpLetter, user: User | None, on: date) 
         raise AlreadyFinal("Finalise the letter before recording it as sent.")
     if letter.send_state in IN_FLIGHT:
         raise BeingEmailed("This letter is being emailed to the agency; wait for the outcome before recording it.")
+    if letter.sent_on:
+        raise AlreadyFinal(f"This letter was already recorded as sent on {long_date(letter.sent_on)}.")
     with transaction.atomic():
         letter.sent_on = on
         letter.save(update_fields=["sent_on"])
         if letter.kind == FollowUpLetter.Kind.FOLLOW_UP:
             clock_followed_up(request=letter.request, on=on, user=user)
-        else:
+        elif letter.request.status != "appealed":  # a second appeal letter leaves it appealed
             if letter.request.status not in _ANSWERED:
                 request_transition(request=letter.request, to_status="denied", user=user, on=letter.occasion,
                                    reason="Constructive denial: no response by the deadline")

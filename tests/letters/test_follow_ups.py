@@ -91,6 +91,20 @@ def test_sending_an_appeal_moves_the_request_to_appealed(alice_client, alice):
     alice_client.post(reverse("follow-up-sent", args=[request.pk, letter.pk]), {"sent_on": "2026-11-26"})
     request.refresh_from_db()
     assert request.status == "appealed"
+    moves = list(request.status_changes.values_list("to_status", flat=True))
+
+    # Recording it again is refused; a second appeal letter leaves the request appealed.
+    again = alice_client.post(reverse("follow-up-sent", args=[request.pk, letter.pk]), {"sent_on": "2026-11-27"},
+                              follow=True)
+    assert "already recorded as sent on" in again.content.decode()
+    second = FollowUpLetter.objects.create(request=request, kind="appeal", occasion=D(2026, 11, 27),
+                                           reason="Second appeal", text="We appeal again.")
+    alice_client.post(reverse("follow-up-finalise", args=[request.pk, second.pk]))
+    alice_client.post(reverse("follow-up-sent", args=[request.pk, second.pk]), {"sent_on": "2026-11-27"})
+    request.refresh_from_db()
+    second.refresh_from_db()
+    assert request.status == "appealed" and second.sent_on == D(2026, 11, 27)
+    assert list(request.status_changes.values_list("to_status", flat=True)) == moves  # no denied-and-back
 
 
 def test_another_organization_cannot_see_or_touch_follow_ups(bob_client, alice):
