@@ -159,8 +159,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["requests_app.api.access.MemberAccess"],
     "DEFAULT_PAGINATION_CLASS": "requests_app.api.pagination.Pages",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    # Counted in the default cache, so per web process unless a shared cache is configured.
+    "DEFAULT_THROTTLE_CLASSES": ["requests_app.api.throttling.MemberRateThrottle"],
+    # Counted in the default cache: shared by every web process when CACHE_URL names Redis.
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", "1200/hour")},
 }
 SPECTACULAR_SETTINGS = {
@@ -277,6 +277,20 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
 X_FRAME_OPTIONS = "DENY"
+
+# Cache: per process by default; CACHE_URL=redis://... shares it between web processes
+# (API throttling counts there). Its outage never breaks a page: the only user, API
+# throttling, lets calls through while the cache cannot be reached.
+CACHE_URL = env.str("CACHE_URL", "") or ""
+if CACHE_URL:
+    env.url("CACHE_URL", CACHE_URL, schemes=("redis", "rediss"))
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery (the app is recordsreq/celery.py; the periodic schedule recordsreq/schedule.py) --
 

@@ -94,3 +94,12 @@ def test_smtp_email_requires_a_host(tmp_path):
     result = _run_manage(["check"], {"DEBUG": "1", "EMAIL_BACKEND": "smtp"}, tmp_path)
     assert result.returncode != 0
     assert "EMAIL_HOST must be set" in result.stderr
+
+
+
+def test_the_cache_is_shared_only_through_redis(tmp_path):
+    refused = _run_manage(["check"], {"DEBUG": "1", "CACHE_URL": "memcached://cache:11211"}, tmp_path)
+    assert refused.returncode != 0 and "CACHE_URL has scheme 'memcached'" in refused.stderr
+    shown = _run_manage(["shell", "-c", "from django.conf import settings; print(settings.CACHES['default'])"],
+                        {"DEBUG": "1", "CACHE_URL": "redis://cache:6379/1"}, tmp_path)
+    assert "RedisCache" in shown.stdout and "redis://cache:6379/1" in shown.stdout, shown.stderr

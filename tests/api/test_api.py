@@ -229,3 +229,27 @@ def test_a_document_is_uploaded_through_the_upload_service(alice_api, oregon):
 def test_another_organizations_token_gets_404_for_correspondence_and_documents(bob_api, oregon, path):
     assert bob_api.get(path.format(request=oregon.pk)).status_code == 404
     assert bob_api.post(path.format(request=oregon.pk), {}, format="json").status_code == 404
+
+
+def test_the_rate_is_shared_through_redis_and_a_redis_outage_lets_calls_through(alice_api, monkeypatch, redis_url,
+                                                                                settings):
+    from django.core.cache import caches
+    from rest_framework.throttling import UserRateThrottle
+
+    from requests_app.api.throttling import MemberRateThrottle
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
+                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    monkeypatch.setattr(UserRateThrottle, "rate", "2/minute", raising=False)
+    shared = caches["default"]
+    monkeypatch.setattr(MemberRateThrottle, "cache", shared)
+    shared.clear()
+    codes = [alice_api.get("/api/agencies/").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert shared._cache.get_client().keys("*throttle_user_*")  # counted in Redis itself
+    shared.clear()
+
+    down = caches.create_connection("default")
+    down._cache._servers = ["redis://127.0.0.1:1/0"]  # nothing listens there
+    monkeypatch.setattr(MemberRateThrottle, "cache", down)
+    assert [alice_api.get("/api/agencies/").status_code for _ in range(3)] == [200, 200, 200]
