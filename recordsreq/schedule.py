@@ -56,6 +56,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    # Campaign evidence-packet exports whose worker stopped (restarted from scratch).
+    "sweep-packet-exports": {
+        "task": "campaigns.sweep_packet_exports",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
     # Bulk actions (drafting follow-ups, sending letters) whose worker stopped.
     "sweep-bulk-jobs": {
         "task": "records.sweep_bulk_jobs",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.campaigns.models import Campaign
+from requests_app.campaigns.models import Campaign, PacketExport
 
 
 @admin.register(Campaign)
@@ -9,3 +9,15 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["render_state"]
     search_fields = ["title", "slug", "organization__name"]
     autocomplete_fields = ["organization", "created_by"]
+
+
+@admin.register(PacketExport)
+class PacketExportAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "state", "done", "total", "size", "requested_by", "created_at", "updated_at"]
+    list_filter = ["state"]
+    search_fields = ["campaign__title", "campaign__organization__name"]
+    raw_id_fields = ["campaign", "requested_by"]
+    readonly_fields = ["run", "file", "size", "sha256", "created_at", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # an export is started from the campaign page, which queues its worker

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -47,3 +49,58 @@ class Campaign(models.Model):
     @property
     def render_percent(self) -> int:
         return round(100 * self.render_done / self.render_total) if self.render_total else 0
+
+
+def packet_export_path(instance: PacketExport, filename: str) -> str:
+    # Generated, never user-supplied, so two exports can never share a file.
+    return f"packets/{instance.campaign.organization_id}/{uuid.uuid4().hex}.zip"
+
+
+class PacketExport(models.Model):
+    """A campaign's evidence packets in one ZIP, built by a worker (campaigns/exports.py).
+
+    It is data first: the page follows its progress, a sweep restarts one whose worker
+    stopped, and the finished ZIP stays in storage to download."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Packing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        REPLACED = "replaced", "Replaced by a newer export"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="packet_exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Requests in the campaign when this run began.")
+    done = models.PositiveIntegerField(default=0, help_text="Requests packed so far in this run.")
+    error = models.TextField(blank=True)
+    run = models.UUIDField(null=True, blank=True, editable=False,
+                           help_text="The worker run building the ZIP; a restarted run takes over from a stale one.")
+    file = models.FileField(upload_to=packet_export_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sweep's "unfinished for too long" scan.
+            models.Index(fields=["updated_at"], condition=models.Q(state__in=["queued", "running"]),
+                         name="packet_export_unfinished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} packets ({self.get_state_display().lower()})"
+
+    @property
+    def active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0

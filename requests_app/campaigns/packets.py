@@ -1,13 +1,15 @@
 """A campaign's evidence: every request's packet (documents/packet.py) in one ZIP, a folder
-per request named by tracking and agency, and an index of the folders."""
+per request named by tracking and agency, and an index of the folders.
+
+A worker builds it (campaigns/exports.py): a large campaign takes minutes to pack."""
 
 from __future__ import annotations
 
 import csv
 import io
 import shutil
-import tempfile
 import zipfile
+from collections.abc import Callable
 from typing import IO
 
 from django.db.models import QuerySet
@@ -28,26 +30,27 @@ def packet_folder(request: RecordsRequest) -> str:
     return f"{request.tracking}-{slugify(request.agency.name)[:60]}"
 
 
-def campaign_packets(campaign: Campaign) -> IO[bytes]:
-    """The ZIP in a temporary file, positioned at its start.
+def write_campaign_packets(campaign: Campaign, out: IO[bytes], *,
+                           progress: Callable[[int], None] | None = None) -> None:
+    """Writes the ZIP into ``out``, calling ``progress`` with the number of requests packed
+    after each one.
 
     Only one request's packet is open at a time and its files are copied across in chunks,
-    so memory holds neither the campaign's documents nor a whole packet (past a few MB, both
-    the packet and the result spill to disk).
+    so memory holds neither the campaign's documents nor a whole packet: with ``out`` a file
+    on disk, memory stays flat however large the campaign.
     """
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     index = io.StringIO()
     writer = csv.writer(index)
     writer.writerow(INDEX_COLUMNS)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        for request in campaign_requests(campaign):
+        for packed, request in enumerate(campaign_requests(campaign).iterator(chunk_size=200), start=1):
             folder = packet_folder(request)
             _copy_packet(request, folder, archive)
             writer.writerow([folder, request.tracking, request.agency.name,
                              request.agency.jurisdiction.state_code, request.get_status_display()])
+            if progress:
+                progress(packed)
         archive.writestr("index.csv", index.getvalue())
-    out.seek(0)
-    return out
 
 
 def _copy_packet(request: RecordsRequest, folder: str, archive: zipfile.ZipFile) -> None:

@@ -6,16 +6,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from requests_app.campaigns import services
+from requests_app.campaigns import exports, services
 from requests_app.campaigns.forms import AgencySelectionForm, CampaignForm, RenderForm
-from requests_app.campaigns.models import Campaign
+from requests_app.campaigns.models import Campaign, PacketExport
 from requests_app.campaigns.packaging import campaign_zip
-from requests_app.campaigns.packets import campaign_packets
 from requests_app.documents.integrity import IntegrityFailure
 from requests_app.correspondence.services import fee_summary, fee_totals
 from requests_app.letters.models import LetterVersion
@@ -128,6 +127,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "selection": AgencySelectionForm(prefix="pick", organization=request.organization),
         "render_form": RenderForm(),
         "rendering": campaign.render_state in ("queued", "running"),
+        "packet_export": campaign.packet_exports.first(),
     }
     return render(request, "campaigns/campaign_detail.html", context)
 
@@ -170,15 +170,45 @@ def campaign_download(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(packed.file, as_attachment=True, filename=filename, content_type="application/zip")
 
 
+# Evidence packets: exporting is reading, so any member may start one (a POST: it starts work).
+
+
+def _export(request: HttpRequest, pk: int, export_id: int) -> PacketExport:
+    return get_object_or_404(PacketExport.objects.select_related("campaign", "requested_by"), pk=export_id,
+                             campaign__pk=pk, campaign__organization=request.organization)
+
+
 @organization_required
-def campaign_packets_download(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
-    try:
-        packets = campaign_packets(campaign)
-    except IntegrityFailure as exc:
-        messages.error(request, f"Packets stopped: {exc}. The stored file may have been altered.")
-        return redirect("campaign-detail", pk)
-    return FileResponse(packets, as_attachment=True, filename=f"{campaign.slug}-packets.zip",
+@require_POST
+def campaign_packets(request: HttpRequest, pk: int) -> HttpResponse:
+    export, started = exports.packet_export_start(campaign=_campaign(request, pk), user=request.user)
+    if started:
+        messages.success(request, "Packing the evidence packets; this page follows it and offers the ZIP when done.")
+    else:
+        messages.info(request, "These packets are already being packed: this page follows that export.")
+    return redirect("campaign-packet-export", pk, export.pk)
+
+
+@organization_required
+def packet_export_page(request: HttpRequest, pk: int, export_id: int) -> HttpResponse:
+    export = _export(request, pk, export_id)
+    return render(request, "campaigns/packet_export.html", {"export": export, "campaign": export.campaign})
+
+
+@organization_required
+def packet_export_progress(request: HttpRequest, pk: int, export_id: int) -> JsonResponse:
+    export = _export(request, pk, export_id)
+    return JsonResponse({"state": export.state, "done": export.done, "total": export.total,
+                         "percent": export.percent, "error": export.error})
+
+
+@organization_required
+def packet_export_download(request: HttpRequest, pk: int, export_id: int) -> HttpResponse:
+    export = _export(request, pk, export_id)
+    if export.state != PacketExport.State.DONE or not export.file:
+        raise Http404("These packets are not ready yet.")
+    filename = f"{export.campaign.slug}-packets-{timezone.localtime(export.created_at):%Y-%m-%d}.zip"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename,
                         content_type="application/zip")
 
 

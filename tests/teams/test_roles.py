@@ -102,7 +102,11 @@ READS = {
     "request-detail", "letter-preview",
     "letter-download", "request-packet", "audit-report", "audit-flagged-csv", "audit-report-pdf", "audit-import",
     "audit-import-progress", "document-detail", "inbox", "search", "document-download", "follow-up-download",
-    "deadlines", "campaign-list", "campaign-detail", "campaign-progress", "campaign-download", "campaign-packets",
+    "deadlines", "campaign-list", "campaign-detail", "campaign-progress", "campaign-download",
+    # Exporting the evidence packets is reading: its POST only queues a ZIP of what a viewer may
+    # already open, so any member may start one (tests/campaigns/test_packets.py).
+    "campaign-packets", "campaign-packet-export", "campaign-packet-export-progress",
+    "campaign-packet-export-download",
     "campaign-audit-report", "campaign-audit-flagged-csv", "campaign-audit-report-pdf", "law-list", "law-detail",
     "agency-set-list", "agency-set-detail", "agency-needs-contact",
 }
