@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from requests_app.records import bulk
 from requests_app.records.bulk_jobs import bulk_job_start
 from requests_app.records.exports import requests_csv, requests_xlsx
 from requests_app.records.listing import (
-    PAGE_SIZE, SORTS, filtered_requests, for_list_page, list_choices, requests_by_ids,
+    SORTS, filtered_requests, list_choices, list_page, requests_by_ids,
 )
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.teams.models import User
@@ -59,7 +58,7 @@ class BulkActionForm(forms.Form):
 @organization_required
 def request_list(request: HttpRequest) -> HttpResponse:
     requests, errors = filtered_requests(organization=request.organization, params=request.GET)
-    page = Paginator(for_list_page(requests), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(organization=request.organization, requests=requests, number=request.GET.get("page"))
     context = {
         "page": page,
         "errors": errors,

@@ -152,6 +152,16 @@ def test_it_sorts_by_due_date_with_undated_requests_last_either_way(alice):
     assert listed(alice.organization, "sort=-due")[0] == [late.tracking, early.tracking, draft.tracking]
 
 
+def test_the_page_shows_its_rows_in_the_sorted_order_with_their_columns(alice_client, alice):
+    draft = draft_request(organization=alice.organization, agency=AgencyFactory(), user=alice.user)
+    early, late = sent(alice, on=D(2026, 11, 2)), sent(alice, on=D(2026, 11, 20))
+    for sort, order in (("due", [early, late, draft]), ("-due", [late, early, draft])):
+        rows = alice_client.get(reverse("request-list"), {"sort": sort}).context["page"].object_list
+        assert [r.tracking for r in rows] == [r.tracking for r in order]
+        assert rows[0].response_due == RecordsRequest.objects.get(pk=order[0].pk).clock.response_due
+        assert rows[-1].response_due is None and rows[0].state_code == order[0].agency.jurisdiction.code
+
+
 def test_the_default_order_is_newest_first_and_stable(alice):
     requests = [sent(alice) for _ in range(3)]
     RecordsRequest.objects.update(created_at=requests[0].created_at)  # a tie: the id decides
@@ -197,9 +207,9 @@ def test_a_viewer_sees_the_list_without_the_bulk_form(alice):
     assert "Export these" in html and 'name="ids"' not in html
 
 
-# Session, user, membership; count, page, tags of the page; the filter form's agencies,
-# campaigns, tags, members and agency sets.
-LIST_QUERIES = 11
+# Session, user, membership; count, the page's ids, its rows, their tags; the filter form's
+# agencies, campaigns, tags, members and agency sets.
+LIST_QUERIES = 12
 
 
 def page_queries(client) -> int:
