@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 
 from requests_app.agencies import validation
 from requests_app.agencies.contacts import ContactEdit, apply_edit
-from requests_app.agencies.importer import _CONTROL, _NOT_UTF8, ImportFileError, Rejection, _records
+from requests_app.agencies.importer import _CONTROL, _NOT_UTF8, ImportFileError, Rejection, _records, read_header
 from requests_app.agencies.models import Agency, AgencyAlias, AgencyContactChange, name_key
 from requests_app.agencies.selectors import agencies_for_names
 from requests_app.laws.models import Jurisdiction
@@ -93,21 +93,12 @@ def parse_contact_csv(data: bytes, *, known_states: set[str], today: date) -> tu
 
 
 def _read_header(reader) -> list[str]:
-    try:
-        raw = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        raise ImportFileError(f"no header row could be read ({exc or 'empty file'})") from None
-    header = [" ".join(c.replace("\ufeff", "").split()).casefold().replace(" ", "_") for c in raw]
-    missing = [c for c in _CONTACT_COLUMNS if c not in header]
-    if "ori" not in header:
-        missing = [c for c in ("name", "state") if c not in header] + missing
-    if missing or len(set(header)) != len(header):
-        found = ", ".join(repr(c) for c in raw[:20]) or "(none)"
-        problem = f"missing columns: {', '.join(missing)}" if missing else "repeated column names"
-        raise ImportFileError(
-            f"{problem}. Expected: {','.join(COLUMNS)} (or ori instead of name and state). Found: {found}"
-        )
-    return header
+    def missing_of(header: list[str]) -> list[str]:
+        missing = [c for c in _CONTACT_COLUMNS if c not in header]
+        return missing if "ori" in header else [c for c in ("name", "state") if c not in header] + missing
+
+    return read_header(reader, missing_of=missing_of,
+                       expected=f"{','.join(COLUMNS)} (or ori instead of name and state)")
 
 
 def _parse_row(line: int, cells: dict[str, str], n_cells: int, n_header: int, known_states: set[str],

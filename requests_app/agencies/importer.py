@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -114,16 +115,24 @@ def parse_agency_csv(data: bytes, *, known_states: set[str]) -> tuple[list[Agenc
 
 
 def _read_header(reader) -> list[str]:
+    return read_header(reader, missing_of=lambda header: [c for c in COLUMNS if c not in header],
+                       expected=",".join(COLUMNS))
+
+
+def read_header(reader, *, missing_of: Callable[[list[str]], list[str]], expected: str) -> list[str]:
+    """The header row, its names without case, spacing or a byte-order mark; a file without
+    the columns ``missing_of`` asks for, or with a name twice, is refused whole, saying
+    what was ``expected`` and what was found."""
     try:
         raw = next(reader)
     except (StopIteration, csv.Error) as exc:
         raise ImportFileError(f"no header row could be read ({exc or 'empty file'})") from None
     header = [" ".join(c.replace("\ufeff", "").split()).casefold().replace(" ", "_") for c in raw]
-    missing = [c for c in COLUMNS if c not in header]
+    missing = missing_of(header)
     if missing or len(set(header)) != len(header):
         found = ", ".join(repr(c) for c in raw[:20]) or "(none)"
         problem = f"missing columns: {', '.join(missing)}" if missing else "repeated column names"
-        raise ImportFileError(f"{problem}. Expected: {','.join(COLUMNS)}. Found: {found}")
+        raise ImportFileError(f"{problem}. Expected: {expected}. Found: {found}")
     return header
 
 
