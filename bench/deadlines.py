@@ -171,18 +171,6 @@ def progress(database: str, message: str) -> None:
     print(f"[{database}] {message}", file=sys.stderr, flush=True)
 
 
-def server_version() -> str:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-
-
 def add_agencies() -> int:
     """One police department per jurisdiction, so that every holiday calendar is in use; returns the total."""
     from requests_app.agencies.models import Agency
@@ -289,6 +277,7 @@ def run_worker(database: str, requests: int, database_url: str | None) -> Worker
         from django.core.management import call_command
         from django.utils import timezone
 
+        from bench.scratch import server_version
         from requests_app.demo.services import demo_seed
 
         start = time.perf_counter()

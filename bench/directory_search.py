@@ -88,18 +88,6 @@ def setup_django(var_dir: str, database_url: str) -> None:
     django.setup()
 
 
-def server_version() -> str:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-
-
 def load() -> dict[str, float]:
     from django.core.management import call_command
     from django.db import connection
@@ -201,6 +189,8 @@ def run_worker(database: str, database_url: str, repeat: int, warm_up: int) -> d
     var_dir = tempfile.mkdtemp(prefix="recordsreq-bench-search-")
     try:
         setup_django(var_dir, database_url or f"sqlite:///{var_dir}/directory.sqlite3")
+        from bench.scratch import server_version
+
         result = {"database": database, "server": server_version(), **load()}
         print(f"[{database}] {result['server']}: {result['agencies']:,} agencies and {result['aliases']:,} aliases "
               f"loaded in {result['load_s']:.1f} s", file=sys.stderr, flush=True)
