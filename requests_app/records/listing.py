@@ -66,10 +66,9 @@ def filtered_requests(*, organization: Organization, params: QueryDict) -> tuple
 def for_list_page(requests: QuerySet[RecordsRequest]) -> QuerySet[RecordsRequest]:
     """What the list's table shows beyond the request itself, in a fixed number of queries.
 
-    The state and due date are subqueries rather than joins, so the paginator's count
-    stays a count of the organization's requests (joins would be kept in it), and
-    PostgreSQL works them out for the rows of the page only. The letter is left out: the
-    table never shows it, and it is most of a row's size.
+    Applied to one page's requests (list_page): the state and due date are worked out by
+    subqueries for those rows only. The letter is left out: the table never shows it, and
+    it is most of a row's size.
     """
     state = Agency.objects.filter(pk=OuterRef("agency_id")).values(code=Coalesce(
         "jurisdiction__parent__code", "jurisdiction__code")).order_by()
