@@ -59,6 +59,7 @@ urlpatterns = [
     path("requests/<int:pk>/", records.request_detail, name="request-detail"),
     path("requests/<int:pk>/letter/", records.letter_edit, name="letter-edit"),
     path("requests/<int:pk>/letter/regenerate/", records.letter_regenerate, name="letter-regenerate"),
+    path("requests/<int:pk>/letter/readdress/", records.letter_readdress, name="letter-readdress"),
     path("requests/<int:pk>/letter/preview/", records.letter_preview, name="letter-preview"),
     path("requests/<int:pk>/letter/finalise/", records.letter_finalise_view, name="letter-finalise"),
     path("requests/<int:pk>/letters/<int:number>.pdf", records.letter_download, name="letter-download"),

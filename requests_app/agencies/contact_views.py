@@ -11,7 +11,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from requests_app.agencies import contacts
 from requests_app.agencies.contact_import import COLUMNS, ImportFileError, import_contacts
@@ -33,9 +35,17 @@ def agency_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changed = change.changed_fields
         what = ", ".join(contacts.FIELD_LABELS[f].lower() for f in changed) if changed else "no detail changed"
         messages.success(request, f"Saved the records contact of {agency.name} ({what}).")
-        return redirect("agency-detail", agency.pk)
-    context = {"agency": agency, "form": form, "changes": contacts.recent_changes(agency)}
+        return redirect(_next_page(request) or reverse("agency-detail", args=[agency.pk]))
+    context = {"agency": agency, "form": form, "changes": contacts.recent_changes(agency), "next": _next_page(request)}
     return render(request, "agencies/contact_form.html", context)
+
+
+def _next_page(request: HttpRequest) -> str:
+    """The page of this site to go back to once the contact is saved (a request's send step, say)."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
+    return wanted if safe and wanted.startswith("/") else ""
 
 
 @organization_required

@@ -145,11 +145,31 @@ class Agency(models.Model):
         return new
 
     @property
+    def place(self) -> str:
+        """Where the directory places the agency, as a letter addresses it: "Eugene, Oregon",
+        "Lane County, Oregon", or the state alone when neither city nor county is known."""
+        region = "" if self.jurisdiction.kind == "federal" else self.jurisdiction.name
+        return ", ".join(p for p in (self.city or county_name(self.county, self.jurisdiction.code), region) if p)
+
+    @property
     def data_credits(self) -> list:
         """The sources this agency's directory data comes from, with the credit each asks for."""
         from requests_app.agencies.credits import credits_for
 
         return credits_for(self)
+
+
+# What a state calls its counties, where it is not "County".
+COUNTY_WORDS = {"LA": "Parish", "AK": "Borough"}
+
+
+def county_name(county: str, state: str) -> str:
+    """"Lane" in OR -> "Lane County"; the first of several ("Collin, Denton"); "" stays ""."""
+    first = county.split(",")[0].strip()
+    word = COUNTY_WORDS.get(state, "County")
+    if not first or first.casefold().endswith((" county", " parish", " borough", " city")):
+        return first
+    return f"{first} {word}"
 
 
 def place_key(place: str) -> str:

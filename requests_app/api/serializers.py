@@ -191,7 +191,11 @@ class SendSerializer(serializers.Serializer):
     sent_on = serializers.DateField(required=False, help_text="Portal or mail: the day it was submitted.")
     reference = serializers.CharField(required=False, allow_blank=True, default="",
                                       max_length=SubmissionForm.base_fields["reference"].max_length,
-                                      help_text="Portal or mail: the confirmation number.")
+                                      help_text="Portal: the request or confirmation number the portal gave "
+                                                "(required). Mail: a certified-mail number, if any.")
+    confirm_before_letter = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Portal or mail: record a submission dated before the letter's date (you have checked the date).")
 
     def validate(self, data: dict) -> dict:
         if data["channel"] != SendChannel.EMAIL and data.get("sent_on") is None:

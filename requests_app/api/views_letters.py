@@ -32,7 +32,12 @@ from requests_app.letters.services import (
 )
 from requests_app.records.lifecycle import TransitionError
 from requests_app.records.models import RecordsRequest, SendChannel
-from requests_app.records.sending import CannotSend, request_mark_submitted, request_queue_email
+from requests_app.records.sending import (
+    CannotSend,
+    SubmissionBeforeLetter,
+    request_mark_submitted,
+    request_queue_email,
+)
 from requests_app.records.services import NotADraft, request_edit_letter
 
 _VERSION = OpenApiParameter("version", int, description="A version number (default: the latest).")
@@ -111,7 +116,11 @@ class LetterActions:
                 request_queue_email(request=records_request, user=request.user)
             else:
                 request_mark_submitted(request=records_request, user=request.user, channel=data["channel"],
-                                       sent_on=data["sent_on"], reference=data["reference"])
+                                       sent_on=data["sent_on"], reference=data["reference"],
+                                       confirm_before_letter=data["confirm_before_letter"])
+        except SubmissionBeforeLetter as exc:
+            raise ApiValidationError({"confirm_before_letter": [
+                f"{exc} Pass confirm_before_letter: true to record it anyway."]}) from None
         except (CannotSend, TransitionError) as exc:
             raise ApiValidationError({"detail": [str(exc)]}) from None
         answer = s.RequestSerializer(self.get_queryset().get(pk=records_request.pk)).data

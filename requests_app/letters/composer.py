@@ -39,6 +39,9 @@ class Addressee:
     mailing_address: str = ""
     records_email: str = ""
     portal_url: str = ""
+    # Where the directory places the agency ("Eugene, Oregon"): the letter's address while
+    # no mailing address is known, so a letter never waits for a contact.
+    place: str = ""
 
 
 class Route(StrEnum):
@@ -47,7 +50,7 @@ class Route(StrEnum):
     EMAIL = "email"
     PORTAL = "portal"
     MAIL = "mail"
-    UNKNOWN = "unknown"  # no contact yet: someone must find the agency's records contact
+    UNKNOWN = "unknown"  # no contact yet: the letter can be finalised, but not sent until one is found
 
 
 def submission_route(addressee: Addressee) -> Route:
@@ -61,14 +64,14 @@ def submission_route(addressee: Addressee) -> Route:
     return Route.UNKNOWN
 
 
-# Opens the note a letter carries while its agency has no records contact; a letter with
-# it cannot be finalised (letters.services.letter_finalise).
-NO_CONTACT_NOTE = "[No records contact is known for this agency yet"
+# Letters composed before a letter could go without a contact carried this bracketed note to
+# whoever prepared them; letters.services.letter_finalise never lets it into a PDF.
+LEGACY_NO_CONTACT_NOTE = "[No records contact is known for this agency yet"
 
 
 def delivery_line(addressee: Addressee) -> str:
-    """The line under the address saying how the letter goes; with no contact known, a
-    bracketed note to whoever prepares the letter, to be replaced before it is sent."""
+    """The line under the address saying how the letter goes; none while no contact is known
+    (the send step, not the letter, asks for one)."""
     route = submission_route(addressee)
     if route == Route.EMAIL:
         return f"By email: {addressee.records_email}"
@@ -76,8 +79,7 @@ def delivery_line(addressee: Addressee) -> str:
         return f"Submitted through: {addressee.portal_url}"
     if route == Route.MAIL:
         return "By mail"
-    return (f"{NO_CONTACT_NOTE}: find its records email, request portal or "
-            "mailing address, add it on the agency's page in the directory, then regenerate this letter.]")
+    return ""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from requests_app.laws.services import residency_warning_for
 from requests_app.letters.composer import (
-    NO_CONTACT_NOTE, Addressee, LawTerms, Letterhead, LetterInput, compose_letter,
+    LEGACY_NO_CONTACT_NOTE, Addressee, LawTerms, Letterhead, LetterInput, compose_letter,
 )
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.rendering import letter_html, render_pdf
@@ -54,7 +54,7 @@ def letter_input_for(request: RecordsRequest, items: list | None = None) -> Lett
         )
     return LetterInput(
         letterhead=letterhead_of(request.organization),
-        addressee=Addressee(agency.name, agency.mailing_address, agency.records_email, agency.portal_url),
+        addressee=addressee_of(agency),
         law=terms,
         items=list(request.items.all()) if items is None else items,
         tracking=request.tracking,
@@ -62,6 +62,10 @@ def letter_input_for(request: RecordsRequest, items: list | None = None) -> Lett
         date_to=request.date_to,
         fee_cap=request.fee_cap,
     )
+
+
+def addressee_of(agency) -> Addressee:
+    return Addressee(agency.name, agency.mailing_address, agency.records_email, agency.portal_url, agency.place)
 
 
 def draft_text_for(request: RecordsRequest) -> str:
@@ -97,6 +101,16 @@ def preview_html(request: RecordsRequest, *, today: date, stylesheet: str) -> st
     )
 
 
+def shown_letter_html(request: RecordsRequest, *, today: date, stylesheet: str) -> str:
+    """The letter as the request page previews it: the finalised version, with the date it
+    bears, while the draft is that version's text; else the draft as it would be dated today."""
+    latest = latest_letter(request)
+    if not letter_is_current(request, latest):
+        return preview_html(request, today=today, stylesheet=stylesheet)
+    return letter_html(letterhead=letterhead_of(request.organization), text=latest.text, letter_date=latest.letter_date,
+                       tracking=request.tracking, stylesheet=stylesheet)
+
+
 def letter_finalise(
     *, request: RecordsRequest, user: User | None, today: date, acknowledge_residency: bool = False
 ) -> LetterVersion:
@@ -104,10 +118,8 @@ def letter_finalise(
     else a new, immutable version. Raises ResidencyNotAcknowledged or CannotFinalise."""
     if request.status != Status.DRAFT:
         raise CannotFinalise(f"{request.tracking} has been sent; its letter is final.")
-    if NO_CONTACT_NOTE in request.letter_text:
-        raise CannotFinalise(f"{request.tracking}: no records contact is known for {request.agency.name}. Add its "
-                             "records email, portal or mailing address on the agency's page, regenerate the letter, "
-                             "then finalise it.")
+    if LEGACY_NO_CONTACT_NOTE in request.letter_text:
+        _drop_legacy_note(request)
     warning = residency_warning_of(request)
     if warning and not acknowledge_residency:
         raise ResidencyNotAcknowledged(warning)
@@ -117,6 +129,17 @@ def letter_finalise(
     html = preview_html(request, today=today, stylesheet="letter.css")
     pdf = render_pdf(html)
     return _store(request, user, today, pdf)
+
+
+def _drop_legacy_note(request: RecordsRequest) -> None:
+    """A draft composed when a letter still waited for a contact: composed afresh if nobody
+    edited it, else refused, since only its author can say what the edited text should be."""
+    if request.letter_edited:
+        raise CannotFinalise(f"{request.tracking}: the letter still carries the note “{LEGACY_NO_CONTACT_NOTE}…]”. "
+                             "Delete that note from the text (the letter is addressed to the agency's records "
+                             "custodian without it), or compose the letter afresh, then finalise it.")
+    request.letter_text = draft_text_for(request)
+    request.save(update_fields=["letter_text", "updated_at"])
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from requests_app.letters.services import CannotFinalise, ResidencyNotAcknowledg
 from requests_app.ops.queue import enqueue_now, enqueue_on_commit
 from requests_app.records.listing import requests_by_ids
 from requests_app.records.models import AWAITING_ANSWER, BulkJob, RecordsRequest, SendState, Status
-from requests_app.records.sending import IN_FLIGHT, CannotSend, request_queue_email
+from requests_app.records.sending import IN_FLIGHT, CannotSend, request_queue_email, without_email
 from requests_app.teams.models import Organization, User
 
 CHUNK = 10
@@ -149,8 +149,7 @@ def _send_request_letter(request: RecordsRequest, job: BulkJob, today: date) -> 
     except CannotFinalise as exc:
         return Outcome(False, str(exc))
     if not request.agency.records_email:
-        return Outcome(False, f"{request.tracking}: {request.agency.name} has no records email; its letter PDF "
-                              "is ready to submit through its portal or by mail.")
+        return Outcome(False, f"{request.tracking}: letter PDF ready; {without_email(request.agency)}.")
     if request.send_state in QUEUED_OR_SENT:
         return Outcome(False, f"{request.tracking} is already being sent.")
     try:

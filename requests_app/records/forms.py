@@ -56,7 +56,19 @@ class FinaliseForm(forms.Form):
 class SubmissionForm(forms.Form):
     channel = forms.ChoiceField(choices=[(SendChannel.PORTAL, "Records portal"), (SendChannel.MAIL, "Mail")])
     sent_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Submitted on", initial=timezone.localdate)
-    reference = forms.CharField(max_length=200, required=False, label="Confirmation number")
+    reference = forms.CharField(max_length=200, required=False, label="Agency's reference",
+                                help_text="The request or confirmation number the portal gave (needed for a portal "
+                                          "submission); for mail, a certified-mail number if you have one.")
+    confirm_before_letter = forms.BooleanField(
+        required=False, label="Yes, it was submitted on that day, before the letter's date",
+    )
+
+    def __init__(self, *args, ask_confirmation: bool = False, channels: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if channels is not None:  # the ways whose contact the directory has
+            self.fields["channel"].choices = [c for c in self.fields["channel"].choices if c[0] in channels]
+        if not ask_confirmation:  # offered only once the date was found to be before the letter's
+            del self.fields["confirm_before_letter"]
 
 
 class CustomItemForm(forms.ModelForm):

@@ -110,6 +110,10 @@ class RecordsRequest(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_via = models.CharField(max_length=10, choices=SendChannel.choices, blank=True)
     submission_reference = models.CharField(max_length=200, blank=True)
+    submitted_to = models.TextField(
+        blank=True, help_text="Where the letter went: the email address, portal URL or postal address used, "
+        "as the directory had it then.",
+    )
     agency_reference = models.CharField(max_length=200, blank=True, help_text="The agency's own tracking number.")
     email_message_id = models.CharField(max_length=255, blank=True)
     send_state = models.CharField(max_length=10, choices=SendState.choices, blank=True)

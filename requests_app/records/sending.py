@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from requests_app.letters.composer import format_date
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.services import latest_letter, letter_is_current
 from requests_app.agencies.models import Agency
@@ -52,7 +53,7 @@ def _ready_letter(request: RecordsRequest) -> LetterVersion:
 
 def request_queue_email(*, request: RecordsRequest, user: User) -> RecordsRequest:
     _ready_letter(request)
-    records_email_of(request.agency)
+    _require_contact(request.agency, SendChannel.EMAIL)
     if request.send_state in IN_FLIGHT:
         raise CannotSend(f"{request.tracking} is already being sent.")
     from requests_app.records.tasks import send_request_email
@@ -61,10 +62,49 @@ def request_queue_email(*, request: RecordsRequest, user: User) -> RecordsReques
     return request
 
 
+class SubmissionBeforeLetter(CannotSend):
+    """A submission dated before the letter it sent: allowed only once a person confirms it."""
+
+
+# What each way of sending needs from the agency's directory entry, and how the page names it.
+CONTACT_FOR = {
+    SendChannel.EMAIL: ("records_email", "records email"),
+    SendChannel.PORTAL: ("portal_url", "records request portal"),
+    SendChannel.MAIL: ("mailing_address", "mailing address"),
+}
+
+
+def missing_contact(agency: Agency, channel: str) -> str:
+    """Why the letter cannot go to ``agency`` by ``channel`` ("" when it can): the contact the
+    directory lacks. A letter never waits for a contact; only sending does."""
+    field, label = CONTACT_FOR[SendChannel(channel)]
+    if getattr(agency, field):
+        return ""
+    if channel == SendChannel.EMAIL:
+        reason = without_email(agency)
+        return f"{reason[0].upper()}{reason[1:]}."
+    return (f"No {label} is known for {agency.name}: add it to the agency's records contact in the directory, "
+            "or send the letter another way.")
+
+
+def without_email(agency: Agency) -> str:
+    """How a letter reaches an agency with no records email, for lists of those left to send."""
+    if agency.portal_url:
+        return f"no records email is known for {agency.name}: submit the PDF through its portal ({agency.portal_url})"
+    if agency.mailing_address:
+        return f"no records email is known for {agency.name}: mail the PDF to its address"
+    return (f"no records email, portal or mailing address is known for {agency.name}: add its records contact "
+            "to the directory to send the PDF")
+
+
+def _require_contact(agency: Agency, channel: str) -> str:
+    if problem := missing_contact(agency, channel):
+        raise CannotSend(problem)
+    return getattr(agency, CONTACT_FOR[SendChannel(channel)][0])
+
+
 def records_email_of(agency: Agency) -> str:
-    if not agency.records_email:
-        raise CannotSend(f"{agency.name} has no records email: submit through its portal or by mail.")
-    return agency.records_email
+    return _require_contact(agency, SendChannel.EMAIL)
 
 
 def queue_send(*, row: models.Model, user: User, task: Task) -> None:
@@ -78,13 +118,24 @@ def queue_send(*, row: models.Model, user: User, task: Task) -> None:
 
 
 def request_mark_submitted(
-    *, request: RecordsRequest, user: User, channel: str, sent_on: date, reference: str = ""
+    *, request: RecordsRequest, user: User, channel: str, sent_on: date, reference: str = "",
+    confirm_before_letter: bool = False,
 ) -> RecordsRequest:
+    """Records a submission made outside the app: through the agency's portal (its URL and
+    the agency's reference are recorded) or by mail to its address."""
     if channel not in (SendChannel.PORTAL, SendChannel.MAIL):
         raise CannotSend("Record a portal or mail submission here; email is sent by the app.")
     if sent_on > timezone.localdate():
         raise CannotSend("The submission date cannot be in the future.")
-    _ready_letter(request)
+    letter = _ready_letter(request)
+    submitted_to = _require_contact(request.agency, channel)
+    reference = reference.strip()
+    if channel == SendChannel.PORTAL and not reference:
+        raise CannotSend("Give the reference the portal gave the request (its request or confirmation number).")
+    if sent_on < letter.letter_date and not confirm_before_letter:
+        raise SubmissionBeforeLetter(
+            f"The letter is dated {format_date(letter.letter_date)}, after the submission date {format_date(sent_on)}. "
+            "Check the date, or confirm that the letter went out on that day.")
     if request.send_state in IN_FLIGHT:
         raise CannotSend(f"{request.tracking} is being emailed to the agency; wait for the outcome before "
                          "recording another submission.")
@@ -96,7 +147,8 @@ def request_mark_submitted(
         request.sent_at = timezone.make_aware(datetime.combine(sent_on, time(12)))
         request.sent_via = channel
         request.submission_reference = reference
-        request.save(update_fields=["sent_at", "sent_via", "submission_reference"])
+        request.submitted_to = submitted_to
+        request.save(update_fields=["sent_at", "sent_via", "submission_reference", "submitted_to"])
         record_event(request=request, actor=user, kind=EventKind.SENT,
                      summary=f"{moved.reason} on {sent_on.isoformat()}; {status_summary(moved)}")
     return request
@@ -123,7 +175,7 @@ def send_claimed_email(request_id: int) -> RecordsRequest:
                   f"(reference {request.tracking}). Please refer to {request.tracking} in your reply.",
     )
     if send_or_record_failure(message, row=request):
-        _record_sent(request, message.extra_headers["Message-ID"])
+        _record_sent(request, message.extra_headers["Message-ID"], to=message.to[0])
     return request
 
 
@@ -167,7 +219,7 @@ def _message_domain() -> str:
     return sender.rsplit("@", 1)[-1].strip(" >") or "localhost"
 
 
-def _record_sent(request: RecordsRequest, message_id: str) -> None:
+def _record_sent(request: RecordsRequest, message_id: str, to: str) -> None:
     requested_by = request.send_requested_by
     with transaction.atomic():
         moved = request_transition(
@@ -176,7 +228,7 @@ def _record_sent(request: RecordsRequest, message_id: str) -> None:
         )
         RecordsRequest.objects.filter(pk=request.pk).update(
             send_state=SendState.SENT, send_updated_at=timezone.now(), sent_at=timezone.now(),
-            sent_via=SendChannel.EMAIL, email_message_id=message_id, send_error="",
+            sent_via=SendChannel.EMAIL, email_message_id=message_id, send_error="", submitted_to=to,
         )
         # The worker sent it, so the actor is the system; the summary names who asked.
         asked = f", asked by {requested_by}" if requested_by else ""

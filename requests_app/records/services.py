@@ -136,6 +136,44 @@ def request_regenerate_letter(*, request: RecordsRequest, user: User | None = No
     return request
 
 
+# The line that ends a letter's address block; what comes before it is the agency's address.
+SUBJECT_LINE = "\nRe: "
+
+
+def address_block_of(text: str) -> str | None:
+    """The address block of a letter's text (None if it has no "Re:" line to end it)."""
+    head, found, _ = text.partition(SUBJECT_LINE)
+    return head if found else None
+
+
+def letter_address_outdated(request: RecordsRequest) -> bool:
+    """Whether the draft's address block is not the one the agency's contact now gives."""
+    from requests_app.letters.services import draft_text_for
+
+    if request.status != Status.DRAFT:
+        return False
+    current = address_block_of(request.letter_text)
+    return current is not None and current != address_block_of(draft_text_for(request))
+
+
+@transaction.atomic
+def request_readdress_letter(*, request: RecordsRequest, user: User | None = None) -> RecordsRequest:
+    """Puts the agency's current address (and how the letter goes) on the draft, keeping the
+    rest of the text, hand edits included."""
+    from requests_app.letters.services import draft_text_for
+
+    _require_draft(request)
+    _, found, rest = request.letter_text.partition(SUBJECT_LINE)
+    if not found:
+        raise ValidationError("The letter has no “Re:” line after its address, so the address cannot be "
+                              "replaced on its own: edit it by hand or compose the letter afresh.")
+    request.letter_text = address_block_of(draft_text_for(request)) + SUBJECT_LINE + rest
+    request.save(update_fields=["letter_text", "updated_at"])
+    record_event(request=request, actor=user, kind=EventKind.LETTER_EDITED,
+                 summary="letter: address updated from the agency's records contact")
+    return request
+
+
 def custom_item_create(*, organization: Organization, key: str, title: str, wording: str) -> CustomItem:
     if key in BY_KEY:
         raise ValidationError(f"{key!r} is a built-in item; choose another key.")

@@ -20,8 +20,8 @@ from requests_app.letters.services import (
     latest_letter,
     letter_finalise,
     letter_is_current,
-    preview_html,
     residency_warning_of,
+    shown_letter_html,
 )
 from requests_app.records import services
 from requests_app.records.actions import back_to_request, refusal
@@ -37,9 +37,15 @@ from requests_app.records.forms import (
 from requests_app.correspondence.forms import CommunicationForm, FeeForm
 from requests_app.correspondence.services import fee_summary
 from requests_app.records.lifecycle import allowed_moves, request_transition
-from requests_app.records.models import CustomItem, RecordsRequest, RequestItem
+from requests_app.records.models import CustomItem, RecordsRequest, RequestItem, SendChannel
 from requests_app.records.selectors import request_of
-from requests_app.records.sending import request_mark_submitted, request_queue_email
+from requests_app.records.sending import (
+    CONTACT_FOR,
+    SubmissionBeforeLetter,
+    missing_contact,
+    request_mark_submitted,
+    request_queue_email,
+)
 from requests_app.records.trail import HISTORY_SHOWN, history_of
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
@@ -80,7 +86,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "residency_warning": residency_warning_of(records_request),
         "edit_form": LetterEditForm(initial={"letter_text": records_request.letter_text}),
         "finalise_form": FinaliseForm(),
-        "submission_form": SubmissionForm(auto_id="submission_%s"),
+        **_send_context(request, records_request),
         **_status_context(records_request),
         "clock": RequestClock.objects.filter(request=records_request).first(),
         "timeline": timeline(records_request),
@@ -131,7 +137,7 @@ def letter_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 @xframe_options_sameorigin
 def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
-    html = preview_html(records_request, today=timezone.localdate(), stylesheet=static("letters/letter.css"))
+    html = shown_letter_html(records_request, today=timezone.localdate(), stylesheet=static("letters/letter.css"))
     return HttpResponse(html)
 
 
@@ -177,17 +183,50 @@ def send_email(request: HttpRequest, pk: int) -> HttpResponse:
     return back_to_request(request, pk, change)
 
 
+# The request page asks again, with the values kept, when a submission predates its letter.
+_CONFIRM_SUBMISSION = "confirm-submission-{pk}"
+
+
 @editor_required
 @require_POST
 def record_submission(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
-    form = SubmissionForm(request.POST)
+    form = SubmissionForm(request.POST, ask_confirmation=True)
 
     def change() -> str:
         if not form.is_valid():
             raise ValidationError("Give the channel and a valid submission date.")
-        request_mark_submitted(request=records_request, user=request.user, **form.cleaned_data)
-        return f"{records_request.tracking} recorded as submitted."
+        try:
+            request_mark_submitted(request=records_request, user=request.user, **form.cleaned_data)
+        except SubmissionBeforeLetter:
+            request.session[_CONFIRM_SUBMISSION.format(pk=pk)] = form.cleaned_data | {"sent_on": str(form.cleaned_data["sent_on"])}
+            raise
+        return f"{records_request.tracking} recorded as submitted to {records_request.submitted_to}."
+
+    return back_to_request(request, pk, change)
+
+
+def _send_context(request: HttpRequest, records_request: RecordsRequest) -> dict[str, object]:
+    """What templates/records/_send_step.html needs: each channel's missing contact, and the
+    submission form for the channels whose contact is known."""
+    missing = {channel: missing_contact(records_request.agency, channel) for channel in CONTACT_FOR}
+    channels = [channel for channel in (SendChannel.PORTAL, SendChannel.MAIL) if not missing[channel]]
+    # A submission waiting for its date to be confirmed comes back with its values.
+    pending = request.session.pop(_CONFIRM_SUBMISSION.format(pk=records_request.pk), None)
+    form = SubmissionForm(initial=pending, ask_confirmation=pending is not None, channels=channels,
+                          auto_id="submission_%s")
+    return {"missing": missing, "submission_form": form,
+            "address_outdated": services.letter_address_outdated(records_request)}
+
+
+@editor_required
+@require_POST
+def letter_readdress(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+
+    def change() -> str:
+        services.request_readdress_letter(request=records_request, user=request.user)
+        return "The letter now carries the agency's address from the directory; finalise it to make a new version."
 
     return back_to_request(request, pk, change)
 

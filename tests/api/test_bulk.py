@@ -46,7 +46,7 @@ def _rows(response) -> list[dict]:
 
 def test_a_status_change_moves_what_the_lifecycle_allows_and_explains_the_rest(alice_api, alice, drafts):
     letter_finalise(request=drafts[0], user=alice.user, today=TODAY)
-    request_mark_submitted(request=drafts[0], user=alice.user, channel="portal", sent_on=TODAY)
+    request_mark_submitted(request=drafts[0], user=alice.user, channel="mail", sent_on=TODAY)
     moved = _bulk(alice_api, "status", _ids(drafts), to_status="acknowledged", reason="called them")
     assert moved.status_code == 200
     assert moved.json()["done"] == [{"id": drafts[0].pk, "tracking": drafts[0].tracking}]
@@ -183,7 +183,7 @@ def test_sending_drafted_letters_is_a_job_followed_to_each_outcome(alice_api, al
 
 def test_drafting_follow_ups_through_the_api(alice_api, alice, drafts, django_capture_on_commit_callbacks):
     letter_finalise(request=drafts[0], user=alice.user, today=TODAY)
-    request_mark_submitted(request=drafts[0], user=alice.user, channel="portal", sent_on=TODAY)
+    request_mark_submitted(request=drafts[0], user=alice.user, channel="mail", sent_on=TODAY)
     with django_capture_on_commit_callbacks(execute=True):
         started = _bulk(alice_api, "draft_follow_ups", _ids(drafts))
     assert started.status_code == 202

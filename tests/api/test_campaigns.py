@@ -104,7 +104,7 @@ def test_sending_queues_the_emailable_drafts_and_explains_the_others(alice_api, 
     assert sent.status_code == 200
     assert [r["agency"]["name"] for r in sent.json()["queued"]] == ["Seattle Police Department"]
     [skipped] = sent.json()["skipped"]
-    assert "Austin Police Department has no records email" in skipped["reason"]
+    assert "No records email is known for Austin Police Department" in skipped["reason"]
     assert [m.to for m in mail.outbox] == [["prr@seattle.example.gov"]]
 
 

@@ -30,7 +30,8 @@ def today():
 def agencies() -> list:
     return [
         AgencyFactory(name="Seattle Police Department", jurisdiction=state("WA"), records_email="prr@seattle.example.gov"),
-        AgencyFactory(name="Austin Police Department", jurisdiction=state("TX")),
+        AgencyFactory(name="Austin Police Department", jurisdiction=state("TX"),
+                      portal_url="https://austintx.govqa.example.com/WEBAPP/_rs/"),
         AgencyFactory(name="Oakland Police Department", jurisdiction=state("CA"), portal_url="https://oakland.example.gov/prr"),
     ]
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from requests_app.letters.models import FollowUpLetter, LetterVersion
@@ -32,7 +33,7 @@ def virginia(alice) -> RecordsRequest:
 @pytest.fixture
 def sent(alice, austin) -> RecordsRequest:
     letter_finalise(request=austin, user=alice.user, today=TODAY)
-    return request_mark_submitted(request=austin, user=alice.user, channel="portal", sent_on=TODAY)
+    return request_mark_submitted(request=austin, user=alice.user, channel="mail", sent_on=TODAY)
 
 
 def _url(request: RecordsRequest, path: str = "") -> str:
@@ -122,7 +123,7 @@ def test_a_portal_submission_is_recorded_with_its_reference(alice_api, austin):
     alice_api.post(_url(austin, "letter/finalise/"), format="json")
     missing_date = alice_api.post(_url(austin, "send/"), {"channel": "portal"}, format="json")
     assert missing_date.status_code == 400 and missing_date.json()["sent_on"]
-    recorded = alice_api.post(_url(austin, "send/"), {"channel": "mail", "sent_on": "2026-11-25",
+    recorded = alice_api.post(_url(austin, "send/"), {"channel": "mail", "sent_on": timezone.localdate().isoformat(),
                                                       "reference": "certified 7012"}, format="json")
     assert recorded.status_code == 200 and recorded.json()["status"] == "submitted"
     austin.refresh_from_db()

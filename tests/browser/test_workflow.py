@@ -34,11 +34,11 @@ def _draft(editor, agency, **terms) -> RecordsRequest:
 
 
 def _sent(editor, agency, **terms) -> RecordsRequest:
-    """A request whose letter is final and that was submitted through the portal today."""
+    """A request whose letter is final and that was submitted by mail today."""
     request = _draft(editor, agency, **terms)
     today = timezone.localdate()
     letter_finalise(request=request, user=editor.user, today=today, acknowledge_residency=True)
-    return request_mark_submitted(request=request, user=editor.user, channel="portal", sent_on=today)
+    return request_mark_submitted(request=request, user=editor.user, channel="mail", sent_on=today)
 
 
 def test_log_in_build_a_three_agency_campaign_and_download_its_pdfs(anonymous_page, editor, agencies, shot, tmp_path):

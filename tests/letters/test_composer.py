@@ -118,11 +118,14 @@ def test_with_only_an_address_it_goes_by_mail():
     )
 
 
-def test_with_no_contact_it_says_to_find_one_before_sending():
-    addressee = Addressee("Eugene Police Department")
+def test_with_no_contact_it_is_addressed_to_the_records_custodian_at_the_agencys_place():
+    addressee = Addressee("Eugene Police Department", place="Eugene, Oregon")
     assert submission_route(addressee) == Route.UNKNOWN
     text = letter(addressee=addressee)
-    assert text.startswith("Eugene Police Department\nAttn: Public Records Officer\n[No records contact is known "
-                           "for this agency yet: find its records email, request portal or mailing address, add it "
-                           "on the agency's page in the directory, then regenerate this letter.]\n\nRe: ")
-    assert "By email" not in text and "By mail" not in text
+    assert text.startswith("Public Records Custodian\nEugene Police Department\nEugene, Oregon\n\nRe: ")
+    assert "By email" not in text and "By mail" not in text and "[" not in text.split("Re: ")[0]
+
+
+def test_a_place_is_not_needed_to_compose_the_letter():
+    assert letter(addressee=Addressee("Federal Bureau of Investigation")).startswith(
+        "Public Records Custodian\nFederal Bureau of Investigation\n\nRe: ")

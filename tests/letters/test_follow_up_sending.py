@@ -73,7 +73,7 @@ def test_it_refuses_an_agency_without_email_and_names_the_alternative(alice):
     letter_finalise(request=request, user=alice.user, today=date(2026, 11, 27))
     request_mark_submitted(request=request, user=alice.user, channel="mail", sent_on=timezone.localdate())
     letter = follow_up(request, alice.user)
-    with pytest.raises(CannotSend, match="submit through its portal or by mail"):
+    with pytest.raises(CannotSend, match="No records email is known for .*: mail the PDF to its address"):
         follow_up_queue_email(letter=letter, user=alice.user)
     letter.refresh_from_db()
     assert letter.send_state == SendState.NOT_SENT
@@ -137,7 +137,7 @@ def test_a_request_not_emailed_gets_a_message_without_thread_headers(alice):
     request = draft_request(organization=alice.organization, agency=AgencyFactory(records_email=AGENCY_EMAIL),
                             user=alice.user)
     letter_finalise(request=request, user=alice.user, today=date(2026, 11, 27))
-    request_mark_submitted(request=request, user=alice.user, channel="portal", sent_on=timezone.localdate())
+    request_mark_submitted(request=request, user=alice.user, channel="mail", sent_on=timezone.localdate())
     send_now(follow_up(request, alice.user), alice.user)
     assert "In-Reply-To" not in mail.outbox[0].extra_headers
     assert "References" not in mail.outbox[0].extra_headers

@@ -82,7 +82,8 @@ def test_sending_renders_and_emails_draft_letters_and_lists_the_others(alice, dj
     emailed, no_email = draft(alice), draft(alice, email="")
     job = run(start(alice, "send_letters", [emailed, no_email]), django_capture_on_commit_callbacks)
     assert [pk for pk, _, _ in job.done] == [emailed.pk]
-    assert "has no records email" in job.skipped[0][2] and "portal or by mail" in job.skipped[0][2]
+    assert "letter PDF ready; no records email is known for" in job.skipped[0][2]
+    assert "mail the PDF to its address" in job.skipped[0][2]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["prr@city.example.gov"]
     emailed.refresh_from_db()
     assert emailed.status == Status.SUBMITTED and emailed.send_state == SendState.SENT

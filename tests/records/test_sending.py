@@ -9,7 +9,12 @@ from django.utils import timezone
 from requests_app.letters.services import letter_finalise
 from requests_app.records import sending
 from requests_app.records.models import RecordsRequest, SendState, Status
-from requests_app.records.sending import CannotSend, request_mark_submitted, request_queue_email
+from requests_app.records.sending import (
+    CannotSend,
+    SubmissionBeforeLetter,
+    request_mark_submitted,
+    request_queue_email,
+)
 from requests_app.records.tasks import send_request_email
 from tests.factories import AgencyFactory, draft_request
 from tests.pdf import pdf_text
@@ -17,8 +22,12 @@ from tests.pdf import pdf_text
 pytestmark = pytest.mark.django_db
 
 
-def ready(alice, email="prr@agency.example.gov") -> RecordsRequest:
-    request = draft_request(organization=alice.organization, agency=AgencyFactory(records_email=email), user=alice.user)
+PORTAL = "https://springfield.nextrequest.example.com/"
+
+
+def ready(alice, email="prr@agency.example.gov", **contact) -> RecordsRequest:
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(records_email=email, **contact),
+                            user=alice.user)
     letter_finalise(request=request, user=alice.user, today=date(2026, 11, 27))
     return request
 
@@ -59,7 +68,7 @@ def test_an_edited_draft_must_be_finalised_again_before_sending(alice):
 
 def test_an_agency_without_email_is_refused_with_the_alternative(alice):
     request = ready(alice, email="")
-    with pytest.raises(CannotSend, match="portal or by mail"):
+    with pytest.raises(CannotSend, match="No records email is known for .*: mail the PDF to its address"):
         request_queue_email(request=request, user=alice.user)
 
 
@@ -112,13 +121,50 @@ def test_an_interrupted_send_is_marked_failed_not_resent(alice):
     assert not mail.outbox
 
 
-def test_a_portal_submission_is_recorded_with_its_date_and_confirmation(alice):
-    request = ready(alice)
-    request_mark_submitted(request=request, user=alice.user, channel="portal", sent_on=date(2026, 11, 20), reference="P-123")
+def test_a_portal_submission_is_recorded_with_its_date_reference_and_portal(alice):
+    request = ready(alice, portal_url=PORTAL)
+    request_mark_submitted(request=request, user=alice.user, channel="portal", sent_on=date(2026, 11, 27), reference="P-123")
     request.refresh_from_db()
     assert (request.status, request.sent_via, request.submission_reference) == ("submitted", "portal", "P-123")
-    assert timezone.localtime(request.sent_at).date() == date(2026, 11, 20)
+    assert request.submitted_to == PORTAL
+    assert timezone.localtime(request.sent_at).date() == date(2026, 11, 27)
     assert "P-123" in request.status_changes.get().reason
+
+
+def test_a_portal_submission_needs_the_agencys_portal(alice):
+    request = ready(alice)
+    with pytest.raises(CannotSend, match="No records request portal is known for .*: add it"):
+        request_mark_submitted(request=request, user=alice.user, channel="portal", sent_on=date(2026, 11, 27),
+                               reference="P-123")
+    assert RecordsRequest.objects.get(pk=request.pk).status == Status.DRAFT
+
+
+def test_a_portal_submission_needs_the_reference_the_portal_gave(alice):
+    request = ready(alice, portal_url=PORTAL)
+    with pytest.raises(CannotSend, match="reference the portal gave"):
+        request_mark_submitted(request=request, user=alice.user, channel="portal", sent_on=date(2026, 11, 27),
+                               reference="  ")
+    assert RecordsRequest.objects.get(pk=request.pk).status == Status.DRAFT
+
+
+def test_a_mail_submission_needs_the_agencys_address_and_records_it(alice):
+    request = ready(alice, mailing_address="")
+    with pytest.raises(CannotSend, match="No mailing address is known"):
+        request_mark_submitted(request=request, user=alice.user, channel="mail", sent_on=date(2026, 11, 27))
+    request.agency.mailing_address = "1 Civic Plaza\nSpringfield"
+    request.agency.save()
+    request_mark_submitted(request=request, user=alice.user, channel="mail", sent_on=date(2026, 11, 27))
+    assert RecordsRequest.objects.get(pk=request.pk).submitted_to == "1 Civic Plaza\nSpringfield"
+
+
+def test_a_submission_dated_before_its_letter_waits_for_confirmation(alice):
+    request = ready(alice)
+    with pytest.raises(SubmissionBeforeLetter, match="dated 27 November 2026, after the submission date 20 November"):
+        request_mark_submitted(request=request, user=alice.user, channel="mail", sent_on=date(2026, 11, 20))
+    assert RecordsRequest.objects.get(pk=request.pk).status == Status.DRAFT
+    request_mark_submitted(request=request, user=alice.user, channel="mail", sent_on=date(2026, 11, 20),
+                           confirm_before_letter=True)
+    assert RecordsRequest.objects.get(pk=request.pk).status == Status.SUBMITTED
 
 
 def test_a_submission_date_in_the_future_is_refused(alice):
@@ -132,7 +178,7 @@ def test_a_submission_cannot_be_recorded_while_the_email_is_on_its_way(alice):
     request = ready(alice)
     request_queue_email(request=request, user=alice.user)  # enqueued on commit: not sent here
     with pytest.raises(CannotSend, match="being emailed"):
-        request_mark_submitted(request=request, user=alice.user, channel="portal", sent_on=date(2026, 11, 27))
+        request_mark_submitted(request=request, user=alice.user, channel="mail", sent_on=date(2026, 11, 27))
     assert RecordsRequest.objects.get(pk=request.pk).status == Status.DRAFT
 
 

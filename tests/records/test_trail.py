@@ -100,7 +100,7 @@ def test_an_event_rolls_back_with_its_change(alice):
 
 def test_it_records_a_submission_by_mail_as_one_sent_event(alice):
     request = new(alice)
-    letter_finalise(request=request, user=alice.user, today=D(2026, 11, 27))
+    letter_finalise(request=request, user=alice.user, today=D(2026, 11, 20))
     send = partial(request_mark_submitted, request=request, user=alice.user, channel="mail",
                    sent_on=D(2026, 11, 20), reference="certified 7012")
     assert events_of(send, request) == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from requests_app.campaigns import services as campaign_services
 from requests_app.letters.services import letter_finalise
@@ -104,7 +105,7 @@ def test_a_lawyer_drafts_edits_finalises_and_records_one_letter(alice_client, al
     text = pdf_text(b"".join(pdf.streaming_content))
     assert "Dear Ms. Custodian:" in text and "before incurring fees above $25" in text
     alice_client.post(reverse("record-submission", args=[request.pk]),
-                      {"channel": "mail", "sent_on": "2026-11-20", "reference": "certified 7012"})
+                      {"channel": "mail", "sent_on": timezone.localdate().isoformat(), "reference": "certified 7012"})
     request.refresh_from_db()
     assert request.status == "submitted" and request.sent_via == "mail"
 

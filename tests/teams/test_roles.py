@@ -50,6 +50,7 @@ CHANGES = [
      Role.EDITOR),
     ("letter-edit", lambda w: [w.request.pk], lambda w: {"letter_text": "Dear officer, please send."}, Role.EDITOR),
     ("letter-regenerate", lambda w: [w.request.pk], lambda w: {}, Role.EDITOR),
+    ("letter-readdress", lambda w: [w.request.pk], lambda w: {}, Role.EDITOR),
     ("letter-finalise", lambda w: [w.request.pk], lambda w: {}, Role.EDITOR),
     ("change-status", lambda w: [w.request.pk],
      lambda w: {"status": "submitted", "on": TODAY.isoformat(), "reason": "Mailed"}, Role.EDITOR),
