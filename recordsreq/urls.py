@@ -10,6 +10,7 @@ from requests_app.auditlogs import import_views as audit_imports
 from requests_app.auditlogs import views as auditlogs
 from requests_app.auditlogs import report_views as audit_reports
 from requests_app.campaigns import views as campaigns
+from requests_app.correspondence import suggestion_views as contact_suggestions
 from requests_app.correspondence import views as correspondence
 from requests_app.deadlines import views as deadlines
 from requests_app.documents import views as documents
@@ -42,6 +43,10 @@ urlpatterns = [
     path("agencies/<int:pk>/", agencies.agency_page, name="agency-detail"),
     path("agencies/<int:pk>/contact/", agency_contacts.agency_contact_edit, name="agency-contact"),
     path("agencies/<int:pk>/add-to-set/", agency_sets.agency_add_to_set, name="agency-add-to-set"),
+    path("agencies/suggestions/<int:pk>/accept/", contact_suggestions.contact_suggestion_accept,
+         name="contact-suggestion-accept"),
+    path("agencies/suggestions/<int:pk>/reject/", contact_suggestions.contact_suggestion_reject,
+         name="contact-suggestion-reject"),
     path("agency-sets/", agency_sets.agency_set_list, name="agency-set-list"),
     path("agency-sets/new/", agency_sets.agency_set_new, name="agency-set-create"),
     path("agency-sets/<int:pk>/", agency_sets.agency_set_detail, name="agency-set-detail"),

@@ -137,7 +137,7 @@ class AgencyContactChangeAdmin(admin.ModelAdmin):
     search_fields = ["agency__name", "source_url", "changed_by__username", "organization__name"]
     list_select_related = ["agency__jurisdiction", "changed_by", "organization"]
     readonly_fields = ["agency", "changed_by", "organization", "changed_at", "via", "before", "after", "source_url",
-                       "verified_on"]
+                       "source_note", "verified_on"]
 
     def has_add_permission(self, request) -> bool:
         return False

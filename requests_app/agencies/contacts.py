@@ -31,11 +31,13 @@ PROVENANCE_DEPTH = 50
 @dataclass(frozen=True)
 class ContactEdit:
     """What one edit states: cleaned values of some contact fields ("" clears a field), the
-    page where they were found and the day they were checked there."""
+    page where they were found and the day they were checked there. An edit with no page to
+    cite (a contact learned from a reply) describes its source in ``source_note`` instead."""
 
     values: dict[str, str]
     source_url: str
     verified_on: date
+    source_note: str = ""
 
 
 # Writing ----------------------------------------------------------------------------
@@ -65,7 +67,7 @@ def apply_edit(*, agency: Agency, edit: ContactEdit, membership: Membership | No
         agency=agency, via=via, before=before, after=dict(edit.values),
         changed_by=membership.user if membership else None,
         organization=membership.organization if membership else None,
-        source_url=edit.source_url, verified_on=edit.verified_on,
+        source_url=edit.source_url, source_note=edit.source_note, verified_on=edit.verified_on,
     )
 
 
@@ -81,6 +83,7 @@ class ContactFact:
     value: str
     source_url: str = ""
     verified_on: date | None = None
+    source_note: str = ""
 
 
 def recent_changes(agency: Agency, *, limit: int = RECENT_CHANGES) -> list[AgencyContactChange]:
@@ -97,7 +100,8 @@ def contact_facts(agency: Agency, changes: list[AgencyContactChange]) -> list[Co
         value = getattr(agency, name)
         vouching = next((c for c in changes if value and c.after.get(name) == value), None)
         if vouching:
-            facts.append(ContactFact(name, FIELD_LABELS[name], value, vouching.source_url, vouching.verified_on))
+            facts.append(ContactFact(name, FIELD_LABELS[name], value, vouching.source_url, vouching.verified_on,
+                                     vouching.source_note))
         elif value and not changes:
             facts.append(ContactFact(name, FIELD_LABELS[name], value, agency.contact_source_url,
                                      agency.contact_verified_on))

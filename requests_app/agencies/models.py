@@ -309,12 +309,16 @@ class AgencyContactChange(models.Model):
     ``after`` holds the fields the edit stated (the contact form states all four; a CSV row
     only its non-blank cells) and ``before`` their values until then. A field's current value
     is vouched for by the latest change whose ``after`` gives that value.
+
+    A contact learned from a reply has no page to cite: its ``source_note`` says where it was
+    seen in words that do not reveal the private message ("a reply … received on 2026-12-03").
     """
 
     class Via(models.TextChoices):
         FORM = "form", "Contact form"
         IMPORT = "import", "Contact file (CSV)"
         ADMIN = "admin", "Site administration"
+        REPLY = "reply", "Learned from a reply"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contact_changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -326,11 +330,21 @@ class AgencyContactChange(models.Model):
     via = models.CharField(max_length=10, choices=Via.choices)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
-    source_url = models.URLField(max_length=500, verbose_name="source URL")
+    source_url = models.URLField(max_length=500, blank=True, verbose_name="source URL")
+    source_note = models.CharField(
+        max_length=200, blank=True,
+        help_text="Where the contact was seen when there is no page to cite, e.g. a reply to a request.",
+    )
     verified_on = models.DateField()
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(via="reply") | ~models.Q(source_note=""),
+                name="contact_change_from_a_reply_says_so",
+            ),
+        ]
         indexes = [
             # The agency and contact pages: an agency's latest changes, newest first.
             models.Index(fields=["agency", "changed_at"], name="agency_contact_change_by_time"),

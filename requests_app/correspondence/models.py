@@ -87,3 +87,56 @@ class Fee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.tracking} {self.get_kind_display()} {self.amount or ''}"
+
+
+class ContactSuggestion(models.Model):
+    """A records contact of an agency seen in a reply filed on one of an organization's
+    requests: the address the agency wrote from, or its records portal named in a portal's
+    notification. Only that organization sees it (its message is private); once an editor
+    accepts it, the contact goes into the shared directory with a public description of its
+    source. A rejected suggestion stays, so the same value is not offered again.
+
+    It lives here, above the directory, because its source is a communication: the agency
+    directory never reads the organizations' correspondence.
+    """
+
+    class Field(models.TextChoices):
+        RECORDS_EMAIL = "records_email", "Records email"
+        PORTAL_URL = "portal_url", "Records portal"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for an editor"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=20, choices=Field.choices)
+    value = models.CharField(max_length=500)
+    evidence = models.CharField(max_length=200, help_text='Why it is suggested, e.g. "the sender of the reply".')
+    vendor = models.CharField(max_length=50, blank=True, help_text="The records portal's software, for a portal.")
+    # The message it was seen in. Its sender, subject and date are kept too, so a decision
+    # still shows what it was based on if the communication is deleted.
+    communication = models.ForeignKey(Communication, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="contact_suggestions")
+    source_sender = models.CharField(max_length=300, blank=True)
+    source_subject = models.CharField(max_length=500, blank=True)
+    received_on = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # A second reply from the same address adds nothing. Also the index of the agency
+            # page's and the request page's "pending suggestions of this agency for this
+            # organization" (agency and organization first).
+            models.UniqueConstraint(fields=["agency", "organization", "field", "value"],
+                                    name="one_contact_suggestion_per_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} {self.value} for agency {self.agency_id}"

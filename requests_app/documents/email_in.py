@@ -1,4 +1,5 @@
-"""An email file uploaded to a request becomes a communication, with its attachments."""
+"""An email file uploaded to a request (or fetched from the records mailbox) becomes a
+communication, with its attachments; a reply may teach the agency's records contact."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from requests_app.correspondence.models import Communication
 from requests_app.correspondence.services import Message, communication_log
+from requests_app.correspondence.suggestions import suggestions_from_reply
 from requests_app.documents.extract import read_eml
 from requests_app.documents.models import Document, RequestDocument
 from requests_app.records.models import RecordsRequest
@@ -42,6 +44,8 @@ def communication_from_eml(*, request: RecordsRequest, user: User | None, docume
         recipient=headers["To"][:300], subject=headers["Subject"][:500], body=preview["body"]))
     RequestDocument.objects.filter(request=request, document=document).update(communication=communication)
     message = email.message_from_bytes(data, policy=policy.default)
+    if not ours:
+        suggestions_from_reply(communication=communication, message=message)
     results = []
     for part in message.iter_attachments():
         payload = part.get_payload(decode=True) or b""

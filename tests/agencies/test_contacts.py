@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -218,6 +219,23 @@ def test_an_agency_without_changes_shows_the_source_stored_on_it(alice_client, e
                                                contact_verified_on=date(2026, 1, 5))
     body = alice_client.get(reverse("agency-detail", args=[eugene.pk])).content.decode()
     assert "verified 5 Jan 2026" in body
+
+
+def test_a_change_citing_no_page_shows_its_note_or_says_so(alice_client, eugene):
+    AgencyContactChange.objects.create(agency=eugene, via="admin", after={"phone": "541-555-0100"}, source_url="",
+                                       verified_on=date(2026, 11, 2))  # the admin's, with no source URL set
+    AgencyContactChange.objects.create(agency=eugene, via="reply", after={"records_email": "prr@eugene.example.gov"},
+                                       source_note="a reply from this address to a records request, received on "
+                                                   "2026-11-20", verified_on=date(2026, 11, 20))
+    body = alice_client.get(reverse("agency-detail", args=[eugene.pk])).content.decode()
+    assert "source not recorded, checked 2 Nov 2026" in body and 'href=""' not in body
+    assert "learned from a reply" in body and "source: a reply from this address to a records request" in body
+
+
+def test_a_change_learned_from_a_reply_must_say_where(eugene):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgencyContactChange.objects.create(agency=eugene, via="reply", after={"records_email": "a@b.example.gov"},
+                                           verified_on=date(2026, 11, 20))
 
 
 def test_the_agency_page_shows_vendor_evidence_and_labels_the_flock_portal(alice_client, eugene):

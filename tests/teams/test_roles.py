@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from requests_app.agencies.sets import agency_set_create
 from requests_app.auditlogs.models import AuditImport
 from requests_app.campaigns import services as campaigns
+from requests_app.correspondence.models import ContactSuggestion
 from requests_app.documents.models import InboundEmail
 from requests_app.documents.upload import upload_file
 from requests_app.letters.models import FollowUpLetter
@@ -89,6 +90,8 @@ CHANGES = [
      lambda w: {"phone": "555-867-5309", "source_url": "https://city.example.gov/records",
                 "verified_on": TODAY.isoformat()}, Role.EDITOR),
     ("agency-contacts-import", lambda w: [], lambda w: {"file": _contacts_csv(w)}, Role.EDITOR),
+    ("contact-suggestion-accept", lambda w: [w.suggestion.pk], lambda w: {"replaces": ""}, Role.EDITOR),
+    ("contact-suggestion-reject", lambda w: [w.suggestion.pk], lambda w: {}, Role.EDITOR),
     ("letterhead", lambda w: [], lambda w: {"name": "Renamed"}, Role.OWNER),
     ("member-invite", lambda w: [], lambda w: {"email": "new@example.org", "role": "owner"}, Role.OWNER),
     ("member-role", lambda w: [w.viewer.pk], lambda w: {"role": "owner"}, Role.OWNER),
@@ -144,6 +147,9 @@ def world(alice):
         agency_set=agency_set_create(membership=alice, name="Picked", agencies=[request.agency]),
         invitation=invitation,
         viewer=MembershipFactory(organization=organization, role=Role.VIEWER),
+        suggestion=ContactSuggestion.objects.create(
+            agency=request.agency, organization=organization, field="records_email", value="clerk@city.example.gov",
+            evidence="the sender of the reply", received_on=TODAY),
     )
 
 
