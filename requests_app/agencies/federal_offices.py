@@ -337,7 +337,10 @@ def write_offices(result: BuildResult, path: Path = OFFICES_FILE) -> None:
 
 def read_offices(path: Path = OFFICES_FILE) -> list[FederalOffice]:
     """The offices in the shipped file; ValueError naming the problem if it is not one."""
-    document = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ValueError(f"{path.name} is not JSON ({exc})") from None
     offices = []
     for i, row in enumerate(document.get("offices", []) if isinstance(document, dict) else []):
         try:
