@@ -89,26 +89,21 @@ def people_in(entry: dict[str, Any]) -> set[str]:
 
 @dataclass(frozen=True)
 class People:
-    """Everyone the source names, as the cleaning compares them: whole names and surnames."""
+    """Everyone the source names, as the cleaning looks for them: each name's words, and its
+    first and last word alone ("Laurie A. Day" is found as "Laurie Day")."""
 
-    names: frozenset[str]  # name_words of each person's name
-    surnames: frozenset[str]
+    names: frozenset[str]
 
     @classmethod
     def of(cls, names: Iterable[str]) -> People:
-        words = [name_words(n) for n in names]
-        return cls(
-            names=frozenset(" ".join(w) for w in words if len(w) >= 2),
-            surnames=frozenset(w[-1] for w in words if w and len(w[-1]) >= 3),
-        )
+        words = [w for w in (name_words(n) for n in names) if len(w) >= 2]
+        return cls(names=frozenset(" ".join(w) for w in words) | frozenset(f"{w[0]} {w[-1]}" for w in words))
 
     def named_in(self, text: str) -> bool:
-        """True when the text holds a first name and surname of someone named in the source."""
+        """True when the text holds the name of someone named in the source."""
         words = name_words(text)
-        for size in (2, 3):
-            if any(" ".join(words[i:i + size]) in self.names for i in range(len(words) - size + 1)):
-                return True
-        return False
+        return any(" ".join(words[i:i + size]) in self.names
+                   for size in (2, 3, 4) for i in range(len(words) - size + 1))
 
 
 def name_words(text: str) -> list[str]:

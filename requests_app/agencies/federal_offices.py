@@ -135,9 +135,16 @@ class FederalOffice:
 @dataclass
 class BuildResult:
     offices: list[FederalOffice]
-    dropped: Counter = field(default_factory=Counter)  # (what, reason) -> count
-    dropped_emails: list[clean.Dropped] = field(default_factory=list)
+    dropped: list[tuple[str, clean.Dropped]] = field(default_factory=list)  # (what, the value and why)
     skipped: list[str] = field(default_factory=list)
+
+    def drop(self, what: str, dropped: clean.Dropped) -> None:
+        self.dropped.append((what, dropped))
+
+    @property
+    def dropped_counts(self) -> Counter:
+        """(what, reason) -> how many."""
+        return Counter((what, d.reason) for what, d in self.dropped)
 
 
 class BuildError(Exception):
@@ -190,6 +197,7 @@ class _Builder:
         self.people = people
         self.result = BuildResult(offices=[])
         self.by_source: dict[tuple[str, str], FederalOffice] = {}
+        self.taken: set[str] = set()  # ids and names, so each office is one agency
 
     def add_department(self, stem: str, department: dict[str, Any]) -> None:
         name = DEPARTMENT_NAMES.get(stem) or _tidy_name(department["name"])
@@ -216,7 +224,7 @@ class _Builder:
             if office is None:
                 raise BuildError(f"{unit.name}: no office {unit.of[1]!r} in {unit.of[0]}.json")
             self._keep(FederalOffice(
-                **{**asdict(office), "id": f"{unit.of[0].lower()}/{_slug(unit.name)}", "component": "",
+                **{**asdict(office), "id": f"{_slug(unit.of[0])}/{_slug(unit.name)}", "component": "",
                    "name": unit.name, "abbreviation": unit.abbreviation, "part_of": office.id, "note": unit.note},
             ), None)
 
@@ -262,28 +270,28 @@ class _Builder:
             if isinstance(checked, str):
                 form = checked
             else:
-                self.result.dropped[("request form", checked.reason)] += 1
+                self.result.drop("request form", checked)
         for value in candidates:
             checked = clean.role_email(value, people=self.people)
             if isinstance(checked, str):
                 if checked.casefold() not in {e.casefold() for e in emails}:
                     emails.append(checked)
             else:
-                self.result.dropped[("email", checked.reason)] += 1
-                self.result.dropped_emails.append(checked)
+                self.result.drop("email", checked)
         address = None
         if entry.get("address"):
             address = clean.clean_address(entry["address"], people=self.people, own_names=own_names)
             for dropped in address.dropped if address else []:
-                self.result.dropped[("address line", dropped.reason)] += 1
+                self.result.drop("address line", dropped)
             if address is None:
-                self.result.dropped[("address", "no city, state and ZIP")] += 1
+                self.result.drop("address", clean.Dropped(str(entry["address"]), "no city, state and ZIP"))
         return _Values(emails, form, address)
 
     def _keep(self, office: FederalOffice, source: tuple[str, str] | None) -> None:
-        taken = {o.id for o in self.result.offices}, {o.name.casefold() for o in self.result.offices}
-        if office.id in taken[0] or office.name.casefold() in taken[1]:
+        keys = {office.id, office.name.casefold()}
+        if keys & self.taken:
             raise BuildError(f"two offices would be {office.name!r} ({office.id}): name one in COMPONENT_NAMES")
+        self.taken |= keys
         self.result.offices.append(office)
         if source:
             self.by_source[source] = office
