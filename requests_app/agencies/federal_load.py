@@ -13,7 +13,8 @@ The office's role email, request form and address become the agency's records co
 each change recorded with the source file and the data's date and marked to verify
 (``AgencyContactChange.Via.FEDERAL``). A value a person gave is never overwritten: a field
 in ``edited_fields``, a field whose latest recorded change is not this loader's, or a value
-set without a recorded change. Loading the same file twice changes nothing.
+set without a recorded change. A unit's note (whose FOIA office answers for it) becomes its
+notes unless it has some. Loading the same file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -180,17 +181,21 @@ class _Loader:
                 continue
             agency = self.agencies[pk]
             writes = self._writes(agency, office, latest)
+            if writes:
+                history.append(AgencyContactChange(
+                    agency=agency, via=AgencyContactChange.Via.FEDERAL, before={f: getattr(agency, f) for f in writes},
+                    after=writes, source_url=office.source_url, verified_on=office.as_of,
+                ))
+            # A unit's page says whose FOIA office its contact is; notes someone wrote stay.
+            if office.note and not agency.notes and "notes" not in agency.edited_fields:
+                writes = {**writes, "notes": office.note}
             if not writes:
                 continue
-            history.append(AgencyContactChange(
-                agency=agency, via=AgencyContactChange.Via.FEDERAL, before={f: getattr(agency, f) for f in writes},
-                after=writes, source_url=office.source_url, verified_on=office.as_of,
-            ))
             for name, value in writes.items():
                 setattr(agency, name, value)
             agency.updated_at = now
             changed.append(agency)
-        Agency.objects.bulk_update(changed, [*OFFICE_FIELDS, "updated_at"])
+        Agency.objects.bulk_update(changed, [*OFFICE_FIELDS, "notes", "updated_at"])
         AgencyContactChange.objects.bulk_create(history)
 
     def _writes(self, agency: Agency, office: FederalOffice, latest: dict[tuple[int, str], str]) -> dict[str, str]:

@@ -117,6 +117,15 @@ def test_hsi_and_border_patrol_take_ice_and_cbps_contact(directory, offices):
     assert (hsi.records_email, hsi.portal_url, hsi.mailing_address) == (ice.records_email, ice.portal_url,
                                                                          ice.mailing_address)
     assert us("U.S. Border Patrol").portal_url == us("U.S. Customs and Border Protection").portal_url != ""
+    assert hsi.notes.startswith("A directorate of U.S. Immigration and Customs Enforcement: ICE's FOIA office")
+    assert set(hsi.contact_changes.get().after) == {"records_email", "portal_url", "mailing_address"}
+    assert not ice.notes
+
+
+def test_a_units_note_leaves_notes_someone_wrote(directory, offices):
+    Agency.objects.filter(pk=directory["tva_police"].pk).update(notes="Call ahead.")
+    load_federal_offices(path=offices)
+    assert Agency.objects.get(pk=directory["tva_police"].pk).notes == "Call ahead."
 
 
 def test_an_agency_someone_made_under_the_offices_name_is_linked_not_duplicated(directory, offices):
