@@ -211,7 +211,7 @@ class _Loader:
             via = latest.get((agency.pk, name), "")
             if current == value:
                 self.report.values["unchanged"] += bool(value)
-            elif name in agency.edited_fields or (via and via != AgencyContactChange.Via.FEDERAL) or (not via and current):
+            elif _someones(agency, name, current=current, via=via):
                 self.report.values["kept"] += bool(value)
             else:
                 writes[name] = value
@@ -229,6 +229,14 @@ def _latest_changes(pks: set[int]) -> dict[tuple[int, str], str]:
             if name in after:
                 latest.setdefault((agency_id, name), via)
     return latest
+
+
+def _someones(agency: Agency, name: str, *, current: str, via: str) -> bool:
+    """True when a person gave the field its value: they edited it, the latest change stating
+    it is not this loader's, or it has a value no recorded change gave."""
+    if name in agency.edited_fields:
+        return True
+    return via != AgencyContactChange.Via.FEDERAL if via else bool(current)
 
 
 def _usable_alias(alias: str) -> bool:

@@ -102,7 +102,9 @@ _STANDS_ALONE = re.compile(
     r"|Library|Foundation|Center|Panel|Corps|Board)$"
 )
 # Names that need their department's: "Office of the Secretary", "Chicago Office", "Tax Division".
-_GENERIC = re.compile(r"^(?:Office|Immediate Office|Region|Headquarters)\b|\bDivision$|^(?!U\.S\.|United States|National).*\bOffices?$")
+_GENERIC = re.compile(
+    r"^(?:Office|Immediate Office|Region|Headquarters)\b|\bDivision$|^(?!U\.S\.|United States|National).*\bOffices?$"
+)
 _TRAILING_ABBREVIATION = re.compile(r"\s*\(([A-Z]{2,6})\)$")
 
 
@@ -228,7 +230,8 @@ class _Builder:
                    "name": unit.name, "abbreviation": unit.abbreviation, "part_of": office.id, "note": unit.note},
             ), None)
 
-    def _office(self, stem: str, department_name: str, department: dict, component: dict, *, main: bool) -> FederalOffice:
+    def _office(self, stem: str, department_name: str, department: dict, component: dict, *,
+                main: bool) -> FederalOffice:
         source_name = clean.tidy(component["name"])
         fixed = _tidy_name(COMPONENT_NAMES.get((stem, source_name), source_name))
         abbreviation = ABBREVIATIONS.get((stem, source_name)) or clean.tidy(component.get("abbreviation") or "")

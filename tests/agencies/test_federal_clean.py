@@ -104,7 +104,8 @@ def names_someone(value: str, people: set[tuple[str, str]]) -> list[tuple[str, s
 
 def test_the_attorney_generals_address_loses_the_officials_name_and_title(built):
     oag = office(built, "doj/office-of-the-attorney-general")
-    assert oag.mailing_address == "Initial Request Staff\nSuite 11050\n1425 New York Avenue, NW\nWashington, DC 20530-0001"
+    assert oag.mailing_address == (
+        "Initial Request Staff\nSuite 11050\n1425 New York Avenue, NW\nWashington, DC 20530-0001")
     assert not names_someone(json.dumps(asdict(oag)), {("Laurie", "Day"), ("Carmen", "Mallon")})
 
 
@@ -127,7 +128,8 @@ def test_the_title_part_of_a_line_goes_and_the_office_stays(line, kept):
 
 @pytest.mark.parametrize("line", [
     "FOIA Officer", "Chief FOIA Officer (Acting)", "Assistant General Counsel for Information & Legal Support",
-    "Assistant Legal Counsel/FOIA", "Attn: FOIA, Washington Office Coorindators", "Regional Freedom of Information Officer",
+    "Assistant Legal Counsel/FOIA", "Attn: FOIA, Washington Office Coorindators",
+    "Regional Freedom of Information Officer",
     "Indianapolis FOIA/PA Program Manager", "FOIA Officer / Senior Staff Attorney",
 ])
 def test_a_line_that_is_a_post_goes(line):
@@ -204,7 +206,8 @@ def test_components_known_on_their_own_keep_their_full_names_and_abbreviations(b
 
 
 def test_other_components_take_their_departments_name(built):
-    assert office(built, "doj/office-of-the-attorney-general").name == "Department of Justice, Office of the Attorney General"
+    assert office(built, "doj/office-of-the-attorney-general").name == (
+        "Department of Justice, Office of the Attorney General")
     assert office(built, "dhs/office-of-intelligence-analysis").name == (
         "Department of Homeland Security, Office of Intelligence and Analysis")
 

@@ -73,7 +73,8 @@ def us(name: str) -> Agency:
 def test_the_directorys_fbi_is_the_fbi_office(directory, offices):
     report = load_federal_offices(path=offices)
     fbi = Agency.objects.get(pk=directory["fbi"].pk)
-    assert fbi.name == "Federal Bureau of Investigation (FBI)" and fbi.federal_foia_office == "doj/federal-bureau-of-investigation"
+    assert (fbi.name, fbi.federal_foia_office) == (
+        "Federal Bureau of Investigation (FBI)", "doj/federal-bureau-of-investigation")
     assert (fbi.records_email, fbi.portal_url) == ("foiparequest@ic.fbi.gov", "https://efoia.fbi.gov")
     assert fbi.mailing_address == ("Record/Information Dissemination Section, Records Management Division\n"
                                    "170 Marcel Drive\nWinchester, VA 22602-4843")
@@ -85,7 +86,8 @@ def test_the_directorys_fbi_is_the_fbi_office(directory, offices):
 def test_a_unit_in_the_directory_takes_the_contact_of_the_office_that_answers_for_it(directory, offices):
     load_federal_offices(path=offices)
     police = Agency.objects.get(pk=directory["tva_police"].pk)
-    assert (police.federal_foia_office, police.records_email) == ("tva/tennessee-valley-authority-police", "foia@tva.gov")
+    assert (police.federal_foia_office, police.records_email) == (
+        "tva/tennessee-valley-authority-police", "foia@tva.gov")
 
 
 def test_a_federal_field_unit_is_left_alone(directory, offices):
@@ -147,7 +149,8 @@ def test_an_agency_unlinked_by_hand_is_not_taken_again(directory, offices):
     report = load_federal_offices(path=offices)
     assert Agency.objects.filter(name=ice.name).count() == 1
     assert Agency.objects.get(pk=ice.pk).federal_foia_office is None
-    assert report.skipped == ["U.S. Immigration and Customs Enforcement: an agency unlinked from it by hand has the name"]
+    assert report.skipped == [
+        "U.S. Immigration and Customs Enforcement: an agency unlinked from it by hand has the name"]
 
 
 # Contacts to verify ---------------------------------------------------------------------------------
@@ -171,13 +174,13 @@ def test_each_value_carries_its_source_and_date_and_is_to_verify(directory, offi
 
 def test_a_second_load_changes_nothing(directory, offices, django_assert_max_num_queries):
     first = load_federal_offices(path=offices)
-    agencies, changes, aliases = Agency.objects.count(), AgencyContactChange.objects.count(), AgencyAlias.objects.count()
+    counts = (Agency.objects.count, AgencyContactChange.objects.count, AgencyAlias.objects.count)
+    before = [count() for count in counts]
     with django_assert_max_num_queries(8):
         second = load_federal_offices(path=offices)
     assert (second.linked, second.matched, second.created) == (11, 0, 0)
     assert (second.values["set"], second.values["unchanged"]) == (0, first.values["set"])
-    assert (Agency.objects.count(), AgencyContactChange.objects.count(), AgencyAlias.objects.count()) == (
-        agencies, changes, aliases)
+    assert [count() for count in counts] == before
 
 
 def test_a_contact_a_person_edited_is_never_overwritten(alice_client, directory, offices):
@@ -254,7 +257,7 @@ def test_the_agency_page_shows_the_contact_to_verify_with_its_source_and_date(al
     page = alice_client.get(reverse("agency-detail", args=[ice.pk])).content.decode()
     assert page.count("to&nbsp;verify") == 3  # email, request form, address
     assert page.count("as of 25 Jul 2017") == 4  # the three, and the change in the recent changes
-    assert 'href="https://github.com/18F/2015-foia/blob/f9503d261c0c1613d95504bc8ac26ce8822cbfa4/contacts/data/DHS.json"' in page
+    assert f'href="{DOJ_SOURCE.replace("DOJ.json", "DHS.json")}"' in page
     assert "taken from the federal FOIA contact list 18F published in 2017" in page
     assert "Federal FOIA office: 18F&#x27;s FOIA contact list" in page  # the credit
 

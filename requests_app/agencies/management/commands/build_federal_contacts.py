@@ -29,7 +29,8 @@ class Command(BaseCommand):
             raise CommandError(f"{exc}: nothing was written") from None
         write_offices(result, output)
         units = sum(1 for o in result.offices if o.part_of)
-        self.stdout.write(f"{len(result.offices)} offices written to {output} ({units} of them units of another office)")
+        self.stdout.write(f"{len(result.offices)} offices written to {output} ({units} of them units of another "
+                          "office)")
         for line in result.skipped:
             self.stdout.write(f"Skipped {line}")
         for (what, reason), count in sorted(result.dropped_counts.items()):
