@@ -49,6 +49,7 @@ class AgencyAdmin(admin.ModelAdmin):
             "records_email", "portal_url", "mailing_address", "phone", "contact_source_url", "contact_verified_on",
         ]}),
         ("FBI roster", {"fields": ["ori", "fbi_match"]}),
+        ("Federal FOIA contacts", {"fields": ["federal_foia_office"]}),
         ("Flock network", {"fields": [
             "in_flock_network", "flock_id", "flock_portal_url", "cameras", "searches_30d", "vehicles_30d",
             "hotlist_hits_30d", "flock_stats_as_of",

@@ -84,6 +84,7 @@ class ContactFact:
     source_url: str = ""
     verified_on: date | None = None
     source_note: str = ""
+    to_verify: bool = False  # loaded from a bundled list; nobody has checked it yet
 
 
 def recent_changes(agency: Agency, *, limit: int = RECENT_CHANGES) -> list[AgencyContactChange]:
@@ -101,7 +102,7 @@ def contact_facts(agency: Agency, changes: list[AgencyContactChange]) -> list[Co
         vouching = next((c for c in changes if value and c.after.get(name) == value), None)
         if vouching:
             facts.append(ContactFact(name, FIELD_LABELS[name], value, vouching.source_url, vouching.verified_on,
-                                     vouching.source_note))
+                                     vouching.source_note, vouching.to_verify))
         elif value and not changes:
             facts.append(ContactFact(name, FIELD_LABELS[name], value, agency.contact_source_url,
                                      agency.contact_verified_on))

@@ -2,8 +2,9 @@
 
 The Flock network data is CC BY-SA 4.0 (EyesOnFlock, via DeFlock's FlockHopper maps),
 which requires attribution, a link to the licence and a note that the data was changed;
-The News & Observer's survey is MIT and asks for credit; the FBI roster is public domain
-and credited as a courtesy. See ``data/directory/NOTICE.md``.
+The News & Observer's survey is MIT and asks for credit; the FBI roster and 18F's federal
+FOIA contacts are public domain and credited as a courtesy. See ``data/directory/NOTICE.md``
+and ``data/federal_foia/NOTICE.md``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,15 @@ FBI = Credit(
     licence="Public domain (US government work)",
     licence_url="",
 )
-ALL = (FLOCK, NC_SURVEY, FBI)
+FEDERAL_FOIA = Credit(
+    key="federal_foia",
+    text="Federal FOIA office: 18F's FOIA contact list (FOIA.gov data of July 2017); people's names, "
+    "phone numbers and personal emails left out by this project.",
+    url="https://github.com/18F/2015-foia",
+    licence="Public domain (CC0 1.0)",
+    licence_url="https://creativecommons.org/publicdomain/zero/1.0/",
+)
+ALL = (FLOCK, NC_SURVEY, FBI, FEDERAL_FOIA)
 
 
 def credits_for(agency: Agency) -> list[Credit]:
@@ -59,4 +68,6 @@ def credits_for(agency: Agency) -> list[Credit]:
         credits.append(NC_SURVEY)
     if agency.ori:
         credits.append(FBI)
+    if agency.federal_foia_office:
+        credits.append(FEDERAL_FOIA)
     return credits

@@ -82,6 +82,14 @@ class Agency(models.Model):
         help_text="How this agency was joined to the FBI roster by the directory loader.",
     )
 
+    # From the federal FOIA contacts (federal_offices.py): the office this agency is, or whose
+    # FOIA office answers for it; the loader's link to it, whatever the agency is called.
+    federal_foia_office = models.CharField(
+        max_length=120, unique=True, null=True, blank=True, verbose_name="federal FOIA office",
+        help_text='The bundled federal FOIA office this agency takes its contact from, e.g. '
+        '"doj/federal-bureau-of-investigation"; the loader finds the agency by it.',
+    )
+
     # From the Flock sharing network; figures are null where the source does not know them.
     in_flock_network = models.BooleanField(default=False, verbose_name="in the Flock network")
     flock_id = models.CharField(max_length=100, unique=True, null=True, blank=True, verbose_name="Flock id")
@@ -186,8 +194,11 @@ class AgencyAlias(models.Model):
         FLOCK = "flock", "Flock sharing list"
         FBI = "fbi", "FBI roster"
         NC_SURVEY = "nc_survey", "NC ALPR survey (The News & Observer)"
+        FEDERAL = "federal", "Federal FOIA contacts (18F)"
         USER = "user", "Added by a user"
 
+    # The aliases the directory loader keeps in step with its three files; the federal
+    # offices' are kept by their own loader.
     LOADED = (Source.FLOCK, Source.FBI, Source.NC_SURVEY)
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="aliases")
@@ -319,6 +330,10 @@ class AgencyContactChange(models.Model):
         IMPORT = "import", "Contact file (CSV)"
         ADMIN = "admin", "Site administration"
         REPLY = "reply", "Learned from a reply"
+        FEDERAL = "federal", "Federal FOIA contacts (18F, 2017)"
+
+    # Values nobody has checked yet: loaded from a bundled list rather than found by a person.
+    TO_VERIFY = (Via.FEDERAL,)
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contact_changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -352,6 +367,10 @@ class AgencyContactChange(models.Model):
 
     def __str__(self) -> str:
         return f"Records contact change of agency {self.agency_id}"
+
+    @property
+    def to_verify(self) -> bool:
+        return self.via in self.TO_VERIFY
 
     @property
     def changed_fields(self) -> list[str]:

@@ -32,9 +32,11 @@ def agency_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such agency") from None
     law = agency.jurisdiction.governing_law()
     changes = contacts.provenance_changes(agency)
+    facts = contacts.contact_facts(agency, changes)
     context = {
         "agency": agency,
-        "contact_facts": contacts.contact_facts(agency, changes),
+        "contact_facts": facts,
+        "contact_to_verify": any(f.to_verify for f in facts),
         "contact_changes": changes[:contacts.RECENT_CHANGES],
         "vendors": _vendors_with_evidence(agency),
         "law": law,

@@ -2,7 +2,9 @@
 
 Before the first load the demo agencies are imported, as an existing installation has
 them; between the loads a field is edited by hand and another is changed without being
-marked, so the second load shows what a re-run keeps and what it restores.
+marked, so the second load shows what a re-run keeps and what it restores. The first load
+is the command's two parts (the directory files, then the federal FOIA offices), the second
+the command itself.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.core.management import call_command
 
 from requests_app.agencies import credits
 from requests_app.agencies.directory_load import load_directory
+from requests_app.agencies.federal_load import load_federal_offices
 from requests_app.agencies.importer import import_agencies
 from requests_app.agencies.models import Agency, AgencyAlias, AlprVendor, VendorEvidence
 from requests_app.agencies.selectors import agencies_for_names, agency_for_name
@@ -41,6 +44,7 @@ def loads(django_db_setup, django_db_blocker):
         try:
             import_agencies(data=DEMO_AGENCIES.read_bytes())
             first = load_directory()
+            federal = load_federal_offices()
             before = snapshot()
             eugene = Agency.objects.get(name="Eugene Police Department")
             eugene.kind, eugene.city = Agency.Kind.OTHER, "Eugene (edited)"
@@ -49,7 +53,8 @@ def loads(django_db_setup, django_db_blocker):
             Agency.objects.filter(name="Lane County Sheriff's Office", jurisdiction__code="OR").update(county="X")
             out = StringIO()
             call_command("load_agency_directory", stdout=out)
-            yield {"first": first, "before": before, "after": snapshot(), "output": out.getvalue(), "eugene": eugene.pk}
+            yield {"first": first, "federal": federal, "before": before, "after": snapshot(), "output": out.getvalue(),
+                   "eugene": eugene.pk}
         finally:
             wipe()
 
@@ -190,3 +195,22 @@ def test_the_agency_page_shows_the_directory_data_with_its_credits(loads, alice_
     assert eugene.ori in page and "named in Flock Safety sharing lists" in page
     assert "EyesOnFlock and DeFlock" in page and 'href="https://creativecommons.org/licenses/by-sa/4.0/"' in page
     assert "FBI Crime Data Explorer" in page
+
+
+def test_the_federal_offices_join_the_directorys_federal_agencies(loads):
+    assert (loads["federal"].read, loads["federal"].matched, loads["federal"].created) == (428, 3, 425)
+    fbi = Agency.objects.get(flock_id="federal-federal-bureau-of-investigation-fbi")
+    assert (fbi.federal_foia_office, fbi.records_email) == ("doj/federal-bureau-of-investigation", "foiparequest@ic.fbi.gov")
+    assert agency_for_name("FBI") == fbi == agency_for_name("[Federal] Federal Bureau of Investigation (FBI)")
+    assert agency_for_name("HSI").name == "Homeland Security Investigations"
+    assert Agency.objects.filter(jurisdiction__code="US", name__in=[
+        "Drug Enforcement Administration", "U.S. Immigration and Customs Enforcement", "United States Secret Service",
+    ]).count() == 3
+    assert not Agency.objects.get(flock_id="federal-fort-eustis-va-us-army").records_email  # a field unit
+
+
+def test_the_command_reports_the_federal_offices_and_a_rerun_changes_none(loads):
+    assert ("Federal FOIA offices: 428 read (18F, FOIA.gov data of 25 Jul 2017); 0 matched to agencies already in "
+            "the directory, 0 added as agencies, 428 already linked") in loads["output"]
+    assert f"0 set, {loads['federal'].values['set']} unchanged, 0 kept" in loads["output"]
+    assert Agency.objects.filter(jurisdiction__code="US").count() == 13 + 425
