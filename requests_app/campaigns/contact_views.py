@@ -51,9 +51,13 @@ def _saved(agency: Agency, fill: coverage.ContactFill) -> str:
     said = [f"Saved the records contact of {agency.name} ({what}); every organization's directory shows it."]
     if fill.readdressed:
         said.append(f"The draft letter of {_trackings(fill.readdressed)} now carries its address.")
-    if fill.kept:
-        said.append(f"The letter of {_trackings(fill.kept)} is finalised or edited, so it was left as it is: it can "
-                    "be sent as it is, or its address updated on its request page (“Update the letter's address”).")
+    if fill.finalised:
+        said.append(f"The letter of {_trackings(fill.finalised)} is final, addressed to the records custodian: it can "
+                    "be sent as it is, or carry the new address once the PDFs are generated again (a new version; "
+                    "the first is kept).")
+    if fill.edited:
+        said.append(f"The letter of {_trackings(fill.edited)} was edited by hand, so it was left as it is: update "
+                    "its address on its request page (“Update the letter's address”).")
     return " ".join(said)
 
 

@@ -122,8 +122,10 @@ def needs_contact_csv(campaign: Campaign) -> str:
 class ContactFill:
     change: AgencyContactChange
     readdressed: list[RecordsRequest] = field(default_factory=list)
-    # Drafts keeping their letter as it is: finalised, or edited by hand.
-    kept: list[RecordsRequest] = field(default_factory=list)
+    # Drafts keeping their letter for now: finalised (generating the PDFs again readdresses
+    # it), or edited by hand (only a person updates it, on its request page).
+    finalised: list[RecordsRequest] = field(default_factory=list)
+    edited: list[RecordsRequest] = field(default_factory=list)
 
 
 def campaign_contact_fill(*, campaign: Campaign, agency: Agency, edit: ContactEdit,
@@ -131,18 +133,21 @@ def campaign_contact_fill(*, campaign: Campaign, agency: Agency, edit: ContactEd
     """Saves the agency's contact as the contact form does (shared with every organization,
     kept in its history), then puts the new address on the campaign's drafts to it.
 
-    Only a draft whose letter is neither finalised nor edited by hand is readdressed: its
+    Only a draft whose letter is neither finalised nor edited by hand is readdressed now: its
     text is still the one the site composed, so nothing a person wrote or approved changes.
     A finalised letter stays as it is (addressed to the records custodian, it can be sent
-    to the new address); the request page offers to update its address."""
+    to the new address) until the PDFs are generated again; an edited one until a person
+    updates its address on its request page."""
     fill = ContactFill(change=contact_update(agency=agency, edit=edit, membership=membership))
     drafts = campaign.requests.filter(agency=agency, status=Status.DRAFT).select_related(
         "agency__jurisdiction__parent", "organization")
     for request in drafts:
         if not letter_address_outdated(request):
             continue
-        if request.letter_edited or letter_is_current(request, latest_letter(request)):
-            fill.kept.append(request)
+        if request.letter_edited:
+            fill.edited.append(request)
+        elif letter_is_current(request, latest_letter(request)):
+            fill.finalised.append(request)
         else:
             fill.readdressed.append(request_readdress_letter(request=request, user=membership.user))
     return fill

@@ -24,7 +24,9 @@ from requests_app.letters.services import (
 )
 from requests_app.ops.queue import enqueue_on_commit
 from requests_app.records.models import RecordsRequest, Status
-from requests_app.records.services import check_date_range, items_for, request_create
+from requests_app.records.services import (
+    check_date_range, items_for, letter_address_outdated, request_create, request_readdress_letter,
+)
 from requests_app.teams.models import Organization, User
 
 RENDER_CHUNK = 25
@@ -183,8 +185,14 @@ RESIDENTS_ONLY = ("the agency's law may answer residents only — tick the confi
 
 
 def _finalise_one(request: RecordsRequest, campaign: Campaign, today: date) -> dict | None:
-    """None once the letter is final; else the failure, one readable line for the campaign page."""
+    """None once the letter is final; else the failure, one readable line for the campaign page.
+
+    A letter nobody edited first gets the agency's current address from the directory, so
+    contacts found since (inline or by a CSV import) reach the PDF; a letter finalised
+    before then gets a new version, the old one kept. An edited letter is never changed."""
     try:
+        if not request.letter_edited and letter_address_outdated(request):
+            request_readdress_letter(request=request, user=campaign.created_by)
         letter_finalise(
             request=request, user=campaign.created_by, today=today,
             acknowledge_residency=campaign.render_acknowledged_residency,

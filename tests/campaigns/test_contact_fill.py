@@ -105,16 +105,46 @@ def test_a_finalised_or_edited_letter_is_left_as_it_is(alice_client, alice, camp
     request_edit_letter(request=talent, letter_text=talent.letter_text + "\nPlease reply by email.", user=alice.user)
     kept = {r.pk: r.letter_text for r in (eugene, talent)}
 
-    alice_client.post(_fill_url(campaign, eugene.agency), _post(eugene.agency))
+    first = alice_client.post(_fill_url(campaign, eugene.agency), _post(eugene.agency), follow=True)
     followed = alice_client.post(_fill_url(campaign, talent.agency), _post(talent.agency, records_email="", phone="",
                                  mailing_address="1 Talent Ave\nTalent, OR"), follow=True)
 
     for request in (eugene, talent):
         request.refresh_from_db()
         assert request.letter_text == kept[request.pk]
+    _, root = _row(first.content.decode(), eugene.agency)
+    assert (f"The letter of {eugene.tracking} is final, addressed to the records custodian: it can be sent as it is, "
+            "or carry the new address once the PDFs are generated again" in _text(root.find(".//ul[@class='messages']")))
     _, root = _row(followed.content.decode(), talent.agency)
-    assert (f"The letter of {talent.tracking} is finalised or edited, so it was left as it is"
-            in _text(root.find(".//ul[@class='messages']")))
+    assert (f"The letter of {talent.tracking} was edited by hand, so it was left as it is: update its address on "
+            "its request page" in _text(root.find(".//ul[@class='messages']")))
+
+
+def test_generating_the_pdfs_again_puts_contacts_found_since_on_every_letter_nobody_edited(
+        alice, campaign, django_capture_on_commit_callbacks):
+    from requests_app.agencies.contact_import import import_contacts
+    from tests.pdf import pdf_text
+
+    eugene, albany, talent = (_request(campaign, n) for n in ("Eugene Police Department", "Albany Police Department",
+                                                              "Talent Police Department"))
+    letter_finalise(request=eugene, user=alice.user, today=TODAY)
+    request_edit_letter(request=talent, letter_text=talent.letter_text + "\nPlease reply by email.", user=alice.user)
+    edited = talent.letter_text
+    import_contacts(data=("name,state,email,portal_url,address,phone,source_url,verified_on\n" + "".join(
+        f"{name},OR,records@{name.split()[0].lower()}.example.gov,,,,{SOURCE},\n"
+        for name in ("Eugene Police Department", "Albany Police Department", "Talent Police Department"))).encode(),
+        membership=alice, today=TODAY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_start_rendering(campaign=campaign, acknowledge_residency=True)
+
+    for request in (eugene, albany, talent):
+        request.refresh_from_db()
+    assert [v.number for v in eugene.letters.order_by("number")] == [1, 2]  # the first version is kept
+    assert "By email: records@eugene.example.gov" in pdf_text(eugene.letters.get(number=2).pdf.read())
+    assert "Public Records Custodian" in pdf_text(eugene.letters.get(number=1).pdf.read())
+    assert "By email: records@albany.example.gov" in pdf_text(albany.letters.get().pdf.read())
+    assert talent.letter_text == edited and "records@talent" not in pdf_text(talent.letters.get().pdf.read())
 
 
 def test_a_contact_with_errors_is_shown_again_at_its_row_and_nothing_is_saved(alice_client, campaign):
