@@ -9,6 +9,7 @@ from requests_app.api import token_views as api_tokens
 from requests_app.auditlogs import import_views as audit_imports
 from requests_app.auditlogs import views as auditlogs
 from requests_app.auditlogs import report_views as audit_reports
+from requests_app.campaigns import contact_views as campaign_contacts
 from requests_app.campaigns import views as campaigns
 from requests_app.correspondence import suggestion_views as contact_suggestions
 from requests_app.correspondence import views as correspondence
@@ -119,6 +120,10 @@ urlpatterns = [
     path("campaigns/<int:pk>/packets/<int:export_id>/download", campaigns.packet_export_download,
          name="campaign-packet-export-download"),
     path("campaigns/<int:pk>/send/", campaigns.campaign_send, name="campaign-send"),
+    path("campaigns/<int:pk>/contacts/<int:agency_id>/", campaign_contacts.campaign_contact_fill,
+         name="campaign-contact-fill"),
+    path("campaigns/<int:pk>/needs-contact.csv", campaign_contacts.campaign_needs_contact_csv,
+         name="campaign-needs-contact-csv"),
     path("campaigns/<int:pk>/audit/", audit_reports.campaign_audit_report, name="campaign-audit-report"),
     path("campaigns/<int:pk>/audit/flagged.csv", audit_reports.campaign_flagged_csv,
          name="campaign-audit-flagged-csv"),

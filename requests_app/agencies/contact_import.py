@@ -3,11 +3,14 @@ as ``import_agencies`` does: the same reading of the file, the same field rules
 (``validation.py``) and the same per-line report. A row is written whole or not at all.
 
 Columns: email,portal_url,address,phone,source_url,verified_on, and name,state or ori
-(both may be present: a row with an ORI is matched by it). A row must match exactly one
-agency already in the directory, by ORI or by name or alias within its state (read as
-``agencies.selectors.agency_for_name`` reads names); agencies are never created here.
-Blank cells never erase. Every row cites its source_url; a blank verified_on is the day of
-the import. Each written row is an AgencyContactChange, as a contact form edit is.
+(both may be present: a row with an ORI is matched by it). Other columns are read as notes
+and left alone (a campaign's needs-contact CSV adds county and flock_portal_url for the
+researcher). A row must match exactly one agency already in the directory, by ORI or by
+name or alias within its state (read as ``agencies.selectors.agency_for_name`` reads
+names); agencies are never created here. A row whose contact cells are all blank was not
+researched yet: it is skipped with a note. Blank cells never erase. Every row cites its
+source_url; a blank verified_on is the day of the import. Each written row is an
+AgencyContactChange, as a contact form edit is.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from requests_app.agencies.contacts import ContactEdit, apply_edit
 from requests_app.agencies.importer import _CONTROL, _NOT_UTF8, ImportFileError, Rejection, _records, read_header
 from requests_app.agencies.models import Agency, AgencyAlias, AgencyContactChange, name_key
 from requests_app.agencies.selectors import agencies_for_names
+from requests_app.agencies.spreadsheets import spreadsheet_text
 from requests_app.laws.models import Jurisdiction
 from requests_app.teams.models import Membership
 
@@ -57,17 +61,26 @@ class ContactImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    skipped: list[Rejection] = field(default_factory=list)  # rows left blank: nothing to import yet
 
     def summary(self) -> str:
-        return f"updated {self.updated}, rejected {len(self.rejected)}"
+        skipped = f", skipped {len(self.skipped)} left blank" if self.skipped else ""
+        return f"updated {self.updated}, rejected {len(self.rejected)}{skipped}"
+
+
+@dataclass
+class ParsedContacts:
+    rows: list[ContactRow] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    skipped: list[Rejection] = field(default_factory=list)
 
 
 def import_contacts(*, data: bytes, membership: Membership | None, today: date) -> ContactImportReport:
     """Raises ImportFileError when the file as a whole is unusable (nothing is written)."""
     states = set(Jurisdiction.objects.exclude(kind=Jurisdiction.Kind.LOCAL).values_list("code", flat=True))
-    rows, rejected = parse_contact_csv(data, known_states=states, today=today)
-    matched = _match(rows, rejected)
-    report = ContactImportReport(rejected=sorted(rejected, key=lambda r: r.line))
+    parsed = parse_contact_csv(data, known_states=states, today=today)
+    matched = _match(parsed.rows, parsed.rejected)
+    report = ContactImportReport(rejected=sorted(parsed.rejected, key=lambda r: r.line), skipped=parsed.skipped)
     _write(matched, membership, report)
     return report
 
@@ -75,21 +88,23 @@ def import_contacts(*, data: bytes, membership: Membership | None, today: date) 
 # Parsing ----------------------------------------------------------------------------
 
 
-def parse_contact_csv(data: bytes, *, known_states: set[str], today: date) -> tuple[list[ContactRow], list[Rejection]]:
+def parse_contact_csv(data: bytes, *, known_states: set[str], today: date) -> ParsedContacts:
     if not data.strip():
         raise ImportFileError("the file is empty")
     text = data.decode("utf-8-sig", errors="surrogateescape")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = _read_header(reader)
-    rows: list[ContactRow] = []
-    rejected: list[Rejection] = []
-    for line, cells in _records(reader, rejected):
+    parsed = ParsedContacts()
+    for line, cells in _records(reader, parsed.rejected):
         named = dict(zip(header, cells))
+        if len(cells) == len(header) and not any(named[c].strip() for c in _CONTACT_COLUMNS):
+            parsed.skipped.append(Rejection(line, "left blank: no contact to import yet", _hint(named)))
+            continue
         try:
-            rows.append(_parse_row(line, named, len(cells), len(header), known_states, today))
+            parsed.rows.append(_parse_row(line, named, len(cells), len(header), known_states, today))
         except ValidationError as exc:
-            rejected.append(Rejection(line, "; ".join(exc.messages), _hint(named)))
-    return rows, rejected
+            parsed.rejected.append(Rejection(line, "; ".join(exc.messages), _hint(named)))
+    return parsed
 
 
 def _read_header(reader) -> list[str]:
@@ -144,11 +159,12 @@ def _parse_row(line: int, cells: dict[str, str], n_cells: int, n_header: int, kn
 def _agency_cells(cells: dict[str, str], known_states: set[str], errors: list[str]) -> tuple[str, str, str]:
     """(ori, name, state) naming the row's agency; problems are added to ``errors``."""
     ori = cells.get("ori", "").upper()
+    name = " ".join(spreadsheet_text(cells.get("name", "")).split())
     if ori:
         if not _ORI.match(ori):
             errors.append(f"malformed ori {cells['ori']!r} (an ORI is letters and digits, e.g. OR0200300)")
-        return ori, "", ""
-    name, state = " ".join(cells.get("name", "").split()), cells.get("state", "").upper()
+        return ori, name, ""  # the name only labels the row in the report
+    state = cells.get("state", "").upper()
     if not name:
         errors.append("no agency given: fill in ori, or name and state")
     elif len(name) > 200:
@@ -159,7 +175,7 @@ def _agency_cells(cells: dict[str, str], known_states: set[str], errors: list[st
 
 
 def _hint(cells: dict[str, str]) -> str:
-    hint = cells.get("name") or cells.get("ori") or ""
+    hint = spreadsheet_text(cells.get("name", "")) or cells.get("ori") or ""
     return _CONTROL.sub("?", _NOT_UTF8.sub("?", " ".join(hint.split())))[:80]
 
 

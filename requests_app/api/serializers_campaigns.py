@@ -14,17 +14,19 @@ from requests_app.records.services import check_date_range, items_for
 class RenderProgressSerializer(serializers.Serializer):
     """Where the rendering of the campaign's letters is (as the campaign page's progress bar)."""
 
-    state = serializers.SerializerMethodField(help_text="idle, queued, running, done or failed.")
-    done = serializers.IntegerField(source="render_done")
+    state = serializers.SerializerMethodField(
+        help_text="idle, queued, running, done (every letter tried, some may have failed) or failed (none made).")
+    done = serializers.IntegerField(source="render_done", help_text="Letters rendered in this run.")
+    failed = serializers.IntegerField(source="render_failed", help_text="Letters that could not be finalised.")
     total = serializers.IntegerField(source="render_total")
-    percent = serializers.IntegerField(source="render_percent")
-    errors = serializers.SerializerMethodField(help_text="One line per letter that could not be finalised.")
+    percent = serializers.IntegerField(source="render_percent", help_text="Letters tried, of the total.")
+    summary = serializers.CharField(source="render_summary", help_text='e.g. "Done: 28 rendered, 1 failed".')
+    errors = serializers.ListField(source="render_failure_lines", child=serializers.CharField(),
+                                   help_text="One line per letter that could not be finalised, naming the "
+                                   "agency, the request and why.")
 
     def get_state(self, obj: Campaign) -> str:
         return obj.render_state or "idle"
-
-    def get_errors(self, obj: Campaign) -> list[str]:
-        return obj.render_error.splitlines()
 
 
 class CampaignSerializer(serializers.ModelSerializer):

@@ -14,8 +14,8 @@ class RenderState(models.TextChoices):
     IDLE = "", "Not started"
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Rendering"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    DONE = "done", "Done"  # every letter was tried; some may have failed (render_failures)
+    FAILED = "failed", "Failed"  # every letter failed: none was rendered
 
 
 class Campaign(models.Model):
@@ -31,7 +31,10 @@ class Campaign(models.Model):
     render_state = models.CharField(max_length=10, choices=RenderState.choices, blank=True)
     render_total = models.PositiveIntegerField(default=0)
     render_done = models.PositiveIntegerField(default=0)
-    render_error = models.TextField(blank=True)
+    render_failures = models.JSONField(
+        default=list, blank=True,
+        help_text="The letters this run could not finalise: request id, tracking, agency and why, one each.",
+    )
     render_updated_at = models.DateTimeField(null=True, blank=True)
     render_acknowledged_residency = models.BooleanField(default=False)
     render_cursor = models.PositiveBigIntegerField(default=0, help_text="Last request id rendered in this run.")
@@ -47,8 +50,35 @@ class Campaign(models.Model):
         return self.title
 
     @property
+    def render_failed(self) -> int:
+        return len(self.render_failures)
+
+    @property
     def render_percent(self) -> int:
-        return round(100 * self.render_done / self.render_total) if self.render_total else 0
+        processed = self.render_done + self.render_failed
+        return min(100, round(100 * processed / self.render_total)) if self.render_total else 0
+
+    @property
+    def render_summary(self) -> str:
+        """Where the run is, in one line: "Rendering: 12 of 29", "Done: 28 rendered, 1 failed"."""
+        state = RenderState(self.render_state)
+        if state == RenderState.IDLE:
+            return state.label
+        if state in (RenderState.QUEUED, RenderState.RUNNING):
+            counts = f" ({self.render_done} rendered, {self.render_failed} failed)" if self.render_failed else ""
+            return f"{state.label}: {self.render_done + self.render_failed} of {self.render_total}{counts}"
+        return f"{state.label}: {self.render_done} rendered, {self.render_failed} failed"
+
+    @property
+    def render_failure_lines(self) -> list[str]:
+        return [failure_line(f) for f in self.render_failures]
+
+
+def failure_line(failure: dict) -> str:
+    """One failed letter as a readable line: "Eugene Police Department (RR-2026-0012): why"."""
+    if not failure.get("agency"):  # carried over from the old one-text-field report
+        return failure["reason"]
+    return f"{failure['agency']} ({failure['tracking']}): {failure['reason']}"
 
 
 def packet_export_path(instance: PacketExport, filename: str) -> str:

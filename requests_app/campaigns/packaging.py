@@ -15,6 +15,7 @@ from typing import IO
 
 from django.utils.text import slugify
 
+from requests_app.agencies.spreadsheets import spreadsheet_safe
 from requests_app.campaigns.models import Campaign
 from requests_app.documents.integrity import read_verified
 from requests_app.letters.models import LetterVersion
@@ -81,5 +82,6 @@ def _verified_pdf(letter: LetterVersion) -> bytes:
 
 def _manifest_row(letter: LetterVersion, name: str) -> list[str]:
     agency = letter.request.agency
-    return [letter.request.tracking, agency.name, agency.jurisdiction.state_code,
-            agency.records_email, agency.portal_url, name, letter.sha256]
+    cells = [letter.request.tracking, agency.name, agency.jurisdiction.state_code,
+             agency.records_email, agency.portal_url, name, letter.sha256]
+    return [spreadsheet_safe(cell) for cell in cells]  # the directory is shared: its names are anyone's text

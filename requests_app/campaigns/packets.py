@@ -15,6 +15,7 @@ from typing import IO
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
+from requests_app.agencies.spreadsheets import spreadsheet_safe
 from requests_app.campaigns.models import Campaign
 from requests_app.documents.packet import request_packet
 from requests_app.records.models import RecordsRequest
@@ -46,8 +47,8 @@ def write_campaign_packets(campaign: Campaign, out: IO[bytes], *,
         for packed, request in enumerate(campaign_requests(campaign).iterator(chunk_size=200), start=1):
             folder = packet_folder(request)
             _copy_packet(request, folder, archive)
-            writer.writerow([folder, request.tracking, request.agency.name,
-                             request.agency.jurisdiction.state_code, request.get_status_display()])
+            writer.writerow([spreadsheet_safe(cell) for cell in (folder, request.tracking, request.agency.name,
+                             request.agency.jurisdiction.state_code, request.get_status_display())])
             if progress:
                 progress(packed)
         archive.writestr("index.csv", index.getvalue())

@@ -4,24 +4,33 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
 from requests_app.agencies.models import Agency, name_key
+from requests_app.campaigns.coverage import with_contact_route
 from requests_app.campaigns.models import Campaign, RenderState
-from requests_app.letters.services import CannotFinalise, ResidencyNotAcknowledged, letter_finalise, residency_warning_of
+from requests_app.letters.composer import Route
+from requests_app.letters.models import LetterVersion
+from requests_app.letters.services import (
+    CannotFinalise, ResidencyNotAcknowledged, letter_finalise, letter_is_current, residency_warning_of,
+)
 from requests_app.ops.queue import enqueue_on_commit
 from requests_app.records.models import RecordsRequest, Status
-from requests_app.records.services import check_date_range, items_for, request_create
+from requests_app.records.services import (
+    check_date_range, items_for, letter_address_outdated, request_create, request_readdress_letter,
+)
 from requests_app.teams.models import Organization, User
 
 RENDER_CHUNK = 25
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -147,7 +156,7 @@ def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool)
         render_total=campaign_drafts(campaign).count(),
         render_done=0,
         render_cursor=0,
-        render_error="",
+        render_failures=[],
         render_acknowledged_residency=acknowledge_residency,
         render_updated_at=timezone.now(),
     )
@@ -165,35 +174,56 @@ def render_next_chunk(*, campaign_id: int, today: date, chunk: int | None = None
     batch = list(
         campaign_drafts(campaign).filter(pk__gt=campaign.render_cursor).select_related(*WITH_LAW)[:chunk]
     )
-    errors = [_finalise_one(r, campaign, today) for r in batch]
-    errors = [e for e in errors if e]
+    failures = [f for r in batch if (f := _finalise_one(r, campaign, today))]
     more = len(batch) == chunk
-    _record_progress(campaign, batch, errors, done=not more)
+    _record_progress(campaign, batch, failures, done=not more)
     return more
 
 
-def _finalise_one(request: RecordsRequest, campaign: Campaign, today: date) -> str:
+RESIDENTS_ONLY = ("the agency's law may answer residents only — tick the confirmation under the residency "
+                  "warnings and generate the PDFs again")
+
+
+def _finalise_one(request: RecordsRequest, campaign: Campaign, today: date) -> dict | None:
+    """None once the letter is final; else the failure, one readable line for the campaign page.
+
+    A letter nobody edited first gets the agency's current address from the directory, so
+    contacts found since (inline or by a CSV import) reach the PDF; a letter finalised
+    before then gets a new version, the old one kept. An edited letter is never changed."""
     try:
+        if not request.letter_edited and letter_address_outdated(request):
+            request_readdress_letter(request=request, user=campaign.created_by)
         letter_finalise(
             request=request, user=campaign.created_by, today=today,
             acknowledge_residency=campaign.render_acknowledged_residency,
         )
-    except (ResidencyNotAcknowledged, CannotFinalise) as exc:
-        return f"{request.tracking} ({request.agency.name}): {exc}"
-    except Exception as exc:  # one broken letter must not stop the others
-        return f"{request.tracking} ({request.agency.name}): could not render: {type(exc).__name__}: {exc}"
-    return ""
+    except ResidencyNotAcknowledged:
+        reason = RESIDENTS_ONLY
+    except CannotFinalise as exc:
+        reason = str(exc).removeprefix(f"{request.tracking}: ")
+    except Exception as exc:  # one broken letter must not stop the others; the log keeps the traceback
+        logger.exception("Campaign %s: the letter of %s could not be rendered", campaign.pk, request.tracking)
+        reason = (f"the PDF could not be made ({type(exc).__name__}); open the request to finalise its letter "
+                  "there, or generate the PDFs again")
+    else:
+        return None
+    return {"request": request.pk, "tracking": request.tracking, "agency": request.agency.name, "reason": reason}
 
 
 @transaction.atomic
-def _record_progress(campaign: Campaign, batch: list[RecordsRequest], errors: list[str], *, done: bool) -> None:
+def _record_progress(campaign: Campaign, batch: list[RecordsRequest], failures: list[dict], *, done: bool) -> None:
     current = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    current.render_done += len(batch) - len(errors)
+    current.render_done += len(batch) - len(failures)
     current.render_cursor = batch[-1].pk if batch else current.render_cursor
-    current.render_error = "\n".join(filter(None, [current.render_error, *errors]))
-    current.render_state = (RenderState.FAILED if current.render_error else RenderState.DONE) if done else RenderState.RUNNING
+    current.render_failures = [*current.render_failures, *failures]
+    current.render_state = _end_state(current) if done else RenderState.RUNNING
     current.render_updated_at = timezone.now()
     current.save()
+
+
+def _end_state(campaign: Campaign) -> str:
+    """Done once every letter was tried, whatever failed; failed only when none could be made."""
+    return RenderState.FAILED if campaign.render_failures and not campaign.render_done else RenderState.DONE
 
 
 def sweep_rendering(*, now) -> int:
@@ -216,12 +246,13 @@ def sweep_rendering(*, now) -> int:
 @dataclass
 class SendResult:
     queued: list[RecordsRequest] = field(default_factory=list)
-    skipped: list[tuple[RecordsRequest, str]] = field(default_factory=list)
+    skipped: list[tuple[RecordsRequest, str]] = field(default_factory=list)  # every draft not queued, and why
+    unfinalised: list[RecordsRequest] = field(default_factory=list)  # of the skipped: PDFs still to make
 
 
 def campaign_queue_emails(*, campaign: Campaign, user: User) -> SendResult:
     """Queues every sendable draft; the others are listed with the reason."""
-    from requests_app.records.sending import CannotSend, request_queue_email
+    from requests_app.records.sending import CannotSend, LetterNotFinal, request_queue_email
 
     result = SendResult()
     for request in campaign_drafts(campaign).select_related("agency"):
@@ -229,9 +260,45 @@ def campaign_queue_emails(*, campaign: Campaign, user: User) -> SendResult:
             request_queue_email(request=request, user=user)
         except CannotSend as exc:
             result.skipped.append((request, str(exc)))
+            if isinstance(exc, LetterNotFinal):
+                result.unfinalised.append(request)
         else:
             result.queued.append(request)
     return result
+
+
+@dataclass(frozen=True)
+class Unsent:
+    """A finalised letter the site cannot email: its PDF, and how it can go instead."""
+
+    request: RecordsRequest
+    letter: LetterVersion
+    how: str
+
+
+@dataclass(frozen=True)
+class UnsentGroup:
+    route: Route
+    letters: list[Unsent]
+
+
+def left_to_send(campaign: Campaign) -> list[UnsentGroup]:
+    """The campaign's finalised drafts to agencies with no records email, grouped by how they
+    can go: through the agency's portal, by mail, or not until a contact is known."""
+    from requests_app.records.sending import without_email
+
+    newest_first = Prefetch("letters", queryset=LetterVersion.objects.order_by("-number"))
+    drafts = (
+        with_contact_route(campaign_drafts(campaign).filter(agency__records_email=""))
+        .select_related("agency__jurisdiction").prefetch_related(newest_first)
+        .order_by("agency__jurisdiction__code", "agency__name", "pk")
+    )
+    groups = {route: UnsentGroup(route, []) for route in (Route.PORTAL, Route.MAIL, Route.UNKNOWN)}
+    for request in drafts:
+        latest = next(iter(request.letters.all()), None)
+        if letter_is_current(request, latest):
+            groups[Route(request.contact_route)].letters.append(Unsent(request, latest, without_email(request.agency)))
+    return list(groups.values())
 
 
 def agencies_for_selection(cleaned: dict) -> CsvSelection:

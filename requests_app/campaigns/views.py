@@ -4,19 +4,23 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from requests_app.campaigns import exports, services
+from requests_app.agencies.forms import AgencyContactForm
+from requests_app.campaigns import coverage, exports, services
 from requests_app.campaigns.forms import AgencySelectionForm, CampaignForm, RenderForm
 from requests_app.campaigns.models import Campaign, PacketExport
 from requests_app.campaigns.packaging import campaign_zip
 from requests_app.documents.integrity import IntegrityFailure
 from requests_app.correspondence.services import fee_summary, fee_totals
+from requests_app.letters.composer import Route
 from requests_app.letters.models import LetterVersion
 from requests_app.records.services import items_for
 from requests_app.teams.models import Organization
@@ -110,26 +114,73 @@ def campaign_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("campaign-detail", pk)
 
 
+# The needs-contact list shows this many agencies a page, each with its inline contact form.
+NEEDS_CONTACT_PAGE = 25
+
+
 @organization_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _with_item_titles([_campaign(request, pk)], request.organization)[0]
+    return render_detail(request, _campaign(request, pk))
+
+
+def render_detail(request: HttpRequest, campaign: Campaign, *, bound: AgencyContactForm | None = None,
+                  needs_page: int | None = None) -> HttpResponse:
+    """The campaign page; ``bound`` is an agency's contact form sent with errors, shown at its
+    row on ``needs_page`` of the needs-contact list."""
+    campaign = _with_item_titles([campaign], request.organization)[0]
     latest_first = Prefetch("letters", queryset=LetterVersion.objects.order_by("-number").only("request_id", "number"))
     requests = (
-        campaign.requests.select_related("agency__jurisdiction__parent")
+        coverage.with_contact_route(campaign.requests.all()).select_related("agency__jurisdiction__parent")
         .prefetch_related(latest_first, "fees")
         .order_by("agency__jurisdiction__code", "agency__name")
     )
+    shown_route = request.GET.get("contact", "")
+    shown_route = shown_route if shown_route in {r.value for r in Route} else ""
+    shown = list(coverage.of_route(requests, Route(shown_route)) if shown_route else requests)
+    page_of = coverage.page_of_agencies(campaign, per_page=NEEDS_CONTACT_PAGE)
+    for r in shown:
+        r.needs_page = page_of.get(r.agency_id)  # the needs-contact page with its row
+    needs = Paginator(coverage.needing_contact(campaign).prefetch_related(latest_first), NEEDS_CONTACT_PAGE)
+    needs_page = needs.get_page(needs_page or request.GET.get("needs"))
+    left_to_send = services.left_to_send(campaign)
+    for unsent in (u for group in left_to_send for u in group.letters):
+        unsent.request.needs_page = page_of.get(unsent.request.agency_id)
     context = {
         "campaign": campaign,
-        "requests": requests,
+        "requests": shown,
+        "shown_route": shown_route,
         "fees": fee_totals([fee_summary(list(r.fees.all())) for r in requests]),
         "warnings": services.residency_warnings(campaign),
         "selection": AgencySelectionForm(prefix="pick", organization=request.organization),
         "render_form": RenderForm(),
         "rendering": campaign.render_state in ("queued", "running"),
         "packet_export": campaign.packet_exports.first(),
+        "coverage": coverage.campaign_coverage(campaign),
+        "needs_page": needs_page,
+        "needs_rows": _needs_rows(request, needs_page, bound),
+        "left_to_send": left_to_send,
+        "left_count": sum(len(group.letters) for group in left_to_send),
     }
     return render(request, "campaigns/campaign_detail.html", context)
+
+
+def contact_form_prefix(agency_id: int) -> str:
+    return f"contact-{agency_id}"  # so each row's fields have their own ids on the page
+
+
+def _needs_rows(request: HttpRequest, page, bound: AgencyContactForm | None) -> list[tuple]:
+    """(request, its agency's contact form) per row; viewers get no forms."""
+    if not request.membership.can_edit:
+        return [(r, None) for r in page]
+    today = timezone.localdate()
+    rows = []
+    for r in page:
+        if bound is not None and bound.prefix == contact_form_prefix(r.agency_id):
+            rows.append((r, bound))
+        else:
+            rows.append((r, AgencyContactForm(initial=AgencyContactForm.initial_for(r.agency, today=today), today=today,
+                                              prefix=contact_form_prefix(r.agency_id))))
+    return rows
 
 
 @editor_required
@@ -152,9 +203,11 @@ def campaign_progress(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({
         "state": campaign.render_state or "idle",
         "done": campaign.render_done,
+        "failed": campaign.render_failed,
         "total": campaign.render_total,
         "percent": campaign.render_percent,
-        "errors": campaign.render_error.splitlines(),
+        "summary": campaign.render_summary,
+        "errors": campaign.render_failure_lines,
     })
 
 
@@ -217,7 +270,16 @@ def packet_export_download(request: HttpRequest, pk: int, export_id: int) -> Htt
 def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     result = services.campaign_queue_emails(campaign=campaign, user=request.user)
-    messages.success(request, f"{len(result.queued)} letter(s) queued for email.")
+    messages.success(request, f"Queued {len(result.queued)} letter{pluralize(len(result.queued))} for email.")
+    left = {unsent.request.pk for group in services.left_to_send(campaign) for unsent in group.letters}
+    if left:
+        messages.info(request, f"{len(left)} finalised letter{pluralize(len(left))} cannot be emailed: no records "
+                               "email is known. “Left to send” below lists each with its PDF and how it can go.")
+    if unfinalised := len(result.unfinalised):
+        messages.warning(request, f"{unfinalised} letter{pluralize(unfinalised)} not finalised yet: generate the PDFs, "
+                                  "then email them.")
+    told = left | {r.pk for r in result.unfinalised}
     for req, reason in result.skipped:
-        messages.warning(request, f"{req.tracking} {req.agency.name}: {reason}")
+        if req.pk not in told:  # being sent already, say
+            messages.warning(request, f"{req.tracking} {req.agency.name}: {reason}")
     return redirect("campaign-detail", pk)

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from openpyxl import Workbook
 
+from requests_app.agencies.spreadsheets import spreadsheet_safe
 from requests_app.correspondence.models import Communication, Fee
 from requests_app.documents.models import RequestDocument
 from requests_app.records.models import AWAITING_ANSWER, RecordsRequest, RequestItem
@@ -21,8 +22,6 @@ COLUMNS = [
     "Tracking reference", "Agency", "State", "Status", "Sent", "Due", "Days overdue", "Days since last reply",
     "Fees estimated", "Fees paid", "Items released", "Documents",
 ]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ITER_CHUNK = 2000
 _MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -30,7 +29,7 @@ _MONEY = DecimalField(max_digits=12, decimal_places=2)
 def export_rows(requests: QuerySet[RecordsRequest], *, today: date) -> Iterator[list]:
     """One row per request, in COLUMNS order, text cells made safe for spreadsheets."""
     for r in _annotated(requests).iterator(chunk_size=_ITER_CHUNK):
-        yield [_safe(cell) for cell in _row(r, today)]
+        yield [spreadsheet_safe(cell) for cell in _row(r, today)]
 
 
 def requests_csv(requests: QuerySet[RecordsRequest], *, today: date) -> Iterator[str]:
@@ -97,12 +96,6 @@ def _annotated(requests: QuerySet[RecordsRequest]) -> QuerySet[RecordsRequest]:
 def _count(rows: QuerySet) -> Coalesce:
     counted = rows.order_by().values("request").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _safe(cell: object) -> object:
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell
 
 
 class _Line:

@@ -42,12 +42,16 @@ class CannotSend(ValueError):
     pass
 
 
+class LetterNotFinal(CannotSend):
+    """The draft has no finalised letter with its text: the PDF must be made first."""
+
+
 def _ready_letter(request: RecordsRequest) -> LetterVersion:
     if request.status != Status.DRAFT:
         raise CannotSend(f"{request.tracking} was already sent.")
     latest = latest_letter(request)
     if not letter_is_current(request, latest):
-        raise CannotSend(f"Finalise the letter of {request.tracking} before sending it.")
+        raise LetterNotFinal(f"Finalise the letter of {request.tracking} before sending it.")
     return latest
 
 

@@ -1,5 +1,6 @@
 // Follows a long-running task: polls the element's data-progress-url while it is active,
-// updates the <progress> bar and text, and reloads the page once the task has finished.
+// updates the <progress> bar and text (the server's own summary where it gives one, e.g.
+// "Rendering: 12 of 29"), and reloads the page once the task has finished.
 (function () {
   "use strict";
   var box = document.querySelector("[data-progress-url]");
@@ -12,7 +13,7 @@
       .then(function (response) { return response.json(); })
       .then(function (p) {
         bar.value = p.percent;
-        text.textContent = (p.state === "running" ? label : p.state) + ": " + p.done + " of " + p.total;
+        text.textContent = p.summary || (p.state === "running" ? label : p.state) + ": " + p.done + " of " + p.total;
         if (p.state === "queued" || p.state === "running") setTimeout(poll, 1500);
         else window.location.reload();
       })

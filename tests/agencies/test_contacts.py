@@ -475,6 +475,36 @@ def test_blank_cells_never_erase_and_the_same_file_twice_changes_nothing_more(tm
     assert [c.changed_fields for c in AgencyContactChange.objects.all()] == [[], ["records_email"]]
 
 
+def test_rows_left_blank_are_skipped_with_a_note_and_other_columns_are_notes(tmp_path, eugene):
+    bend = AgencyFactory(name="Bend Police Department", jurisdiction=state("OR"), county="Deschutes")
+    output, code = run(tmp_path, "name,state,ori,county,flock_portal_url,email,portal_url,address,phone,source_url,"
+                                 "verified_on\n"
+                                 "Eugene Police Department,OR,OR0200300,Lane,https://transparency.flocksafety.com/x,"
+                                 f"prr@eugene.example.gov,,,,{SOURCE},\n"
+                                 "Bend Police Department,OR,,Nowhere,,,,,,,\n")
+    assert code == 0
+    assert output.splitlines()[0] == "updated 1, rejected 0, skipped 1 left blank"
+    assert "  skipped line 3 (Bend Police Department): left blank: no contact to import yet" in output
+    eugene.refresh_from_db()
+    bend.refresh_from_db()
+    assert eugene.records_email == "prr@eugene.example.gov" and eugene.flock_portal_url == ""
+    assert (bend.county, bend.contact_source_url, bend.edited_fields) == ("Deschutes", "", [])
+    assert AgencyContactChange.objects.count() == 1
+
+
+def test_a_row_with_a_source_but_no_contact_is_still_rejected(tmp_path, eugene):
+    output, code = run(tmp_path, HEADER + f"Eugene Police Department,OR,,,,,{SOURCE},\n")
+    assert code == 1 and "gives no contact: fill in email, portal_url, address or phone" in output
+
+
+def test_a_name_a_spreadsheet_export_guarded_reads_back_as_itself(tmp_path):
+    plus = AgencyFactory(name="+Plus Township Police", jurisdiction=state("OR"))
+    output, code = run(tmp_path, HEADER + f"'+Plus Township Police,OR,prr@plus.example.gov,,,,{SOURCE},\n")
+    assert code == 0, output
+    plus.refresh_from_db()
+    assert plus.records_email == "prr@plus.example.gov"
+
+
 @pytest.mark.parametrize("text, message", [
     ("", "the file is empty"),
     ("name,state,email\nX,OR,a@b.example.gov\n", "missing columns: portal_url, address, phone, source_url, verified_on"),
@@ -495,8 +525,17 @@ def test_the_upload_page_imports_and_reports(alice_client, alice, eugene):
     assert response.status_code == 200
     assert "<strong>1</strong> agency updated" in body and "<strong>1</strong> row rejected" in body
     assert "line 3 (Nowhere PD): unknown agency" in body
+    assert "left blank" not in body  # no row was
     change = AgencyContactChange.objects.get()
     assert (change.changed_by, change.organization, change.via) == (alice.user, alice.organization, "import")
+
+
+def test_the_upload_page_lists_the_rows_left_blank(alice_client, eugene):
+    upload = SimpleUploadedFile("contacts.csv", (HEADER + f"Eugene Police Department,OR,prr@eugene.example.gov,,,,"
+                                                 f"{SOURCE},\nSalem Police Department,OR,,,,,,\n").encode())
+    body = alice_client.post(reverse("agency-contacts-import"), {"file": upload}).content.decode()
+    assert "<strong>0</strong> rows rejected; 1 row left blank, skipped." in body
+    assert "line 3 (Salem Police Department): left blank: no contact to import yet" in body
 
 
 def test_the_upload_page_says_why_a_file_is_unusable(alice_client, eugene):

@@ -92,7 +92,8 @@ def test_rendering_waits_for_the_residency_acknowledgement(alice_api, alice, cam
     with django_capture_on_commit_callbacks(execute=True):
         assert alice_api.post(url, {"acknowledge_residency": True}, format="json").status_code == 202
     assert alice_api.get(f"/api/campaigns/{campaign.pk}/").json()["render"] == {
-        "state": "done", "done": 3, "total": 3, "percent": 100, "errors": []}
+        "state": "done", "done": 3, "failed": 0, "total": 3, "percent": 100, "summary": "Done: 3 rendered, 0 failed",
+        "errors": []}
 
 
 def test_sending_queues_the_emailable_drafts_and_explains_the_others(alice_api, campaign,

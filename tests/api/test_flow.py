@@ -81,7 +81,8 @@ def test_the_whole_workflow_runs_through_the_api(alice_api, agencies, today, dja
         started = alice_api.post(f"/api/campaigns/{campaign['id']}/render/", {}, format="json")
     assert started.status_code == 202 and started.json()["render"]["state"] == "queued"
     progress = alice_api.get(f"/api/campaigns/{campaign['id']}/").json()["render"]
-    assert progress == {"state": "done", "done": 3, "total": 3, "percent": 100, "errors": []}
+    assert progress == {"state": "done", "done": 3, "failed": 0, "total": 3, "percent": 100,
+                        "summary": "Done: 3 rendered, 0 failed", "errors": []}
 
     # Download each PDF from the URL its letter gives.
     pdfs = {}

@@ -58,7 +58,7 @@ def test_log_in_build_a_three_agency_campaign_and_download_its_pdfs(anonymous_pa
     expect(rows.locator("td[data-label=Letter]")).to_have_text(["not yet"] * 3)
 
     page.get_by_role("button", name="Generate PDFs").click()
-    expect(page.locator("#render-text")).to_have_text("Done: 3 of 3")
+    expect(page.locator("#render-text")).to_have_text("Done: 3 rendered, 0 failed")
     expect(rows.locator("td[data-label=Letter]")).to_have_text(["PDF v1"] * 3)
 
     with page.expect_download() as info:

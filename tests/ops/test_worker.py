@@ -62,5 +62,5 @@ def test_a_campaign_renders_its_letters_on_a_real_worker_over_redis(redis_url, t
             return campaign.render_state in (RenderState.DONE, RenderState.FAILED)
 
         wait_until(finished, worker, seconds=90, what="rendering")
-    assert (campaign.render_state, campaign.render_done, campaign.render_error) == (RenderState.DONE, 5, "")
+    assert (campaign.render_state, campaign.render_done, campaign.render_failures) == (RenderState.DONE, 5, [])
     assert LetterVersion.objects.filter(request__campaign=campaign).count() == 5

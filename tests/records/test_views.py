@@ -141,7 +141,8 @@ def test_a_campaign_needs_a_filter_so_it_never_goes_everywhere_by_accident(alice
 
 def test_the_progress_endpoint_reports_the_rendering(alice_client, alices_campaign):
     body = alice_client.get(reverse("campaign-progress", args=[alices_campaign.pk])).json()
-    assert body == {"state": "idle", "done": 0, "total": 0, "percent": 0, "errors": []}
+    assert body == {"state": "idle", "done": 0, "failed": 0, "total": 0, "percent": 0, "summary": "Not started",
+                    "errors": []}
 
 
 def test_request_pages_escape_user_text(alice_client, alice):
@@ -162,9 +163,12 @@ def test_the_campaign_page_query_count_does_not_grow_with_agencies(alice_client,
     campaign_services.campaign_add_agencies(campaign=campaign, agencies=agencies, user=alice.user, today=date(2026, 11, 27))
     for request in campaign.requests.all()[:5]:
         letter_finalise(request=request, user=alice.user, today=date(2026, 11, 27))
-    with django_assert_max_num_queries(20):
+    # With the contact coverage, the needs-contact list and the letters left to send.
+    with django_assert_max_num_queries(24):
         response = alice_client.get(reverse("campaign-detail", args=[campaign.pk]))
-    assert response.content.decode().count("PDF v1") == 5
+    assert response.context["coverage"].mail == 15
+    table = response.content.decode().split('id="campaign-requests"')[1].split("</table>")[0]
+    assert table.count("PDF v1") == 5
 
 
 def test_the_status_can_be_moved_on_the_page_and_a_bad_move_is_explained(alice_client, alice):

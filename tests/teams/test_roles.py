@@ -81,6 +81,10 @@ CHANGES = [
     ("campaign-add", lambda w: [w.campaign.pk], lambda w: {"pick-names": "Springfield"}, Role.EDITOR),
     ("campaign-render", lambda w: [w.campaign.pk], lambda w: {}, Role.EDITOR),
     ("campaign-send", lambda w: [w.campaign.pk], lambda w: {}, Role.EDITOR),
+    ("campaign-contact-fill", lambda w: [w.campaign.pk, w.in_campaign.agency_id],
+     lambda w: {f"contact-{w.in_campaign.agency_id}-{k}": v for k, v in {
+         "phone": "555-867-5309", "source_url": "https://city.example.gov/records",
+         "verified_on": TODAY.isoformat()}.items()}, Role.EDITOR),
     ("agency-set-create", lambda w: [], lambda w: {"name": "Flock agencies in WA", "state": "WA"}, Role.EDITOR),
     ("agency-set-edit", lambda w: [w.agency_set.pk], lambda w: {"name": "Renamed set"}, Role.EDITOR),
     ("agency-set-delete", lambda w: [w.agency_set.pk], lambda w: {}, Role.EDITOR),
@@ -107,6 +111,7 @@ READS = {
     "letter-download", "request-packet", "audit-report", "audit-flagged-csv", "audit-report-pdf", "audit-import",
     "audit-import-progress", "document-detail", "inbox", "search", "document-download", "follow-up-download",
     "deadlines", "campaign-list", "campaign-detail", "campaign-progress", "campaign-download",
+    "campaign-needs-contact-csv",
     # Exporting the evidence packets is reading: its POST only queues a ZIP of what a viewer may
     # already open, so any member may start one (tests/campaigns/test_packets.py).
     "campaign-packets", "campaign-packet-export", "campaign-packet-export-progress",
@@ -132,6 +137,8 @@ def world(alice):
     document = upload_file(request=request, user=user, name="audit.csv", stream=io.BytesIO(_csv().read())).document
     campaign = campaigns.campaign_create(organization=organization, user=user, title="ALPR audit logs",
                                          item_keys=["org-audit"], date_from=date(2025, 1, 1))
+    in_campaign, = campaigns.campaign_add_agencies(campaign=campaign, agencies=[AgencyFactory()], user=user,
+                                                   today=TODAY).created
     invitation, _ = members.invite_member(organization=organization, invited_by=user, email="pending@example.org",
                                           role=Role.EDITOR, now=alice.created_at)
     return SimpleNamespace(
@@ -144,6 +151,7 @@ def world(alice):
         follow_up=FollowUpLetter.objects.create(request=request, kind=FollowUpLetter.Kind.FOLLOW_UP,
                                                 occasion=TODAY, reason="Overdue", text="Please respond."),
         campaign=campaign,
+        in_campaign=in_campaign,
         agency_set=agency_set_create(membership=alice, name="Picked", agencies=[request.agency]),
         invitation=invitation,
         viewer=MembershipFactory(organization=organization, role=Role.VIEWER),

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Import records contacts of agencies already in the directory from a CSV file with columns "
         f"{','.join(COLUMNS)} (or ori instead of name and state). Every row needs a source_url; blank "
-        "cells keep stored values; no agency is created. Exits 1 if any row is rejected."
+        "cells keep stored values; rows with every contact cell blank are skipped; no agency is created. Exits 1 if any row is rejected."
     )
 
     def add_arguments(self, parser) -> None:
@@ -31,6 +31,8 @@ class Command(BaseCommand):
         if report.unchanged:
             self.stdout.write(f"{report.unchanged} of the updated agencies already had these contacts "
                               "(their source and date were updated).")
+        for note in report.skipped:
+            self.stdout.write(f"  skipped {note}")
         for rejection in report.rejected:
             self.stdout.write(f"  rejected {rejection}")
         if report.rejected:
