@@ -70,14 +70,14 @@ def add_to_letter(page: Page, paragraph: str) -> None:
 
 
 def finalise_and_record_submission(page: Page, *, tracking: str, reference: str) -> None:
-    """On a draft's page: makes the PDF, then records it as submitted through the records portal."""
+    """On a draft's page: makes the PDF, then records it as mailed to the agency's address."""
     page.get_by_role("button", name="Finalise letter (make PDF)").click()
     expect(page.get_by_role("status")).to_contain_text("Letter version 1 is final")
-    submit = page.locator("form[action$='/send/record/']")
-    submit.get_by_label("Channel").select_option(label="Records portal")
-    submit.get_by_label("Confirmation number").fill(reference)
+    submit = page.get_by_role("form", name="Record a submission")
+    submit.get_by_label("Channel").select_option(label="Mail")
+    submit.get_by_label("Agency's reference").fill(reference)
     submit.get_by_role("button", name="Record submission").click()
-    expect(page.get_by_role("status")).to_contain_text(f"{tracking} recorded as submitted.")
+    expect(page.get_by_role("status")).to_contain_text(f"{tracking} recorded as submitted to ")
     expect(page.locator(".page-head .status")).to_have_text("Submitted")
 
 
