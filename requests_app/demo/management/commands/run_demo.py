@@ -1,13 +1,13 @@
 from __future__ import annotations
 
+import gc
 import signal
 import subprocess
 import sys
 import time
 
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.demo.services import DEMO_PASSWORD, DEMO_USERNAME
 
@@ -26,26 +26,44 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
 
     def handle(self, *args, addr: str, **options) -> None:
-        # SIGTERM (from a process manager or `kill`) unwinds like Ctrl-C, so the worker and
-        # beat are always stopped with the web server.
+        # SIGTERM (from a process manager or `kill`) unwinds like Ctrl-C.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        # Beat runs apart from the worker (not embedded with -B, which forks it as the
-        # worker's own child) so that every process to stop is a child of this one.
+        # All three run as children of this command, which stops them however it ends. Beat is
+        # not embedded in the worker (-B forks it as the worker's child, out of reach here), nor
+        # the web server in this process (runserver ends its process with os._exit when the
+        # port is taken, which would leave the worker and beat running).
         children: dict[str, subprocess.Popen] = {}
         try:
+            children["the web server"] = subprocess.Popen(
+                [sys.executable, str(settings.BASE_DIR / "manage.py"), "runserver", addr, "--noreload"])
             children["the worker"] = subprocess.Popen(self._celery("worker", "--pool=solo"))
             schedule = settings.CELERY_BEAT_SCHEDULE_FILENAME
             children["beat"] = subprocess.Popen(self._celery("beat", "--schedule", schedule))
-            self.stdout.write(self.style.SUCCESS(f"\nrecordsreq is running at http://{addr}/"))
+            self.stdout.write(self.style.SUCCESS(f"\nrecordsreq is starting at http://{addr}/"))
             self.stdout.write(f"log in as {DEMO_USERNAME} / {DEMO_PASSWORD}  (Ctrl-C stops everything)\n")
-            call_command("runserver", addr, use_reloader=False)
+            # What this process has loaded lives until it exits: frozen, it is not collected at
+            # exit, which takes a second or more for a Django process and would delay the stop.
+            gc.freeze()
+            name, code = first_to_exit(children)
+            raise CommandError(f"{name} stopped (exit code {code}), so the demo stops: see above for why")
+        except KeyboardInterrupt:
+            pass
         finally:
-            self.stdout.write("stopping the worker and beat")
+            self.stdout.write("stopping the web server, the worker and beat")
             for name in stop(children, grace=STOP_GRACE):
                 self.stdout.write(f"killed {name}: still running {STOP_GRACE} s after it was asked to stop")
 
     def _celery(self, *command: str) -> list[str]:
         return [sys.executable, "-m", "celery", "-A", "recordsreq", *command, "--loglevel=INFO"]
+
+
+def first_to_exit(processes: dict[str, subprocess.Popen]) -> tuple[str, int]:
+    """The name and exit code of the first of ``processes`` to exit."""
+    while True:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                return name, process.returncode
+        time.sleep(0.5)
 
 
 def stop(processes: dict[str, subprocess.Popen], *, grace: float) -> list[str]:
