@@ -9,6 +9,7 @@ share the test database.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -88,7 +89,7 @@ def demo(db, tmp_path):
     port = free_port()
     with run_demo(port, tmp_path) as (process, log):
         wait_for(lambda: get(f"http://127.0.0.1:{port}/healthz")[0] == 200, "no /healthz 200", log)
-        wait_for(lambda: b"celery@" in log.read_bytes() and b"beat: Starting" in log.read_bytes(),
+        wait_for(lambda: re.search(rb"celery@\S+ ready", log.read_bytes()) and b"beat: Starting" in log.read_bytes(),
                  "no worker ready and beat started", log)
         yield process, port, log
 
