@@ -44,13 +44,17 @@ def test_it_names_each_agency_it_cannot_find():
     assert "Eugene" not in str(error.value)
 
 
-def test_seed_demo_stops_with_the_missing_agency_named(tmp_path, monkeypatch):
+def test_seed_demo_says_which_row_was_rejected_and_which_agency_the_story_lacks(tmp_path, monkeypatch):
     rows = list(csv.reader(io.StringIO(services.DEMO_AGENCIES.read_text())))
+    for row in rows:
+        if row[0] == "Cambridge Police Department":
+            row[1] = "Massachusetts"
     with open(tmp_path / "agencies.csv", "w", newline="") as handle:
-        csv.writer(handle).writerows(row for row in rows if row[0] != "Cambridge Police Department")
+        csv.writer(handle).writerows(rows)
     monkeypatch.setattr(services, "DEMO_AGENCIES", tmp_path / "agencies.csv")
-    out = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
     missing = r"The story was not told: .*Cambridge Police Department \(MA, ORI MA0091100\)"
     with pytest.raises(CommandError, match=missing):
-        call_command("seed_demo", stdout=out)
-    assert "agencies: imported 5, updated 0, rejected 0" in out.getvalue()
+        call_command("seed_demo", stdout=out, stderr=err)
+    assert "agencies: imported 5, updated 0, rejected 1" in out.getvalue()
+    assert "rejected line 6 (Cambridge Police Department): unknown state 'Massachusetts'" in err.getvalue()
