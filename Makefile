@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1
+DEMO_ADDR ?= 127.0.0.1:8000
 
 .PHONY: demo test install migrate clean
 
@@ -22,7 +23,7 @@ migrate: install
 demo: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py load_agency_directory
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
-	$(DEMO_ENV) $(BIN)/python manage.py run_demo
+	$(DEMO_ENV) $(BIN)/python manage.py run_demo --addr $(DEMO_ADDR)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; [ $$status -eq 5 ] && echo "no tests ran" && exit 1; exit $$status

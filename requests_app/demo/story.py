@@ -28,6 +28,7 @@ from requests_app.correspondence.services import Action, Message, communication_
 from requests_app.deadlines import engine
 from requests_app.deadlines.rules import calendar_for
 from requests_app.demo import files
+from requests_app.demo.cast import StoryAgency, resolve_cast
 from requests_app.demo.history import noon
 from requests_app.documents.models import RequestDocument
 from requests_app.documents.upload import upload_file
@@ -49,9 +50,13 @@ LONE_SENT_AGO = 40
 # Usernames that say they are demo accounts, as the demo user's does.
 TEAMMATES = [("demo-sam", "Sam", "Ortiz", Role.EDITOR), ("demo-priya", "Priya", "Natarajan", Role.EDITOR),
              ("demo-jordan", "Jordan", "Lee", Role.VIEWER)]
-OAKLAND, AUSTIN, CAMBRIDGE, SANTA_CRUZ, EUGENE, MOUNTLAKE_TERRACE = (
-    "Oakland Police Department", "Austin Police Department", "Cambridge Police Department",
-    "Santa Cruz Police Department", "Eugene Police Department", "Mountlake Terrace Police Department")
+# By state and FBI ORI as well as name: the directory has agencies of these names in other states.
+OAKLAND = StoryAgency("Oakland Police Department", "CA", "CA0010900")
+AUSTIN = StoryAgency("Austin Police Department", "TX", "TX2270100")
+CAMBRIDGE = StoryAgency("Cambridge Police Department", "MA", "MA0091100")
+SANTA_CRUZ = StoryAgency("Santa Cruz Police Department", "CA", "CA0440200")
+EUGENE = StoryAgency("Eugene Police Department", "OR", "OR0200200")
+MOUNTLAKE_TERRACE = StoryAgency("Mountlake Terrace Police Department", "WA", "WA0310600")
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ class Reply:
 
 
 # What each agency of the first campaign did since it was sent.
-FIRST_REPLIES: dict[str, list[Reply]] = {
+FIRST_REPLIES: dict[StoryAgency, list[Reply]] = {
     MOUNTLAKE_TERRACE: [
         Reply(2, A.ACKNOWLEDGED, "Public records request received", reference="P000413",
               body="Your request is received. We will provide an estimate of the time needed within five days."),
@@ -134,28 +139,26 @@ def tell_story(*, organization: Organization, user: User, today: date) -> StoryR
     if Campaign.objects.filter(organization=organization, slug__in=[FIRST_CAMPAIGN[1], SECOND_CAMPAIGN[1]]).exists():
         return StoryReport(told=False)
     with transaction.atomic():
+        agencies = resolve_cast(FIRST_REPLIES)
         team = _teammates(organization)
-        agencies = {a.name: a for a in Agency.objects.filter(name__in=FIRST_REPLIES).select_related("jurisdiction")}
-        first = _campaign(organization, user, FIRST_CAMPAIGN, [agencies[n] for n in FIRST_REPLIES if n in agencies],
-                          today)
-        second = _campaign(organization, user, SECOND_CAMPAIGN, [agencies[n] for n in SECOND_AGENCIES if n in agencies],
-                           today)
-        lone = _lone_request(organization, user, agencies.get(AUSTIN), today)
-        by_agency = {r.agency.name: r for r in first}
-        for name, request in by_agency.items():
-            _assign(organization, user, [request], team.get(OWNERS[name], user))
+        first = _campaign(organization, user, FIRST_CAMPAIGN, [agencies[a] for a in FIRST_REPLIES], today)
+        second = _campaign(organization, user, SECOND_CAMPAIGN, [agencies[a] for a in SECOND_AGENCIES], today)
+        lone = _lone_request(organization, user, agencies[AUSTIN], today)
+        cast_of = {agency.pk: wanted for wanted, agency in agencies.items()}
+        by_agency = {cast_of[r.agency_id]: r for r in first}
+        for wanted, request in by_agency.items():
+            _assign(organization, user, [request], team.get(OWNERS[wanted], user))
             _send(request, user, today - timedelta(days=FIRST_SENT_AGO), today)
         for request in second[:-1]:
             _send(request, user, today - timedelta(days=SECOND_SENT_AGO), today)
-        if lone:
-            _send(lone, user, today - timedelta(days=LONE_SENT_AGO), today)
-            _assign(organization, user, [lone], user)
-        logged = sum(_replies(request, FIRST_REPLIES[name], request.owner or user, today)
-                     for name, request in by_agency.items())
-        for tag, names in TAGS.items():
-            ids = [by_agency[n].pk for n in names if n in by_agency] + ([lone.pk] if lone and tag == "priority" else [])
+        _send(lone, user, today - timedelta(days=LONE_SENT_AGO), today)
+        _assign(organization, user, [lone], user)
+        logged = sum(_replies(request, FIRST_REPLIES[wanted], request.owner or user, today)
+                     for wanted, request in by_agency.items())
+        for tag, cast in TAGS.items():
+            ids = [by_agency[a].pk for a in cast] + ([lone.pk] if tag == "priority" else [])
             bulk_add_tag(organization=organization, request_ids=ids, name=tag, user=user)
-    return StoryReport(told=True, requests=len(first) + len(second) + bool(lone), communications=logged)
+    return StoryReport(told=True, requests=len(first) + len(second) + 1, communications=logged)
 
 
 def _teammates(organization: Organization) -> dict[str, User]:
@@ -181,9 +184,7 @@ def _campaign(organization: Organization, user: User, spec: tuple[str, str, list
     return list(RecordsRequest.objects.filter(pk__in=[r.pk for r in created]).select_related("agency").order_by("pk"))
 
 
-def _lone_request(organization: Organization, user: User, agency: Agency | None, today: date) -> RecordsRequest | None:
-    if agency is None:
-        return None
+def _lone_request(organization: Organization, user: User, agency: Agency, today: date) -> RecordsRequest:
     title, keys = LONE_REQUEST
     return request_create(organization=organization, agency=agency, user=user, title=title,
                           items=items_for(organization=organization, keys=keys), date_from=date(today.year - 2, 1, 1),

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from requests_app.demo.bulk import seed_requests
+from requests_app.demo.cast import AgencyNotFound
 from requests_app.demo.services import DEMO_PASSWORD, DEMO_USERNAME, demo_seed
 from requests_app.demo.story import tell_story
 
@@ -24,11 +25,16 @@ class Command(BaseCommand):
         today = timezone.localdate()
         self.stdout.write(f"organization: {seed.organization.name} ({seed.organization.slug})")
         self.stdout.write(f"agencies: {seed.agencies.summary()}")
+        for rejection in seed.agencies.rejected:
+            self.stderr.write(f"  rejected {rejection}")
         if seed.user_created:
             self.stdout.write(f"login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
         else:
             self.stdout.write(f"login: {DEMO_USERNAME} (password unchanged)")
-        story = tell_story(organization=seed.organization, user=seed.user, today=today)
+        try:
+            story = tell_story(organization=seed.organization, user=seed.user, today=today)
+        except AgencyNotFound as exc:
+            raise CommandError(f"The story was not told: {exc}") from None
         self.stdout.write(f"story: {story.summary()}")
         if options["requests"]:
             added = seed_requests(organization=seed.organization, user=seed.user, count=options["requests"],
