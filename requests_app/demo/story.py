@@ -206,8 +206,11 @@ def _send(request: RecordsRequest, user: User, day: date, today: date) -> None:
     """Finalises the letter and records it as sent that working day by mail or portal."""
     on = _working_day(request, day, today)
     letter_finalise(request=request, user=user, today=on, acknowledge_residency=True)
-    channel = SendChannel.PORTAL if request.agency.portal_url else SendChannel.MAIL
-    request_mark_submitted(request=request, user=user, channel=channel, sent_on=on)
+    if request.agency.portal_url:  # a portal gives every request its number
+        request_mark_submitted(request=request, user=user, channel=SendChannel.PORTAL, sent_on=on,
+                               reference=f"W{request.pk:06d}")
+    else:
+        request_mark_submitted(request=request, user=user, channel=SendChannel.MAIL, sent_on=on)
 
 
 def _replies(request: RecordsRequest, replies: list[Reply], user: User, today: date) -> int:
