@@ -65,9 +65,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @editor_required
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    form = CampaignForm(request.POST or None, organization=request.organization, prefix="terms")
     selection = AgencySelectionForm(request.POST or None, request.FILES or None, prefix="pick",
                                     organization=request.organization)
+    form = CampaignForm(request.POST or None, organization=request.organization, prefix="terms",
+                        search_step=selection.search_step)
     if request.method == "POST" and form.is_valid() and selection.is_valid():
         chosen = services.agencies_for_selection(selection.cleaned_data)
         if not chosen.agencies:
@@ -97,6 +98,8 @@ def _create(request: HttpRequest, terms: dict, chosen: services.CsvSelection) ->
 def campaign_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     selection = AgencySelectionForm(request.POST, request.FILES, prefix="pick", organization=request.organization)
+    if selection.search_step:  # without JavaScript: the campaign page again, with the agencies found
+        return campaign_detail(request, pk, selection=selection)
     if not selection.is_valid():
         messages.error(request, "Check the agency selection: " + "; ".join(
             e for errors in selection.errors.values() for e in errors))
@@ -111,7 +114,10 @@ def campaign_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organization_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: HttpRequest, pk: int, selection: AgencySelectionForm | None = None) -> HttpResponse:
+    """``selection``: the "Add agencies" form as campaign_add's search step shows it again."""
+    if selection is None:
+        selection = AgencySelectionForm(prefix="pick", organization=request.organization)
     campaign = _with_item_titles([_campaign(request, pk)], request.organization)[0]
     latest_first = Prefetch("letters", queryset=LetterVersion.objects.order_by("-number").only("request_id", "number"))
     requests = (
@@ -124,7 +130,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "requests": requests,
         "fees": fee_totals([fee_summary(list(r.fees.all())) for r in requests]),
         "warnings": services.residency_warnings(campaign),
-        "selection": AgencySelectionForm(prefix="pick", organization=request.organization),
+        "selection": selection,
         "render_form": RenderForm(),
         "rendering": campaign.render_state in ("queued", "running"),
         "packet_export": campaign.packet_exports.first(),
