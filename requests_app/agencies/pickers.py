@@ -84,6 +84,7 @@ def place_of(agency: Agency) -> str:
 
 def chosen_agencies(values: Iterable[object]) -> list[Agency]:
     """The directory's agencies among ``values`` (ids as typed), in their order; others are left out."""
+    # Nineteen digits and more would overflow the database's integer: no agency has such an id.
     ids = list(dict.fromkeys(int(v) for v in map(str, values) if v.isdigit() and len(v) <= 18))
     if not ids:
         return []
@@ -134,7 +135,7 @@ class AgencyPicker(forms.Widget):
         chosen = [PickerItem.of(a) for a in chosen_agencies(context["widget"]["value"])]
         matches = agency_matches(query=self.query, limit=FOUND_WITHOUT_SCRIPT)
         chosen_ids = {item.id for item in chosen}
-        input_attrs = {k: v for k, v in context["widget"]["attrs"].items() if k != "required"}
+        input_attrs = context["widget"]["attrs"]  # the field's id, its help and error state: the box's
         return {
             **context,
             "name": name,
