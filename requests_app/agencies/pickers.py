@@ -3,9 +3,10 @@
 No page lists the whole directory (20,000 agencies). A picker shows a search box, the
 agencies already chosen and, once searched, the best matches of the directory search:
 
-- without JavaScript, "Find agencies" is a submit button of the form itself; the view
-  shows the form again, unsaved and with every field as typed (``AgencyPickerMixin.finding``),
-  the matches now listed as radio buttons (one agency) or checkboxes (many);
+- without JavaScript, "Find agencies" is a submit button of the form itself: the form's
+  ``search_step`` is then true, it is neither valid nor checked, and the view shows it again
+  with every field as typed and the matches listed as radio buttons (one agency) or
+  checkboxes (many);
 - static/js/agency-picker.js turns the same markup into a combobox fed by
   ``GET /agencies/search.json`` (views.agency_search_json).
 
