@@ -24,6 +24,12 @@ LIST_PAGES: list[tuple[str, str]] = [
     ("list ?status=submitted&page=5", "/requests/?status=submitted&page=5"),
     ("list ?page=20", "/requests/?page=20"),
 ]
+# The pages that pick agencies, and the search behind their pickers as a person types into
+# one: a name, a county, an ORI, two letters, and a word most of the directory has.
+PICKER_PAGES: list[tuple[str, str]] = [("new request", "/requests/new/"), ("new campaign", "/campaigns/new/")]
+SEARCHES: list[tuple[str, str]] = [(f"search.json ?q={q}", "/agencies/search.json?" + urlencode({"q": q, "limit": 20}))
+                                   for q in ("seattle", "spokane county", "OR0200300", "sp", "police")]
+FIXED_PAGES = LIST_PAGES + PICKER_PAGES + SEARCHES
 
 
 @dataclass
@@ -73,11 +79,12 @@ class Session:
 @dataclass
 class Timings:
     seconds: dict[str, list[float]] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # the largest reply of each page type, in bytes
     errors: list[str] = field(default_factory=list)
 
 
 def one_round(session: Session, rng: random.Random, ids: Sequence[int], details: int) -> list[tuple[str, Reply]]:
-    pages = list(LIST_PAGES) + [(DETAIL, f"/requests/{rng.choice(ids)}/") for _ in range(details)]
+    pages = FIXED_PAGES + [(DETAIL, f"/requests/{rng.choice(ids)}/") for _ in range(details)]
     return [(name, session.get(path)) for name, path in pages]
 
 
@@ -100,6 +107,7 @@ def client(number: int, port: int, ids: Sequence[int], args: argparse.Namespace,
             with lock:
                 if reply.status == 200:
                     timings.seconds.setdefault(name, []).append(reply.seconds)
+                    timings.sizes[name] = max(timings.sizes.get(name, 0), len(reply.body))
                 else:
                     timings.errors.append(f"{name}: HTTP {reply.status}")
 

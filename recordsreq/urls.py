@@ -39,6 +39,7 @@ urlpatterns = [
          name="invitation-revoke"),
     path("invitations/<str:token>/", members.invitation_accept, name="invitation-accept"),
     path("agencies/", agencies.agency_list, name="agency-list"),
+    path("agencies/search.json", agencies.agency_search_json, name="agency-search-json"),
     path("agencies/needs-contact/", agency_contacts.needs_contact, name="agency-needs-contact"),
     path("agencies/contacts/import/", agency_contacts.contacts_import, name="agency-contacts-import"),
     path("agencies/<int:pk>/", agencies.agency_page, name="agency-detail"),

@@ -57,6 +57,18 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     jurisdiction = factory.LazyFunction(lambda: state("WA"))
 
 
+def directory_of(count: int, *, name: str = "Directory Agency {n}") -> list[Agency]:
+    """``count`` agencies in one insert (``name`` formatted with n), for pages that must not list them all."""
+    from requests_app.agencies.models import name_key
+
+    washington = state("WA")
+    names = [name.format(n=n) for n in range(count)]
+    return Agency.objects.bulk_create(
+        [Agency(name=n, name_key=name_key(n), kind=Agency.Kind.POLICE, jurisdiction=washington) for n in names],
+        batch_size=1000,
+    )
+
+
 def draft_request(*, organization, agency, user, keys=("org-audit", "network-audit", "sharing"), **terms):
     """A draft request made the way the app makes one."""
     from datetime import date

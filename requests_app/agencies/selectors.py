@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from requests_app.agencies.directory import is_federal, parse_short_name, state_codes_in_name
 from requests_app.agencies.models import Agency, AgencyAlias, AlprVendor, name_key
-from requests_app.agencies.search import search_condition, search_rank
+from requests_app.agencies.search import SearchQuery, search_condition, search_rank
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,26 @@ def agency_search(filters: DirectoryFilters) -> QuerySet[Agency]:
     if not filters.q.strip():
         return agencies.order_by(*by_name)
     return agencies.alias(search_rank=search_rank(filters.q)).order_by("search_rank", *by_name)
+
+
+@dataclass(frozen=True)
+class AgencyMatches:
+    query: str
+    agencies: list[Agency]
+    more: bool  # more agencies match than were returned
+
+
+def agency_matches(*, query: str, limit: int) -> AgencyMatches:
+    """The directory search's ``limit`` best matches, for a form that picks agencies.
+
+    A blank query matches nothing here, where the directory page would list every agency:
+    a picker never offers the whole directory.
+    """
+    query = " ".join(query.split())
+    if SearchQuery.of(query).empty:
+        return AgencyMatches(query=query, agencies=[], more=False)
+    found = list(agency_search(DirectoryFilters(q=query)).prefetch_related(None)[:limit + 1])
+    return AgencyMatches(query=query, agencies=found[:limit], more=len(found) > limit)
 
 
 def directory_condition(filters: DirectoryFilters) -> Q:

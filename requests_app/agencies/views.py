@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from requests_app.agencies import contacts
 from requests_app.agencies.forms import DirectoryFilterForm
 from requests_app.agencies.models import Agency, AlprVendor, VendorEvidence
-from requests_app.agencies.selectors import agency_detail, agency_search
+from requests_app.agencies.pickers import PickerItem
+from requests_app.agencies.selectors import agency_detail, agency_matches, agency_search
 from requests_app.laws.services import residency_warning_for
 from requests_app.teams.views import organization_required
 
 PAGE_SIZE = 50
+PICKER_LIMIT, PICKER_MAX_LIMIT = 20, 50
 
 
 @organization_required
@@ -22,6 +24,20 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"form": form, "page": page, "filter_query": query.urlencode()}
     return render(request, "agencies/agency_list.html", context)
+
+
+@organization_required
+def agency_search_json(request: HttpRequest) -> JsonResponse:
+    """The directory search for the agency pickers: ``?q=`` and ``limit`` (1 to 50, default 20).
+
+    The best matches first, and ``more`` when others match too; a blank query finds none.
+    """
+    limit = request.GET.get("limit", "").strip() or str(PICKER_LIMIT)
+    if not limit.isdigit() or not 1 <= int(limit) <= PICKER_MAX_LIMIT:
+        return JsonResponse({"error": f"limit must be a whole number from 1 to {PICKER_MAX_LIMIT}."}, status=400)
+    matches = agency_matches(query=request.GET.get("q", ""), limit=int(limit))
+    results = [PickerItem.of(agency).as_json() for agency in matches.agencies]
+    return JsonResponse({"query": matches.query, "results": results, "more": matches.more})
 
 
 @organization_required

@@ -3,29 +3,35 @@ from __future__ import annotations
 from django import forms
 
 from requests_app.agencies.forms import DirectoryFilterForm
-from requests_app.agencies.models import Agency, AgencySet
+from requests_app.agencies.models import AgencySet
+from requests_app.agencies.pickers import (
+    PICK_AGENCIES,
+    AgencyMultipleChoiceField,
+    AgencyPickerMixin,
+    SearchStepMixin,
+)
 from requests_app.agencies.sets import sets_of
 from requests_app.records.forms import RequestTermsForm
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
-class CampaignForm(RequestTermsForm):
+class CampaignForm(SearchStepMixin, RequestTermsForm):
     pass
 
 
-class AgencySelectionForm(DirectoryFilterForm):
+class AgencySelectionForm(AgencyPickerMixin, DirectoryFilterForm):
     """Agencies by directory filters, by hand, from a CSV of names, or from a saved agency set."""
 
-    # Each control has its own name: the radio button says which way is used, the list and the
-    # file input hold that way's agencies.
+    # Each control has its own name: the radio button says which way is used, the picker and
+    # the file input hold that way's agencies.
     MODES = [("filters", "Every agency matching filters"), ("hand", "Agencies picked by hand"), ("csv", "A CSV of agency names"),
              ("set", "A saved agency set")]
     mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="filters", label="Choose agencies by")
-    agencies = forms.ModelMultipleChoiceField(
-        queryset=Agency.objects.select_related("jurisdiction").order_by("jurisdiction__code", "name"),
-        required=False, widget=forms.SelectMultiple(attrs={"size": 12}), label="Pick agencies",
-        help_text="Ctrl- or Cmd-click to pick several; used with “Agencies picked by hand”.",
+    agencies = AgencyMultipleChoiceField(
+        required=False, label="Pick agencies",
+        help_text="Type part of a name, city, county or ORI and pick as many as you need; "
+        "used with “Agencies picked by hand”.",
     )
     csv_file = forms.FileField(required=False, label="CSV file of agency names",
                                help_text="A 'name' column and, optionally, a 'state' column; used with “A CSV of agency names”.")
@@ -43,14 +49,19 @@ class AgencySelectionForm(DirectoryFilterForm):
         super().__init__(*args, **kwargs)
         if organization is not None:
             self.fields["agency_set"].queryset = sets_of(organization)
+        hand = [value for value, _ in self.MODES].index("hand")
+        self.fields["agencies"].widget.activates = f"{self['mode'].auto_id}_{hand}"  # picking one picks this way
+        if self.search_step:  # "Find agencies" is picking by hand
+            self.data = self.data.copy()
+            self.data[self.add_prefix("mode")] = "hand"
 
     def clean(self):
         data = super().clean()
         mode = data.get("mode")
         if mode == "filters" and not any(data.get(f) for f in ("state", "kind", "vendor", "q")):
             self.add_error("state", "Choose at least one filter, so a campaign never goes to every agency by accident.")
-        if mode == "hand" and not data.get("agencies"):
-            self.add_error("agencies", "Pick at least one agency.")
+        if mode == "hand" and not data.get("agencies") and "agencies" not in self.errors:
+            self.add_error("agencies", PICK_AGENCIES)
         if mode == "csv":
             upload = data.get("csv_file")
             if upload is None:

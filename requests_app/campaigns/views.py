@@ -69,9 +69,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @editor_required
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    form = CampaignForm(request.POST or None, organization=request.organization, prefix="terms")
     selection = AgencySelectionForm(request.POST or None, request.FILES or None, prefix="pick",
                                     organization=request.organization)
+    form = CampaignForm(request.POST or None, organization=request.organization, prefix="terms",
+                        search_step=selection.search_step)
     if request.method == "POST" and form.is_valid() and selection.is_valid():
         chosen = services.agencies_for_selection(selection.cleaned_data)
         if not chosen.agencies:
@@ -101,6 +102,8 @@ def _create(request: HttpRequest, terms: dict, chosen: services.CsvSelection) ->
 def campaign_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     selection = AgencySelectionForm(request.POST, request.FILES, prefix="pick", organization=request.organization)
+    if selection.search_step:  # without JavaScript: the campaign page again, with the agencies found
+        return render_detail(request, campaign, selection=selection)
     if not selection.is_valid():
         messages.error(request, "Check the agency selection: " + "; ".join(
             e for errors in selection.errors.values() for e in errors))
@@ -119,14 +122,17 @@ NEEDS_CONTACT_PAGE = 25
 
 
 @organization_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, _campaign(request, pk))
+def campaign_detail(request: HttpRequest, pk: int, selection: AgencySelectionForm | None = None) -> HttpResponse:
+    """``selection``: the "Add agencies" form as campaign_add's search step shows it again."""
+    return render_detail(request, _campaign(request, pk), selection=selection)
 
 
 def render_detail(request: HttpRequest, campaign: Campaign, *, bound: AgencyContactForm | None = None,
-                  needs_page: int | None = None) -> HttpResponse:
+                  needs_page: int | None = None, selection: AgencySelectionForm | None = None) -> HttpResponse:
     """The campaign page; ``bound`` is an agency's contact form sent with errors, shown at its
     row on ``needs_page`` of the needs-contact list."""
+    if selection is None:
+        selection = AgencySelectionForm(prefix="pick", organization=request.organization)
     campaign = _with_item_titles([campaign], request.organization)[0]
     latest_first = Prefetch("letters", queryset=LetterVersion.objects.order_by("-number").only("request_id", "number"))
     requests = (
@@ -151,7 +157,7 @@ def render_detail(request: HttpRequest, campaign: Campaign, *, bound: AgencyCont
         "shown_route": shown_route,
         "fees": fee_totals([fee_summary(list(r.fees.all())) for r in requests]),
         "warnings": services.residency_warnings(campaign),
-        "selection": AgencySelectionForm(prefix="pick", organization=request.organization),
+        "selection": selection,
         "render_form": RenderForm(),
         "rendering": campaign.render_state in ("queued", "running"),
         "packet_export": campaign.packet_exports.first(),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from requests_app.agencies.models import Agency
+from requests_app.agencies.pickers import AgencyChoiceField, AgencyPickerMixin
 from requests_app.records.catalogue import BUILT_IN
 from requests_app.records.models import CustomItem, SendChannel, Status
 from requests_app.teams.models import Organization
@@ -38,8 +38,8 @@ class RequestTermsForm(forms.Form):
         return data
 
 
-class RequestCreateForm(RequestTermsForm):
-    agency = forms.ModelChoiceField(queryset=Agency.objects.select_related("jurisdiction").order_by("name"))
+class RequestCreateForm(AgencyPickerMixin, RequestTermsForm):
+    agency = AgencyChoiceField(label="Agency", help_text="Type part of its name, city, county or ORI, then pick it.")
 
     field_order = ["agency", "title", "items", "date_from", "date_to", "fee_cap"]
 

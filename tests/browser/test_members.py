@@ -113,7 +113,7 @@ def test_an_invited_person_joins_logs_in_again_and_works_the_whole_flow(
     sam.get_by_role("link", name="New campaign").click()
     fill_campaign_form(sam, title="Plate reader audits 2026", agencies=[
         "Seattle Police Department (WA)", "Austin Police Department (TX)", "Oakland Police Department (CA)"])
-    expect(sam.get_by_role("listbox", name="Pick agencies")).to_have_accessible_description(
+    expect(sam.get_by_role("combobox", name="Pick agencies")).to_have_accessible_description(
         re.compile("used with “Agencies picked by hand”"))
     shot("campaign-form", page=sam, phone=True)
     create_campaign(sam, title="Plate reader audits 2026", count=3)

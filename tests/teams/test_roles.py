@@ -105,7 +105,8 @@ CHANGES = [
 
 # Pages that only read, whatever the method.
 READS = {
-    "home", "members", "agency-list", "agency-detail", "request-list", "request-export-csv", "request-export-xlsx",
+    "home", "members", "agency-list", "agency-search-json", "agency-detail", "request-list", "request-export-csv",
+    "request-export-xlsx",
     "bulk-job", "bulk-job-progress",
     "request-detail", "letter-preview",
     "letter-download", "request-packet", "audit-report", "audit-flagged-csv", "audit-report-pdf", "audit-import",
