@@ -83,7 +83,8 @@ def communication_log(*, request: RecordsRequest, user: User, message: Message, 
     except ClockError as exc:
         raise ValidationError(str(exc)) from None
     record_event(request=request, actor=user, kind=EventKind.COMMUNICATION_LOGGED,
-                 summary=_communication_summary(communication, before, request.status))
+                 summary=_communication_summary(communication, before, request.status),
+                 happened_on=communication.occurred_on)
     return communication
 
 
@@ -144,7 +145,8 @@ def fee_record(*, request: RecordsRequest, user: User, kind: str, on: date, amou
     fee.full_clean()
     with transaction.atomic():
         fee.save()
-        record_event(request=request, actor=user, kind=EventKind.FEE_RECORDED, summary=_fee_summary(fee))
+        record_event(request=request, actor=user, kind=EventKind.FEE_RECORDED, summary=_fee_summary(fee),
+                     happened_on=fee.occurred_on)
     return fee
 
 

@@ -97,7 +97,7 @@ def request_mark_submitted(
         request.sent_via = channel
         request.submission_reference = reference
         request.save(update_fields=["sent_at", "sent_via", "submission_reference"])
-        record_event(request=request, actor=user, kind=EventKind.SENT,
+        record_event(request=request, actor=user, kind=EventKind.SENT, happened_on=sent_on,
                      summary=f"{moved.reason} on {sent_on.isoformat()}; {status_summary(moved)}")
     return request
 
