@@ -54,12 +54,13 @@ class Action:
 def _check(request: RecordsRequest, action: Action) -> None:
     if action.kind and request.status == Status.DRAFT:
         raise ValidationError("Send the request before logging what the agency did.")
+    # Keyed by the Action field each is about, so a form can show it beside that field.
     if action.kind == A.EXTENSION and action.extended_to is None and not request_has_fixed_deadline(request):
-        raise ValidationError("Give the new due date: this law sets no fixed extension.")
+        raise ValidationError({"extended_to": "Give the new due date: this law sets no fixed extension."})
     if action.kind == A.FEE_ESTIMATE and action.fee_amount is None:
-        raise ValidationError("Give the amount of the fee estimate.")
+        raise ValidationError({"fee_amount": "Give the amount of the fee estimate."})
     if action.kind == A.DENIED and not action.exemptions.strip():
-        raise ValidationError("Give the exemptions the agency cited (or say that it cited none).")
+        raise ValidationError({"exemptions": "Give the exemptions the agency cited (or say that it cited none)."})
 
 
 def request_has_fixed_deadline(request: RecordsRequest) -> bool:
