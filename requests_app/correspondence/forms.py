@@ -29,7 +29,8 @@ class CommunicationForm(forms.ModelForm):
         self.fields["direction"].choices = Communication.Direction.choices
         self.fields["direction"].initial = Communication.Direction.FROM_AGENCY
         self.fields["channel"].choices = Communication.Channel.choices
-        self.fields["channel"].initial = channel if channel in Communication.Channel.values else Communication.Channel.EMAIL
+        known = channel in Communication.Channel.values  # a draft has none yet
+        self.fields["channel"].initial = channel if known else Communication.Channel.EMAIL
 
     def clean_occurred_on(self):
         if self.cleaned_data["occurred_on"] > timezone.localdate():
