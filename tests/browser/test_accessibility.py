@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from requests_app.agencies.models import Agency
 from requests_app.auditlogs.importer import import_queue
@@ -107,6 +107,17 @@ def _sideways(page: Page) -> list[str]:
     }""", PHONE["width"])
 
 
+def _refuse_a_communication(page: Page, url: str) -> None:
+    """The request page as a refused form brings it back: a flash message and a field's error."""
+    page.goto(url)
+    page.get_by_text("Log a communication", exact=True).click()
+    form = page.locator("#log-communication form")
+    form.get_by_label("Date", exact=True).fill("2099-01-01")
+    form.get_by_role("button", name="Log it").click()
+    expect(page.get_by_role("status")).to_contain_text("Not logged")
+    expect(form.get_by_text("The date cannot be in the future.")).to_be_visible()
+
+
 def _report(found: dict[str, list[str]]) -> str:
     return "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items())
 
@@ -122,6 +133,9 @@ def test_no_page_breaks_an_axe_rule_on_a_desktop_or_a_phone(demo_page, open_page
             _visit(demo_page, url, width)
             if problems := violations(demo_page, framed=url.endswith("/letter/preview/")):
                 found[f"{name} ({url}) at {width['width']} px"] = problems
+        _refuse_a_communication(demo_page, pages["sent request"])
+        if problems := violations(demo_page):
+            found[f"sent request with a communication refused at {width['width']} px"] = problems
     assert not found, f"axe-core {axe_version()} found:\n{_report(found)}"
 
 
