@@ -136,6 +136,11 @@ def test_no_page_breaks_an_axe_rule_on_a_desktop_or_a_phone(demo_page, open_page
         _refuse_a_communication(demo_page, pages["sent request"])
         if problems := violations(demo_page):
             found[f"sent request with a communication refused at {width['width']} px"] = problems
+        _visit(demo_page, "/", width)
+        demo_page.keyboard.press("Tab")  # the skip link, shown only while it has focus
+        expect(demo_page.get_by_role("link", name="Skip to content")).to_be_focused()
+        if problems := violations(demo_page):
+            found[f"dashboard with the skip link focused at {width['width']} px"] = problems
     assert not found, f"axe-core {axe_version()} found:\n{_report(found)}"
 
 
