@@ -136,5 +136,6 @@ urlpatterns = [
     path("api-tokens/<int:pk>/revoke/", api_tokens.api_token_revoke, name="api-token-revoke"),
     path("api/", include("requests_app.api.urls")),
     path("healthz", ops.healthz, name="healthz"),
+    path("favicon.ico", ops.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]

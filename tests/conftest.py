@@ -40,3 +40,14 @@ def bob_client(bob) -> Client:
     client = Client()
     client.force_login(bob.user)
     return client
+
+
+@pytest.fixture
+def media_folder(settings, tmp_path):
+    """Stored files (letters, documents) go under the test's own folder, not var/media."""
+    folder = tmp_path / "media"
+    settings.MEDIA_ROOT = str(folder)
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(folder), "base_url": "/media/"}}}
+    return folder

@@ -133,8 +133,10 @@ def _time_frame(frame: pl.Series) -> pl.DataFrame:
     odd = parts["end"].is_null() & (frame != "")
     if odd.any():
         other = frame.filter(odd).str.extract_groups(r"^(.+?)\s+(?:-|to)\s+(.+)$").struct.rename_fields(["start", "end"])
-        parts = parts.with_columns(pl.col("start").scatter(odd.arg_true(), other.struct.field("start")),
-                                   pl.col("end").scatter(odd.arg_true(), other.struct.field("end")))
+        rows = odd.arg_true()
+        # Series.scatter (an expression has none) writes in place, so each column is copied first.
+        parts = parts.with_columns(parts["start"].clone().scatter(rows, other.struct.field("start")),
+                                   parts["end"].clone().scatter(rows, other.struct.field("end")))
     return parts.select(pl.col("start").str.strip_chars().fill_null("").alias("time_frame_start"),
                         pl.col("end").str.strip_chars().fill_null("").alias("time_frame_end"))
 

@@ -20,9 +20,17 @@ class CommunicationForm(forms.ModelForm):
         widgets = {"occurred_on": DATE, "extended_to": DATE, "body": forms.Textarea(attrs={"rows": 5}),
                    "exemptions": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, channel: str = "", **kwargs) -> None:
+        """``channel``: the way the request went; an agency mostly answers the same way."""
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate
+        # What is logged is mostly the agency's answer, so both start chosen, with no blank
+        # "---------" to pick by mistake.
+        self.fields["direction"].choices = Communication.Direction.choices
+        self.fields["direction"].initial = Communication.Direction.FROM_AGENCY
+        self.fields["channel"].choices = Communication.Channel.choices
+        known = channel in Communication.Channel.values  # a draft has none yet
+        self.fields["channel"].initial = channel if known else Communication.Channel.EMAIL
 
     def clean_occurred_on(self):
         if self.cleaned_data["occurred_on"] > timezone.localdate():

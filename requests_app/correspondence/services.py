@@ -54,12 +54,13 @@ class Action:
 def _check(request: RecordsRequest, action: Action) -> None:
     if action.kind and request.status == Status.DRAFT:
         raise ValidationError("Send the request before logging what the agency did.")
+    # Keyed by the Action field each is about, so a form can show it beside that field.
     if action.kind == A.EXTENSION and action.extended_to is None and not request_has_fixed_deadline(request):
-        raise ValidationError("Give the new due date: this law sets no fixed extension.")
+        raise ValidationError({"extended_to": "Give the new due date: this law sets no fixed extension."})
     if action.kind == A.FEE_ESTIMATE and action.fee_amount is None:
-        raise ValidationError("Give the amount of the fee estimate.")
+        raise ValidationError({"fee_amount": "Give the amount of the fee estimate."})
     if action.kind == A.DENIED and not action.exemptions.strip():
-        raise ValidationError("Give the exemptions the agency cited (or say that it cited none).")
+        raise ValidationError({"exemptions": "Give the exemptions the agency cited (or say that it cited none)."})
 
 
 def request_has_fixed_deadline(request: RecordsRequest) -> bool:
@@ -83,7 +84,8 @@ def communication_log(*, request: RecordsRequest, user: User, message: Message, 
     except ClockError as exc:
         raise ValidationError(str(exc)) from None
     record_event(request=request, actor=user, kind=EventKind.COMMUNICATION_LOGGED,
-                 summary=_communication_summary(communication, before, request.status))
+                 summary=_communication_summary(communication, before, request.status),
+                 happened_on=communication.occurred_on)
     return communication
 
 
@@ -144,7 +146,8 @@ def fee_record(*, request: RecordsRequest, user: User, kind: str, on: date, amou
     fee.full_clean()
     with transaction.atomic():
         fee.save()
-        record_event(request=request, actor=user, kind=EventKind.FEE_RECORDED, summary=_fee_summary(fee))
+        record_event(request=request, actor=user, kind=EventKind.FEE_RECORDED, summary=_fee_summary(fee),
+                     happened_on=fee.occurred_on)
     return fee
 
 

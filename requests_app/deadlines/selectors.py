@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from requests_app.deadlines.models import DeadlineChange, Reminder, RequestClock
 from requests_app.records.models import AWAITING_ANSWER, RecordsRequest, Status
@@ -12,28 +13,36 @@ from requests_app.teams.models import Organization
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    at: datetime | date
+    on: date  # the day it happened
+    recorded_at: datetime  # when it was written down, which may be days later
     kind: str  # "status", "deadline" or "reminder"
     title: str
     detail: str = ""
 
+    @property
+    def recorded_later(self) -> bool:
+        return self.on != timezone.localdate(self.recorded_at)
+
 
 def timeline(request: RecordsRequest) -> list[TimelineEntry]:
-    """Status moves, deadline changes and reminders sent, oldest first."""
+    """Status moves, deadline changes and reminders sent, oldest first by the day they happened."""
     entries = [
-        TimelineEntry(c.changed_at, "status", f"{c.get_from_status_display()} → {c.get_to_status_display()}",
+        # A move recorded before its day was kept has only the time it was recorded.
+        TimelineEntry(c.effective_on or timezone.localdate(c.changed_at), c.changed_at, "status",
+                      f"{c.get_from_status_display()} → {c.get_to_status_display()}",
                       " · ".join(filter(None, [str(c.changed_by or ""), c.reason])))
         for c in request.status_changes.select_related("changed_by")
     ]
     entries += [
-        TimelineEntry(c.changed_at, "deadline", c.get_event_display(), c.explanation)
+        TimelineEntry(c.effective_on, c.changed_at, "deadline", c.get_event_display(), c.explanation)
         for c in DeadlineChange.objects.filter(request=request)
     ]
     entries += [
-        TimelineEntry(r.sent_at, "reminder", f"Reminder sent: {r.get_kind_display()}", r.note)
+        TimelineEntry(timezone.localdate(r.sent_at), r.sent_at, "reminder", f"Reminder sent: {r.get_kind_display()}",
+                      r.note)
         for r in Reminder.objects.filter(request=request, sent_at__isnull=False)
     ]
-    return sorted(entries, key=lambda e: e.at)
+    return sorted(entries, key=lambda e: (e.on, e.recorded_at))
 
 
 def _clocks(organization: Organization) -> QuerySet[RequestClock]:

@@ -109,7 +109,8 @@ def _status_changes(request: RecordsRequest, story: Story, user: User) -> list[S
     """Each move of the request's status, from draft to its status now."""
     by = request.owner_id or user.pk
     changes = [StatusChange(request_id=request.pk, from_status=Status.DRAFT, to_status=Status.SUBMITTED,
-                            changed_by_id=by, reason=f"Submitted by {SendChannel(request.sent_via).label.lower()}")]
+                            changed_by_id=by, reason=f"Submitted by {SendChannel(request.sent_via).label.lower()}",
+                            effective_on=story.received)]
     status = Status.SUBMITTED
     for step in story.steps:
         target = MOVES.get(step.kind)
@@ -120,7 +121,7 @@ def _status_changes(request: RecordsRequest, story: Story, user: User) -> list[S
         if step.kind == A.DENIED:
             reason += f"; exemptions cited: {step.exemptions}"
         changes.append(StatusChange(request_id=request.pk, from_status=status, to_status=target, changed_by_id=by,
-                                    reason=reason))
+                                    reason=reason, effective_on=step.on))
         status = target
     return changes
 

@@ -55,6 +55,13 @@ class Jurisdiction(models.Model):
             return self.parent.code
         return self.code
 
+    @property
+    def state_name(self) -> str:
+        """The name that goes with ``state_code``: "Texas" for Travis County too."""
+        if self.kind == self.Kind.LOCAL and self.parent_id:
+            return self.parent.name
+        return self.name
+
     def governing_law(self) -> PublicRecordsLaw | None:
         """A local jurisdiction has no law of its own: its state's law applies."""
         if self.kind == self.Kind.LOCAL and self.parent_id:

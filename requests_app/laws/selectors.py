@@ -19,8 +19,10 @@ def jurisdiction_with_law(*, code: str) -> Jurisdiction:
 
 
 def state_choices() -> list[tuple[str, str]]:
+    """(code, name) of the states, DC and the federal government, in the order of the names
+    a person reads (Alabama, Alaska, ...; by code, Alaska would come first)."""
     return list(
         Jurisdiction.objects.exclude(kind=Jurisdiction.Kind.LOCAL)
-        .order_by("code")
+        .order_by("name")
         .values_list("code", "name")
     )

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -29,3 +31,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checked_at": timezone.now().isoformat(),
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """/favicon.ico, for clients that ask for it rather than read a page's icon links (a PDF
+    opened in a tab, the API's JSON): the icon is a static file, so this points there."""
+    return redirect(static("img/favicon.ico"))

@@ -56,7 +56,8 @@ def request_transition(
         if target not in TRANSITIONS[Status(current.status)]:
             raise TransitionError(_refusal(current, target))
         change = StatusChange.objects.create(
-            request=current, from_status=current.status, to_status=target, changed_by=user, reason=reason
+            request=current, from_status=current.status, to_status=target, changed_by=user, reason=reason,
+            effective_on=on,
         )
         RecordsRequest.objects.filter(pk=current.pk).update(status=target)
         if trail:

@@ -224,7 +224,7 @@ class ListChoices:
     campaigns: list[Campaign]
     tags: list[Tag]
     members: list[User]
-    states: list[str]
+    states: list[tuple[str, str]]  # (code, name), by name
     agency_sets: list[AgencySet]
 
 
@@ -238,6 +238,7 @@ def list_choices(*, organization: Organization) -> ListChoices:
         campaigns=list(Campaign.objects.filter(organization=organization).order_by("title")),
         tags=list(Tag.objects.filter(organization=organization)),
         members=list(User.objects.filter(memberships__organization=organization).order_by("username")),
-        states=sorted({a.jurisdiction.state_code for a in agencies}),
+        states=sorted({(a.jurisdiction.state_code, a.jurisdiction.state_name) for a in agencies},
+                      key=lambda state: state[1]),
         agency_sets=list(sets_of(organization).only("pk", "name")),
     )

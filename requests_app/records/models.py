@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from requests_app.agencies.models import Agency
 from requests_app.teams.models import Organization
@@ -201,7 +202,9 @@ class RequestItem(models.Model):
 
 
 class StatusChange(models.Model):
-    """One move of a request's status: who, when, why, from and to."""
+    """One move of a request's status: who, when, why, from and to. ``changed_at`` is when it
+    was recorded; ``effective_on`` the day it took effect (the day the agency's answer came,
+    say), which may be earlier. Moves recorded before it was kept have none."""
 
     request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=Status.choices)
@@ -210,6 +213,7 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
+    effective_on = models.DateField(null=True, blank=True)
     reason = models.TextField(blank=True)
 
     class Meta:
@@ -221,7 +225,12 @@ class StatusChange(models.Model):
 
 class RequestEvent(models.Model):
     """One change on a request, for the request page's history: who (null: the system, e.g.
-    a worker or an email import), when, and what changed in a line of text."""
+    a worker or an email import), when, and what changed in a line of text.
+
+    ``occurred_at`` is when the change was recorded. ``happened_on`` is the day what it
+    records happened, where the person recording it gave one (a reply that came on Monday,
+    logged on Wednesday; a letter posted before it was recorded as submitted); null when the
+    change is the event itself (an edit, a status moved by hand)."""
 
     class Kind(models.TextChoices):
         CREATED = "created", "Created"
@@ -243,6 +252,7 @@ class RequestEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     occurred_at = models.DateTimeField(auto_now_add=True)
+    happened_on = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     summary = models.TextField()
 
@@ -254,6 +264,11 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}: {self.summary}"
+
+    @property
+    def recorded_later(self) -> bool:
+        """Whether it was recorded on another day than it happened."""
+        return self.happened_on is not None and self.happened_on != timezone.localdate(self.occurred_at)
 
 
 class BulkJob(models.Model):

@@ -153,7 +153,7 @@ def request_mark_submitted(
         request.submission_reference = reference
         request.submitted_to = submitted_to
         request.save(update_fields=["sent_at", "sent_via", "submission_reference", "submitted_to"])
-        record_event(request=request, actor=user, kind=EventKind.SENT,
+        record_event(request=request, actor=user, kind=EventKind.SENT, happened_on=sent_on,
                      summary=f"{moved.reason} on {sent_on.isoformat()}; {status_summary(moved)}")
     return request
 

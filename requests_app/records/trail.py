@@ -4,6 +4,7 @@ inside the same transaction, so a change that rolls back leaves no line behind."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from requests_app.records.models import RecordsRequest, RequestEvent
 from requests_app.teams.models import User
@@ -13,9 +14,12 @@ HISTORY_SHOWN = 50
 NOBODY = "—"
 
 
-def record_event(*, request: RecordsRequest, actor: User | None, kind: str, summary: str) -> RequestEvent:
-    """``actor`` None means the system did it (a worker, an email import)."""
-    return RequestEvent.objects.create(request=request, actor=actor, kind=EventKind(kind), summary=summary)
+def record_event(*, request: RecordsRequest, actor: User | None, kind: str, summary: str,
+                 happened_on: date | None = None) -> RequestEvent:
+    """``actor`` None means the system did it (a worker, an email import). ``happened_on``: the
+    day what is recorded happened, where it is not simply now (a reply logged days later)."""
+    return RequestEvent.objects.create(request=request, actor=actor, kind=EventKind(kind), summary=summary,
+                                       happened_on=happened_on)
 
 
 def record_events(

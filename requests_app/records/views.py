@@ -74,7 +74,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 @organization_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    records_request = request_of(request.organization, pk)
+    return request_page(request, request_of(request.organization, pk))
+
+
+def request_page(request: HttpRequest, records_request: RecordsRequest, *,
+                 communication_form: CommunicationForm | None = None, status: int = 200) -> HttpResponse:
+    """The request page; a form sent back with errors is shown as it was filled, with them."""
     latest = latest_letter(records_request)
     fees = list(records_request.fees.all())
     context = {
@@ -95,14 +100,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "watching": Watch.objects.filter(request=records_request, user=request.user).exists(),
         "follow_up_letters": records_request.follow_ups.all(),
         "communications": records_request.communications.select_related("logged_by"),
-        "communication_form": CommunicationForm(auto_id="communication_%s"),
+        "communication_form": communication_form or CommunicationForm(auto_id="communication_%s",
+                                                                       channel=records_request.sent_via),
         "outcome_choices": RequestItem.Outcome.choices,
         "fees": fees,
         "fee_summary": fee_summary(fees),
         "fee_form": FeeForm(auto_id="fee_%s"),  # each form its own ids: several share field names
         "document_links": records_request.document_links.select_related("document", "added_by"),
     }
-    return render(request, "records/request_detail.html", context)
+    return render(request, "records/request_detail.html", context, status=status)
 
 
 @editor_required

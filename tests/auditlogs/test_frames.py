@@ -164,3 +164,16 @@ def test_the_whole_file_scan_and_the_batches_agree(tmp_path, monkeypatch):
     scanned, batched = _both_ways(monkeypatch, [first, second, path])
     assert scanned == batched
     assert scanned[0]["duplicates"] > 1500 and scanned[1]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("01/01/2025, 12:00:00 AM UTC\n01/31/2025, 11:59:59 PM UTC", ("01/01/2025, 12:00:00 AM UTC", "01/31/2025, 11:59:59 PM UTC")),
+    ("01/01/2025 - 01/31/2025", ("01/01/2025", "01/31/2025")),
+    ("01/01/2025 to 01/31/2025", ("01/01/2025", "01/31/2025")),
+    ("7 days", ("", "")),
+    ("", ("", "")),
+])
+def test_a_time_frame_on_one_line_or_two_gives_its_start_and_end(cell, expected):
+    cells = pl.Series("time_frame", ["01/01/2025, 12:00:00 AM UTC\n01/31/2025, 11:59:59 PM UTC", cell])
+    parts = frames._time_frame(cells)
+    assert parts.row(1) == expected

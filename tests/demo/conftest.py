@@ -10,14 +10,9 @@ TODAY = date(2026, 11, 27)
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
+def media(media_folder):
     """Seeded letters and documents are stored under the test's own folder."""
-    folder = tmp_path / "media"
-    settings.MEDIA_ROOT = str(folder)
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(folder), "base_url": "/media/"}}}
-    return folder
+    return media_folder
 
 
 @pytest.fixture

@@ -58,3 +58,16 @@ def test_the_header_search_box_holds_only_a_document_search(alice_client):
     assert box(reverse("search") + "?q=hotlist") == "hotlist"
     assert box(reverse("agency-needs-contact") + "?state=WA") == ""
     assert box(reverse("request-list") + "?state=WA") == ""
+
+
+@pytest.mark.parametrize(("name", "query"), [("search", "?q=hotlist"), ("agency-needs-contact", ""),
+                                             ("agency-list", ""), ("request-list", "")])
+def test_each_search_form_on_a_page_has_its_own_name(alice_client, name, query):
+    """The header's search and a page's own are both search landmarks: a screen reader lists
+    them by name, so each has one, and no two are the same."""
+    import re
+
+    page = alice_client.get(reverse(name) + query).content.decode()
+    forms = re.findall(r'<form[^>]*role="search"[^>]*>', page)
+    names = [re.search(r'aria-label="([^"]+)"', form).group(1) for form in forms]
+    assert len(names) == 2 and len(set(names)) == 2, forms

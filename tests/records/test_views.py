@@ -188,3 +188,10 @@ def test_the_status_can_be_moved_on_the_page_and_a_bad_move_is_explained(alice_c
 def test_another_organization_cannot_change_a_status(bob_client, alices_request):
     assert bob_client.post(reverse("change-status", args=[alices_request.pk]),
                            {"status": "withdrawn", "on": "2026-11-26"}).status_code == 404
+
+
+def test_the_request_page_links_the_agency_by_its_name(alice_client, alices_request):
+    html = alice_client.get(reverse("request-detail", args=[alices_request.pk])).content.decode()
+    agency = alices_request.agency
+    assert (f'<a href="{reverse("agency-detail", args=[agency.pk])}">{agency.name}</a>, '
+            f'{agency.jurisdiction.name}') in html

@@ -125,8 +125,8 @@ PERSONAL = {
     "organization-create", "organization-switch", "remind-me", "toggle-watch", "notifications",
     "calendar-settings", "api-tokens", "api-token-revoke",
 }
-# Reached without a session: login, links carrying their own secret, health checks.
-PUBLIC = {"login", "logout", "invitation-accept", "calendar-feed", "healthz"}
+# Reached without a session: login, links carrying their own secret, health checks, the icon.
+PUBLIC = {"login", "logout", "invitation-accept", "calendar-feed", "healthz", "favicon"}
 
 
 @pytest.fixture
