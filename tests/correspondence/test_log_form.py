@@ -23,10 +23,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def by_portal(alice):
     """A Texas request submitted through the agency's portal today."""
-    request = draft_request(organization=alice.organization, agency=AgencyFactory(jurisdiction=state("TX")),
-                            user=alice.user, today=timezone.localdate())
+    agency = AgencyFactory(jurisdiction=state("TX"), portal_url="https://austintx.govqa.example.com/WEBAPP/_rs/")
+    request = draft_request(organization=alice.organization, agency=agency, user=alice.user, today=timezone.localdate())
     letter_finalise(request=request, user=alice.user, today=timezone.localdate(), acknowledge_residency=True)
-    return request_mark_submitted(request=request, user=alice.user, channel="portal", sent_on=timezone.localdate())
+    return request_mark_submitted(request=request, user=alice.user, channel="portal", sent_on=timezone.localdate(),
+                                  reference="R000123")
 
 
 def form_html(html: str) -> str:
