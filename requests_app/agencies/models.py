@@ -85,7 +85,7 @@ class Agency(models.Model):
     # From the federal FOIA contacts (federal_offices.py): the office this agency is, or whose
     # FOIA office answers for it; the loader's link to it, whatever the agency is called.
     federal_foia_office = models.CharField(
-        max_length=120, unique=True, null=True, blank=True, verbose_name="federal FOIA office",
+        max_length=200, unique=True, null=True, blank=True, verbose_name="federal FOIA office",
         help_text='The bundled federal FOIA office this agency takes its contact from, e.g. '
         '"doj/federal-bureau-of-investigation"; the loader finds the agency by it.',
     )

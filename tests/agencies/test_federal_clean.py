@@ -290,6 +290,22 @@ def test_the_shipped_offices_are_unique_and_dated():
                for o in offices)
 
 
+def test_every_shipped_value_fits_its_database_column():
+    """SQLite does not hold text to a column's length; PostgreSQL refuses the whole load."""
+    from requests_app.agencies.models import Agency, AgencyAlias
+
+    too_long = [
+        (o.id, what, len(value)) for o in read_offices() for what, value, field in (
+            ("id", o.id, Agency._meta.get_field("federal_foia_office")),
+            ("name", o.name, Agency._meta.get_field("name")),
+            ("abbreviation", o.abbreviation or "", AgencyAlias._meta.get_field("name")),
+            ("request form", o.request_form or "", Agency._meta.get_field("portal_url")),
+            *(("email", email, Agency._meta.get_field("records_email")) for email in o.emails),
+        ) if len(value) > field.max_length
+    ]
+    assert too_long == []
+
+
 @needs_source
 def test_the_shipped_file_names_nobody_the_source_names():
     people = people_named(SOURCE)

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agency',
             name='federal_foia_office',
-            field=models.CharField(blank=True, help_text='The bundled federal FOIA office this agency takes its contact from, e.g. "doj/federal-bureau-of-investigation"; the loader finds the agency by it.', max_length=120, null=True, unique=True, verbose_name='federal FOIA office'),
+            field=models.CharField(blank=True, help_text='The bundled federal FOIA office this agency takes its contact from, e.g. "doj/federal-bureau-of-investigation"; the loader finds the agency by it.', max_length=200, null=True, unique=True, verbose_name='federal FOIA office'),
         ),
         migrations.AlterField(
             model_name='agencyalias',
