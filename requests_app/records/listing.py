@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, Func, OrderBy, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
@@ -228,11 +229,30 @@ class ListChoices:
     agency_sets: list[AgencySet]
 
 
+# The next agency id after the last one found, from the (organization, agency) index: one
+# index probe per agency. DISTINCT would read every request of the organization, and an
+# EXISTS per agency probes the whole directory (20,000 agencies, about 25 ms on PostgreSQL).
+_AGENCY_IDS_SQL = f"""
+WITH RECURSIVE used(agency_id) AS (
+    SELECT MIN(agency_id) FROM {RecordsRequest._meta.db_table} WHERE organization_id = %s
+    UNION ALL
+    SELECT (SELECT MIN(r.agency_id) FROM {RecordsRequest._meta.db_table} r
+            WHERE r.organization_id = %s AND r.agency_id > used.agency_id)
+    FROM used WHERE used.agency_id IS NOT NULL
+)
+SELECT agency_id FROM used WHERE agency_id IS NOT NULL
+"""
+
+
+def agency_ids_of(organization: Organization) -> RawSQL:
+    """The ids of the agencies the organization has requests with, as a subquery."""
+    return RawSQL(_AGENCY_IDS_SQL, [organization.pk, organization.pk])
+
+
 def list_choices(*, organization: Organization) -> ListChoices:
     """The values the filter form and bulk actions offer: only what this organization uses."""
-    # EXISTS rather than a join and DISTINCT, which would read every request of the organization.
-    used = Exists(RecordsRequest.objects.filter(organization=organization, agency=OuterRef("pk")))
-    agencies = list(Agency.objects.filter(used).select_related("jurisdiction__parent").order_by("name", "pk"))
+    agencies = list(Agency.objects.filter(pk__in=agency_ids_of(organization))
+                    .select_related("jurisdiction__parent").order_by("name", "pk"))
     return ListChoices(
         agencies=agencies,
         campaigns=list(Campaign.objects.filter(organization=organization).order_by("title")),

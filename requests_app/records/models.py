@@ -162,6 +162,9 @@ class RecordsRequest(models.Model):
                 condition=models.Q(send_state__in=["queued", "sending"]),
                 name="request_send_in_flight",
             ),
+            # The agencies an organization has requests with (the request list's agency
+            # filter): a skip scan, one probe per agency, whatever the number of requests.
+            models.Index(fields=["organization", "agency"], name="request_org_agency"),
             # The reminder scan's "requests whose reminders are paused" subquery.
             models.Index(fields=["id"], condition=models.Q(reminders_paused=True), name="request_reminders_paused"),
         ]

@@ -258,3 +258,15 @@ def test_the_agency_set_filter_costs_one_query_for_the_set_whatever_its_size(ali
                               agencies=[one.agency])
     assert queries(large) == LIST_QUERIES + 1
     assert alice_client.get(reverse("request-list"), {"agency_set": large.pk}).context["page"].paginator.count == 31
+
+
+def test_the_agency_filter_offers_each_agency_of_the_organizations_requests_once(alice, bob):
+    from requests_app.records.listing import agency_ids_of, list_choices
+
+    first, second, bobs, unused = AgencyFactory(), AgencyFactory(), AgencyFactory(), AgencyFactory()
+    for agency in (second, first, second, first):
+        draft_request(organization=alice.organization, agency=agency, user=alice.user)
+    draft_request(organization=bob.organization, agency=bobs, user=bob.user)
+    assert [a.pk for a in list_choices(organization=alice.organization).agencies] == sorted(
+        [first.pk, second.pk], key=lambda pk: (Agency.objects.get(pk=pk).name, pk))
+    assert not Agency.objects.filter(pk__in=agency_ids_of(MembershipFactory().organization)).exists()
