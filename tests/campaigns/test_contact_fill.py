@@ -226,8 +226,7 @@ def test_sending_emails_what_it_can_and_lists_the_rest_with_their_pdfs(alice_cli
     assert _text(groups["left-mail"].find(".//li")).startswith(
         f"{albany.tracking}: No records email is known for Albany Police Department: mail the PDF to its address.")
     unknown = groups["left-unknown"].find(".//li")
-    assert _text(unknown).startswith(f"{talent.tracking}: No records email, portal or mailing address is known for "
-                                     "Talent Police Department")
+    assert _text(unknown).startswith(f"{talent.tracking}: Talent Police Department. PDF v1")
     links = [a.get("href") for a in unknown.iter("a")]
     assert links == [reverse("request-detail", args=[talent.pk]), reverse("letter-download", args=[talent.pk, 1]),
                      f"{reverse('campaign-detail', args=[campaign.pk])}?needs=1#contact-{talent.agency_id}"]
