@@ -34,11 +34,10 @@ class Command(BaseCommand):
         # port is taken, which would leave the worker and beat running).
         children: dict[str, subprocess.Popen] = {}
         try:
-            children["the web server"] = subprocess.Popen(
-                [sys.executable, str(settings.BASE_DIR / "manage.py"), "runserver", addr, "--noreload"])
-            children["the worker"] = subprocess.Popen(self._celery("worker", "--pool=solo"))
-            schedule = settings.CELERY_BEAT_SCHEDULE_FILENAME
-            children["beat"] = subprocess.Popen(self._celery("beat", "--schedule", schedule))
+            children["the web server"] = start([sys.executable, str(settings.BASE_DIR / "manage.py"), "runserver",
+                                                addr, "--noreload"])
+            children["the worker"] = start(self._celery("worker", "--pool=solo"))
+            children["beat"] = start(self._celery("beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME))
             self.stdout.write(self.style.SUCCESS(f"\nrecordsreq is starting at http://{addr}/"))
             self.stdout.write(f"log in as {DEMO_USERNAME} / {DEMO_PASSWORD}  (Ctrl-C stops everything)\n")
             # What this process has loaded lives until it exits: frozen, it is not collected at
@@ -55,6 +54,13 @@ class Command(BaseCommand):
 
     def _celery(self, *command: str) -> list[str]:
         return [sys.executable, "-m", "celery", "-A", "recordsreq", *command, "--loglevel=INFO"]
+
+
+def start(command: list[str]) -> subprocess.Popen:
+    """A child in a process group of its own: the terminal's Ctrl-C reaches this command only,
+    which then asks each child once to stop. Signalled by both, beat and the worker would
+    begin their shutdown twice (beat then dies with a traceback)."""
+    return subprocess.Popen(command, process_group=0)
 
 
 def first_to_exit(processes: dict[str, subprocess.Popen]) -> tuple[str, int]:
