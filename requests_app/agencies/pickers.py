@@ -50,6 +50,7 @@ class PickerItem:
     kind: str
     has_email: bool
     has_portal: bool
+    has_address: bool
 
     @classmethod
     def of(cls, agency: Agency) -> PickerItem:
@@ -57,14 +58,16 @@ class PickerItem:
         return cls(
             id=agency.pk, name=agency.name, state=agency.jurisdiction.state_code, label=str(agency),
             place=place_of(agency), kind=agency.get_kind_display(), has_email=bool(agency.records_email),
-            has_portal=bool(agency.portal_url),
+            has_portal=bool(agency.portal_url), has_address=bool(agency.mailing_address),
         )
 
     @property
     def contact(self) -> str:
         if self.has_email:
             return "records email"
-        return "records portal" if self.has_portal else "no records contact yet"
+        if self.has_portal:
+            return "records portal"
+        return "mailing address only" if self.has_address else "no records contact yet"
 
     @property
     def facts(self) -> str:

@@ -67,7 +67,7 @@ def test_each_result_tells_agencies_of_one_name_apart(alice_client, lane):
     assert results == [{
         "id": lane["eugene"].pk, "name": "Eugene Police Department", "state": "OR",
         "label": "Eugene Police Department (OR)", "place": "Eugene, Lane County", "kind": "Police department",
-        "has_email": True, "has_portal": False, "contact": "records email",
+        "has_email": True, "has_portal": False, "has_address": True, "contact": "records email",
         "facts": "Eugene, Lane County · Police department · records email",
     }]
 
@@ -120,7 +120,8 @@ def test_the_place_is_the_city_and_county(city, county, expected):
 
 def test_the_contact_says_which_way_the_agency_takes_requests(lane):
     assert PickerItem.of(lane["university"]).contact == "records portal"
-    assert PickerItem.of(lane["sheriff"]).contact == "no records contact yet"
+    assert PickerItem.of(lane["sheriff"]).contact == "mailing address only"
+    assert PickerItem.of(AgencyFactory(mailing_address="")).contact == "no records contact yet"
 
 
 def test_matches_for_a_blank_query_are_none(lane):
