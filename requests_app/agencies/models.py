@@ -167,17 +167,18 @@ class Agency(models.Model):
         return credits_for(self)
 
 
-# What a state calls its counties, where it is not "County".
-COUNTY_WORDS = {"LA": "Parish", "AK": "Borough"}
+# What a state calls its counties (one, several), where it is not "County".
+COUNTY_WORDS = {"LA": ("Parish", "Parishes"), "AK": ("Borough", "Boroughs")}
 
 
-def county_name(county: str, state: str) -> str:
-    """"Lane" in OR -> "Lane County"; the first of several ("Collin, Denton"); "" stays ""."""
-    first = county.split(",")[0].strip()
-    word = COUNTY_WORDS.get(state, "County")
-    if not first or first.casefold().endswith((" county", " parish", " borough", " city")):
-        return first
-    return f"{first} {word}"
+def county_name(county: str, state: str, *, every: bool = False) -> str:
+    """"Lane" in OR -> "Lane County"; of several ("Collin, Denton") the first, or with ``every``
+    all of them ("Collin, Denton Counties"); "" stays ""."""
+    names = [name.strip() for name in county.split(",") if name.strip()][:None if every else 1]
+    if len(names) == 1 and names[0].casefold().endswith((" county", " parish", " borough", " city")):
+        return names[0]
+    one, several = COUNTY_WORDS.get(state, ("County", "Counties"))
+    return f"{', '.join(names)} {several if len(names) > 1 else one}" if names else ""
 
 
 def place_key(place: str) -> str:

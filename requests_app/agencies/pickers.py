@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from requests_app.agencies.models import Agency
+from requests_app.agencies.models import Agency, county_name
 from requests_app.agencies.selectors import agency_matches
 
 FOUND_WITHOUT_SCRIPT = 50  # matches listed by "Find agencies"; the combobox asks for fewer
@@ -79,11 +79,9 @@ class PickerItem:
 
 
 def place_of(agency: Agency) -> str:
-    """The agency's city and county as the directory has them: "Eugene, Lane County"."""
-    county = agency.county.strip()
-    if county and not county.casefold().endswith(("county", "parish", "borough")):
-        county += " Counties" if "," in county else " County"
-    return ", ".join(part for part in (agency.city.strip(), county) if part)
+    """The agency's city and counties as the directory has them: "Eugene, Lane County"."""
+    counties = county_name(agency.county, agency.jurisdiction.state_code, every=True)
+    return ", ".join(part for part in (agency.city.strip(), counties) if part)
 
 
 def chosen_agencies(values: Iterable[object]) -> list[Agency]:

@@ -105,10 +105,8 @@ def shown_letter_html(request: RecordsRequest, *, today: date, stylesheet: str) 
     """The letter as the request page previews it: the finalised version, with the date it
     bears, while the draft is that version's text; else the draft as it would be dated today."""
     latest = latest_letter(request)
-    if not letter_is_current(request, latest):
-        return preview_html(request, today=today, stylesheet=stylesheet)
-    return letter_html(letterhead=letterhead_of(request.organization), text=latest.text, letter_date=latest.letter_date,
-                       tracking=request.tracking, stylesheet=stylesheet)
+    day = latest.letter_date if letter_is_current(request, latest) else today
+    return preview_html(request, today=day, stylesheet=stylesheet)
 
 
 def letter_finalise(

@@ -205,7 +205,8 @@ def record_submission(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             request_mark_submitted(request=records_request, user=request.user, **form.cleaned_data)
         except SubmissionBeforeLetter:
-            request.session[_CONFIRM_SUBMISSION.format(pk=pk)] = form.cleaned_data | {"sent_on": str(form.cleaned_data["sent_on"])}
+            pending = {**form.cleaned_data, "sent_on": form.cleaned_data["sent_on"].isoformat()}
+            request.session[_CONFIRM_SUBMISSION.format(pk=pk)] = pending
             raise
         return f"{records_request.tracking} recorded as submitted to {records_request.submitted_to}."
 
@@ -221,8 +222,9 @@ def _send_context(request: HttpRequest, records_request: RecordsRequest) -> dict
     pending = request.session.pop(_CONFIRM_SUBMISSION.format(pk=records_request.pk), None)
     form = SubmissionForm(initial=pending, ask_confirmation=pending is not None, channels=channels,
                           auto_id="submission_%s")
-    return {"missing": missing, "submission_form": form,
-            "address_outdated": services.letter_address_outdated(records_request)}
+    # Composing the letter afresh to compare addresses is for the editors who can act on it.
+    outdated = request.membership.can_edit and services.letter_address_outdated(records_request)
+    return {"missing": missing, "submission_form": form, "address_outdated": outdated}
 
 
 @editor_required

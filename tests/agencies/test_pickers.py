@@ -107,15 +107,16 @@ def test_the_search_costs_the_same_queries_however_many_agencies_it_finds(alice_
 # What a picker shows of an agency -------------------------------------------------------
 
 
-@pytest.mark.parametrize("city, county, expected", [
-    ("Eugene", "Lane", "Eugene, Lane County"),
-    ("", "Lane", "Lane County"),
-    ("Plano", "Collin, Denton", "Plano, Collin, Denton Counties"),
-    ("Gretna", "Jefferson Parish", "Gretna, Jefferson Parish"),
-    ("", "", ""),
+@pytest.mark.parametrize("code, city, county, expected", [
+    ("OR", "Eugene", "Lane", "Eugene, Lane County"),
+    ("OR", "", "Lane", "Lane County"),
+    ("TX", "Plano", "Collin, Denton", "Plano, Collin, Denton Counties"),
+    ("LA", "Gretna", "Jefferson Parish", "Gretna, Jefferson Parish"),
+    ("LA", "Shreveport", "Caddo", "Shreveport, Caddo Parish"),
+    ("OR", "", "", ""),
 ])
-def test_the_place_is_the_city_and_county(city, county, expected):
-    assert place_of(Agency(city=city, county=county)) == expected
+def test_the_place_is_the_city_and_county(db, code, city, county, expected):
+    assert place_of(Agency(city=city, county=county, jurisdiction=state(code))) == expected
 
 
 def test_the_contact_says_which_way_the_agency_takes_requests(lane):
