@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.laws.models import Jurisdiction, PublicRecordsLaw, StatutoryDeadline
+from requests_app.laws.models import Jurisdiction, LawFact, PublicRecordsLaw, StatutoryDeadline
 
 
 @admin.register(Jurisdiction)
@@ -14,20 +14,34 @@ class JurisdictionAdmin(admin.ModelAdmin):
 class StatutoryDeadlineInline(admin.TabularInline):
     model = StatutoryDeadline
     extra = 0
-    fields = ["position", "kind", "days", "day_type", "starts_from", "requires", "confidence"]
+    fields = ["position", "kind", "action", "days", "day_type", "starts_from", "requires", "section", "status"]
+
+
+class LawFactInline(admin.TabularInline):
+    model = LawFact
+    extra = 0
+    fields = ["position", "key", "text", "section", "status", "verified_on"]
 
 
 @admin.register(PublicRecordsLaw)
 class PublicRecordsLawAdmin(admin.ModelAdmin):
-    list_display = ["jurisdiction", "name", "citation", "residency_limit", "confidence"]
-    list_filter = ["confidence", "residency_limit"]
+    list_display = ["jurisdiction", "name", "citation", "residency_limit", "status", "reviewed_on"]
+    list_filter = ["status", "residency_limit"]
     search_fields = ["name", "citation", "jurisdiction__code", "jurisdiction__name"]
-    inlines = [StatutoryDeadlineInline]
+    inlines = [StatutoryDeadlineInline, LawFactInline]
 
 
 @admin.register(StatutoryDeadline)
 class StatutoryDeadlineAdmin(admin.ModelAdmin):
-    list_display = ["law", "kind", "days", "day_type", "starts_from", "confidence"]
-    list_filter = ["kind", "day_type", "confidence"]
+    list_display = ["law", "kind", "days", "day_type", "starts_from", "section", "status"]
+    list_filter = ["kind", "day_type", "status"]
     search_fields = ["law__jurisdiction__code", "law__name", "requires"]
+    list_select_related = ["law__jurisdiction"]
+
+
+@admin.register(LawFact)
+class LawFactAdmin(admin.ModelAdmin):
+    list_display = ["law", "key", "section", "status", "verified_on"]
+    list_filter = ["topic", "status"]
+    search_fields = ["law__jurisdiction__code", "key", "text", "section"]
     list_select_related = ["law__jurisdiction"]

@@ -1,7 +1,8 @@
-"""Jurisdictions and their public-records laws, with a source and confidence per fact.
+"""Jurisdictions and their public-records laws: every fact with its section, its sources
+and whether it is verified against a primary source.
 
-The rows are loaded from ``requests_app/laws/data/public_records_laws.json`` by a data
-migration (see ``loader.py``); edit the data file, not the rows.
+The rows are loaded from ``requests_app/laws/data/jurisdictions/<CODE>.json`` by a data
+migration (see ``loader.py``); edit the data files, not the rows.
 """
 
 from __future__ import annotations
@@ -9,10 +10,37 @@ from __future__ import annotations
 from django.db import models
 
 
-class Confidence(models.TextChoices):
-    HIGH = "high", "High: statute or official page"
-    MEDIUM = "medium", "Medium: secondary sources"
-    LOW = "low", "Low: unverified or disputed"
+class Verification(models.TextChoices):
+    VERIFIED = "verified", "Verified against its primary source"
+    UNVERIFIED = "unverified", "Unverified"
+
+
+class Sourced(models.Model):
+    """A fact of a law with its pinpoint section, its sources and whether it is verified.
+
+    ``sources`` holds the cited sources themselves ({"kind", "title", "url", "read_on",
+    "note"}), copied from the data file, so a page shows them without a lookup. A fact is
+    verified only when one of them is primary (statute, court decision or official page).
+    """
+
+    section = models.CharField(max_length=200, blank=True, help_text='Pinpoint citation, e.g. "§ 552.221(d)".')
+    sources = models.JSONField(default=list)
+    status = models.CharField(max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED)
+    verified_on = models.DateField(null=True, blank=True, help_text="When the primary source was read.")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def verified(self) -> bool:
+        return self.status == Verification.VERIFIED
+
+    @property
+    def confidence(self) -> str:
+        """The API's older mark: high (verified), medium (secondary support only), low (none)."""
+        if self.verified:
+            return "high"
+        return "medium" if any(s.get("url") for s in self.sources) else "low"
 
 
 class Jurisdiction(models.Model):
@@ -76,6 +104,10 @@ class DayType(models.TextChoices):
 
 
 class PublicRecordsLaw(models.Model):
+    """A jurisdiction's public-records act: the facts the app acts on, loaded from the data
+    file. Every fact shown to users carries its section, sources and status (``facts`` and
+    ``deadlines``); the fields here are what letters and clocks read."""
+
     class Residency(models.TextChoices):
         NO = "no", "Anyone may request"
         YES = "yes", "Residents only"
@@ -84,7 +116,7 @@ class PublicRecordsLaw(models.Model):
     jurisdiction = models.OneToOneField(Jurisdiction, on_delete=models.CASCADE, related_name="law")
     name = models.CharField(max_length=200)
     citation = models.CharField(max_length=200)
-    summary = models.TextField(help_text="What the clock requires, in the compiler's words.")
+    summary = models.TextField(help_text="What the clock requires, in plain words.")
     standard = models.CharField(
         max_length=200,
         blank=True,
@@ -92,20 +124,45 @@ class PublicRecordsLaw(models.Model):
     )
     residency_limit = models.CharField(max_length=10, choices=Residency.choices)
     residency_note = models.TextField(blank=True)
-    residency_confidence = models.CharField(max_length=10, choices=Confidence.choices)
-    residency_sources = models.JSONField(default=list)
+    residency_exceptions = models.JSONField(default=list, help_text="Who else may request (Virginia: media).")
+    residency_statement = models.TextField(
+        blank=True, help_text="The sentence a letter carries, with {signer} for the person signing."
+    )
+    residency_alternatives = models.JSONField(
+        default=dict, help_text='Other bases and their sentences, e.g. {"media": "..."}.'
+    )
+    identification_note = models.TextField(blank=True)
     appeal_route = models.TextField()
-    appeal_confidence = models.CharField(max_length=10, choices=Confidence.choices)
-    appeal_sources = models.JSONField(default=list)
-    sources = models.JSONField(default=list, help_text='[{"url": ..., "note": ...}, ...]')
-    confidence = models.CharField(max_length=10, choices=Confidence.choices)
-    data_version = models.CharField(max_length=20, help_text="The data file's compiled date.")
+    timing_text = models.TextField(blank=True, help_text="The letter's timing paragraph, in the law's own terms.")
+    counting = models.JSONField(
+        default=list, help_text='Rules that change dates: [{"rule", "text", "days", "section", "status"}].'
+    )
+    also_cite = models.JSONField(
+        default=list, help_text='Other acts a letter cites for some agencies: [{"applies_to", "name", "citation", "text"}].'
+    )
+    local_calendar_note = models.TextField(blank=True)
+    receipt_note = models.TextField(blank=True)
+    sources = models.JSONField(default=list, help_text='Every source of the file: [{"id", "kind", "title", "url", ...}].')
+    status = models.CharField(
+        max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED,
+        help_text="Verified when the act, the response deadline, residency and the letter's timing are.",
+    )
+    reviewed_on = models.DateField(null=True, blank=True)
+    data_version = models.CharField(max_length=20, help_text="The data's compiled date.")
 
     class Meta:
         verbose_name = "public-records law"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.jurisdiction.code})"
+
+    @property
+    def verified(self) -> bool:
+        return self.status == Verification.VERIFIED
+
+    @property
+    def confidence(self) -> str:
+        return "high" if self.verified else "low"
 
     @property
     def response_deadline(self) -> StatutoryDeadline | None:
@@ -120,11 +177,45 @@ class PublicRecordsLaw(models.Model):
     def limits_residency(self) -> bool:
         return self.residency_limit != self.Residency.NO
 
-    def cited_sources(self, indexes: list[int]) -> list[dict[str, str | None]]:
-        return [self.sources[i] for i in indexes if 0 <= i < len(self.sources)]
+    def counting_rule(self, rule: str) -> dict | None:
+        """The counting rule with this key ("email_received_next_business_day", ...), or None."""
+        return next((r for r in self.counting if r.get("rule") == rule), None)
+
+    def also_cited_for(self, agency_kind: str) -> list[dict]:
+        """Other acts a letter to an agency of this kind cites (Colorado police: the CCJRA)."""
+        police = agency_kind in {"police", "sheriff", "state_patrol"}
+        return [c for c in self.also_cite if c.get("applies_to") == "police" and police]
 
 
-class StatutoryDeadline(models.Model):
+class LawFact(Sourced):
+    """One fact of a law other than a deadline: the act's citation, who may request, the
+    appeal route, a fee rule, a counting rule, the letter's timing paragraph, the holidays."""
+
+    class Topic(models.TextChoices):
+        ACT = "act", "The act"
+        RESIDENCY = "residency", "Who may request"
+        APPEAL = "appeal", "Appeal"
+        FEES = "fees", "Fees"
+        COUNTING = "counting", "Counting the days"
+        LETTER = "letter", "What a letter says"
+        HOLIDAYS = "holidays", "Days offices are closed"
+
+    law = models.ForeignKey(PublicRecordsLaw, on_delete=models.CASCADE, related_name="facts")
+    position = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=40, help_text='Where it is in the data file: "fees.copies", "holidays.2026".')
+    topic = models.CharField(max_length=12, choices=Topic.choices)
+    label = models.CharField(max_length=120)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["law", "position"]
+        constraints = [models.UniqueConstraint(fields=["law", "key"], name="one_fact_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.law.jurisdiction.code} {self.key}"
+
+
+class StatutoryDeadline(Sourced):
     """One clock a law sets: acknowledgment, response, production, extension or appeal."""
 
     class Kind(models.TextChoices):
@@ -133,6 +224,17 @@ class StatutoryDeadline(models.Model):
         PRODUCTION = "production", "Production"
         EXTENSION = "extension", "Extension"
         APPEAL = "appeal", "Appeal window"
+        OTHER = "other", "Other"
+
+    class Action(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", "acknowledge the request"
+        DETERMINE = "determine", "grant or deny"
+        PRODUCE = "produce", "produce the records"
+        CERTIFY = "certify", "certify when the records will be ready"
+        SEEK_RULING = "seek_ruling", "ask for a ruling to withhold"
+        NOTIFY = "notify", "notify the requester"
+        FILE_APPEAL = "file_appeal", "file an appeal"
+        DECIDE_APPEAL = "decide_appeal", "decide the appeal"
 
     class Start(models.TextChoices):
         RECEIPT = "receipt", "receipt of the request"
@@ -144,15 +246,13 @@ class StatutoryDeadline(models.Model):
     law = models.ForeignKey(PublicRecordsLaw, on_delete=models.CASCADE, related_name="deadlines")
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    action = models.CharField(max_length=20, choices=Action.choices, blank=True)
     days = models.PositiveSmallIntegerField(null=True, blank=True)
     day_type = models.CharField(max_length=10, choices=DayType.choices)
     starts_from = models.CharField(max_length=20, choices=Start.choices)
     requires = models.TextField(help_text="What must happen by this date, and by whom.")
-    citation = models.CharField(max_length=200, blank=True)
     written_notice = models.BooleanField(default=False)
     note = models.TextField(blank=True)
-    confidence = models.CharField(max_length=10, choices=Confidence.choices)
-    source_indexes = models.JSONField(default=list)
 
     class Meta:
         ordering = ["law", "position"]
@@ -168,6 +268,10 @@ class StatutoryDeadline(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.describe()}"
 
+    @property
+    def citation(self) -> str:
+        return self.section
+
     def describe(self) -> str:
         """The rule in plain words, e.g. "within 10 business days of receipt of the request"."""
         if self.day_type == DayType.NONE:
@@ -175,7 +279,3 @@ class StatutoryDeadline(models.Model):
         unit = "business day" if self.day_type == DayType.BUSINESS else "calendar day"
         plural = "" if self.days == 1 else "s"
         return f"within {self.days} {unit}{plural} of {self.get_starts_from_display()}"
-
-    @property
-    def sources(self) -> list[dict[str, str | None]]:
-        return self.law.cited_sources(self.source_indexes)

@@ -1,127 +1,185 @@
+"""The law data: every file well formed, every verified fact backed by a primary source,
+and the facts a records researcher found wrong in the first compilation put right."""
+
 from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
+from datetime import date
 
 import pytest
 
-from requests_app.laws.loader import DATA_FILE, load_laws, validate_law_data
-from requests_app.laws.models import Jurisdiction, PublicRecordsLaw, StatutoryDeadline
-
-pytestmark = pytest.mark.django_db
+from requests_app.deadlines.calendars import BusinessCalendar
+from requests_app.laws.checks import is_primary, problems_of
+from requests_app.laws.loader import JURISDICTIONS_DIR, LawDataError, load_laws, read_law_data
+from requests_app.laws.models import Jurisdiction, LawFact, PublicRecordsLaw, StatutoryDeadline
 
 STATES = (
     "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
     "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
 ).split()
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "state_laws.json"
-NO_FIXED_DEADLINE = {"AL", "AZ", "FL", "IA", "MN", "NC", "ND", "OH", "OK", "WI"}
+CODES = ["US", "DC", *STATES]
 
 
-def test_all_52_jurisdictions_have_a_law_loaded_by_migration():
+def _file(code: str) -> dict:
+    return json.loads((JURISDICTIONS_DIR / f"{code}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_each_file_is_well_formed_and_its_closed_days_match_the_package_with_its_corrections(code):
+    assert problems_of(_file(code)) == []
+
+
+@pytest.mark.django_db
+def test_all_52_jurisdictions_are_loaded_by_migration():
     codes = set(PublicRecordsLaw.objects.values_list("jurisdiction__code", flat=True))
-    assert codes == {"US", "DC", *STATES}
+    assert codes == set(CODES)
     assert Jurisdiction.objects.get(code="US").kind == Jurisdiction.Kind.FEDERAL
     assert Jurisdiction.objects.get(code="DC").kind == Jurisdiction.Kind.STATE
 
 
-@pytest.mark.parametrize("code", ["US", "DC", *STATES])
-def test_every_law_has_citation_rule_sources_and_confidence(code):
-    law = PublicRecordsLaw.objects.get(jurisdiction__code=code)
-    assert law.name and law.citation
-    assert law.sources and all(s.get("url") or s.get("note") for s in law.sources)
-    assert law.confidence in {"high", "medium", "low"}
-    response = law.response_deadline
-    assert response is not None and response.starts_from == "receipt"
-    assert response.confidence in {"high", "medium", "low"} and response.source_indexes
-    if code in NO_FIXED_DEADLINE:
-        assert (response.day_type, response.days) == ("none", None)
-        assert response.describe().startswith(law.no_deadline_wording)
-    else:
-        assert response.day_type in {"business", "calendar"} and response.days > 0
+@pytest.mark.django_db
+def test_every_verified_fact_cites_a_primary_source_with_its_url_and_the_date_it_was_read():
+    verified = [*LawFact.objects.filter(status="verified"), *StatutoryDeadline.objects.filter(status="verified")]
+    assert verified, "no fact is verified"
+    for fact in verified:
+        assert any(is_primary(s) for s in fact.sources), fact
+        assert fact.verified_on is not None, fact
+    for law in PublicRecordsLaw.objects.filter(status="verified").prefetch_related("deadlines", "facts"):
+        assert law.response_deadline.verified
+        assert law.facts.get(key="act").verified and law.facts.get(key="letter.timing").verified
 
 
-def test_it_keeps_the_reference_deadlines():
-    if not REFERENCE.exists():
-        pytest.skip(f"the reference data is not beside this checkout ({REFERENCE})")
-    reference = {j["code"]: j for j in json.loads(REFERENCE.read_text())}
-    for law in PublicRecordsLaw.objects.select_related("jurisdiction"):
-        ref = reference[law.jurisdiction.code]
-        response = law.response_deadline
-        assert (response.days, response.day_type) == (ref["response_days"], ref["day_type"]), law
+@pytest.mark.parametrize("code", CODES)
+def test_every_law_has_a_response_clock_a_timing_paragraph_and_fee_rules(code):
+    data = _file(code)
+    response = [d for d in data["deadlines"] if d["kind"] == "response"]
+    assert len(response) == 1 and response[0]["requires"]
+    assert data["letter"]["timing"]["text"], f"{code} has no timing paragraph for its letters"
+    assert all(data["fees"][part]["text"] for part in ("copies", "electronic", "labor", "waiver")), code
 
 
-def test_residency_limits_match_the_statutes():
-    limits = dict(PublicRecordsLaw.objects.values_list("jurisdiction__code", "residency_limit"))
-    assert {c for c, v in limits.items() if v == "yes"} == {"AL", "AR", "KY", "TN", "VA"}
-    assert {c for c, v in limits.items() if v == "disputed"} == {"DE", "NH"}
-
-
-def test_federal_foia_reads_in_plain_words():
-    law = PublicRecordsLaw.objects.get(jurisdiction__code="US")
-    assert law.citation == "5 U.S.C. § 552"
-    assert law.response_deadline.describe() == "within 20 business days of receipt of the request"
-    assert law.deadlines.filter(kind=StatutoryDeadline.Kind.APPEAL, days=90).exists()
-
-
-def test_a_law_without_a_deadline_reads_as_its_own_standard():
-    law = PublicRecordsLaw.objects.get(jurisdiction__code="AZ")
-    assert law.response_deadline.describe() == "promptly (the law sets no fixed number of days)"
-
-
-def test_a_calendar_day_rule_reads_as_calendar_days():
-    law = PublicRecordsLaw.objects.get(jurisdiction__code="CA")
-    assert law.response_deadline.describe() == "within 10 calendar days of receipt of the request"
-
-
-def test_a_local_jurisdiction_follows_its_states_law():
-    texas = Jurisdiction.objects.get(code="TX")
-    austin = Jurisdiction.objects.create(code="TX-AUSTIN", name="Austin", kind="local", parent=texas)
-    assert austin.governing_law() == texas.law
-    assert austin.state_code == "TX"
-
-
-def test_loading_again_changes_nothing():
-    before = list(StatutoryDeadline.objects.order_by("law__jurisdiction__code", "position").values_list("law__jurisdiction__code", "kind", "days"))
-    result = load_laws()
-    assert (result.created, result.updated) == (0, 52)
-    assert PublicRecordsLaw.objects.count() == 52
-    after = list(StatutoryDeadline.objects.order_by("law__jurisdiction__code", "position").values_list("law__jurisdiction__code", "kind", "days"))
-    assert before == after
-
-
-def test_the_data_file_is_valid():
-    assert validate_law_data(json.loads(DATA_FILE.read_text())) == []
-
-
-def _data() -> dict:
-    return json.loads(DATA_FILE.read_text())
+def test_a_verified_fact_without_a_primary_source_is_a_problem():
+    data = _file("TX")
+    data["act"]["status"] = "verified"
+    data["act"]["sources"] = [sid for sid, s in data["sources"].items() if s["kind"] == "secondary"][:1]
+    assert any(p.startswith("act: verified, but cites no primary source") for p in problems_of(data))
 
 
 @pytest.mark.parametrize(
     "break_it, message",
     [
-        (lambda j: j["law"]["deadlines"].append(copy.deepcopy(j["law"]["deadlines"][0])), "exactly one response deadline"),
-        (lambda j: j["law"]["deadlines"][0].update(days=None), "days must be a positive number"),
-        (lambda j: j["law"]["deadlines"][0].update(day_type="fortnights"), "day_type 'fortnights' is unknown"),
-        (lambda j: j["law"]["residency"].update(sources=[99]), "residency.sources must cite law.sources"),
-        (lambda j: j["law"].update(citation=""), "law.citation is missing"),
-        (lambda j: j["law"].update(confidence="sure"), "law.confidence is not high/medium/low"),
+        (lambda j: j["deadlines"].append(copy.deepcopy(next(d for d in j["deadlines"] if d["kind"] == "response"))),
+         "exactly one response deadline"),
+        (lambda j: j["deadlines"][0].update(days=None, day_type="business"), "days must be a positive number"),
+        (lambda j: j["deadlines"][0].update(day_type="fortnights"), "day_type 'fortnights' is unknown"),
+        (lambda j: j["residency"].update(sources=["nowhere"]), "residency: cites unknown sources"),
+        (lambda j: j["act"].update(citation=""), "act.citation is missing"),
+        (lambda j: j["act"].update(status="sure"), "status 'sure' is not verified/unverified"),
+        (lambda j: j["holidays"]["years"]["2026"]["dates"].append(["2026-06-02", "Founders Day"]),
+         "differs from the package with no correction saying why"),
+        (lambda j: j["counting"].append({"rule": "leap_days", "text": "x", "sources": [], "status": "unverified"}),
+         "rule 'leap_days' is unknown"),
     ],
 )
-def test_the_validator_names_each_problem(break_it, message):
-    data = _data()
-    texas = next(j for j in data["jurisdictions"] if j["code"] == "TX")
-    break_it(texas)
-    problems = validate_law_data(data)
-    assert any(message in p and p.startswith("TX:") for p in problems), problems
+def test_the_checker_names_each_problem(break_it, message):
+    data = _file("TX")
+    break_it(data)
+    assert any(message in p for p in problems_of(data)), problems_of(data)
 
 
-def test_a_local_jurisdiction_must_name_its_state():
-    from django.db import IntegrityError, transaction
+def test_a_broken_file_stops_the_load_with_its_problems(tmp_path):
+    data = _file("TX")
+    data["deadlines"] = []
+    (tmp_path / "TX.json").write_text(json.dumps(data))
+    with pytest.raises(LawDataError, match="TX.json: there must be exactly one response deadline"):
+        read_law_data(tmp_path)
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Jurisdiction.objects.create(code="XX-NOWHERE", name="Nowhere", kind="local")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Jurisdiction.objects.create(code="XX", name="Odd", kind="state", parent=Jurisdiction.objects.get(code="TX"))
+
+@pytest.mark.django_db
+def test_loading_again_changes_nothing():
+    def snapshot():
+        deadlines = StatutoryDeadline.objects.order_by("law__jurisdiction__code", "position")
+        facts = LawFact.objects.order_by("law__jurisdiction__code", "position")
+        return (list(deadlines.values_list("law__jurisdiction__code", "kind", "days", "status")),
+                list(facts.values_list("law__jurisdiction__code", "key", "text", "status")))
+
+    before = snapshot()
+    result = load_laws()
+    assert (result.created, result.updated) == (0, 52)
+    assert snapshot() == before
+
+
+# The facts found wrong in the first compilation --------------------------------------
+
+
+@pytest.mark.parametrize("code, section", [
+    ("US", "552(a)(6)(B)(i)"), ("CA", "7922.535(b)"), ("IL", "3(e)"), ("VA", "2.2-3704(B)(4)"), ("CO", "24-72-203(3)(b)"),
+])
+def test_extensions_that_need_written_notice_say_so(code, section):
+    extension = next(d for d in _file(code)["deadlines"] if d["kind"] == "extension")
+    assert extension["written_notice"] is True
+    assert section in extension["section"]
+
+
+def test_new_york_counts_its_response_from_the_acknowledgment():
+    deadlines = _file("NY")["deadlines"]
+    response = next(d for d in deadlines if d["kind"] == "response")
+    assert (response["days"], response["day_type"], response["from"]) == (20, "business", "acknowledgment")
+    acknowledgment = next(d for d in deadlines if d["kind"] == "acknowledgment")
+    assert (acknowledgment["days"], acknowledgment["day_type"], acknowledgment["from"]) == (5, "business", "receipt")
+
+
+@pytest.mark.parametrize("code, rule", [
+    ("MI", "email_received_next_business_day"),
+    ("PA", "received_by_officer"),
+    ("TX", "optional_holidays_if_observed"),
+    ("TX", "designated_nonbusiness_days"),
+])
+def test_the_counting_rules_that_change_dates_are_recorded(code, rule):
+    assert rule in {r["rule"] for r in _file(code)["counting"]}
+
+
+def test_colorado_letters_to_police_also_cite_the_criminal_justice_records_act():
+    also = _file("CO")["letter"]["also_cite"]
+    assert any(c["applies_to"] == "police" and "24-72-3" in c["citation"] for c in also)
+
+
+@pytest.mark.parametrize("code", ["VA", "TN", "AR"])
+def test_residents_only_laws_give_the_statement_a_letter_carries(code):
+    residency = _file(code)["residency"]
+    assert residency["limit"] == "yes" and "{signer}" in residency["statement"]
+
+
+def test_virginia_names_its_media_exception():
+    residency = _file("VA")["residency"]
+    assert "media" in residency["statement_alternatives"]
+    assert any("newspaper" in e.lower() for e in residency["exceptions"])
+
+
+@pytest.mark.parametrize("code, day, closed", [
+    ("NY", date(2025, 2, 12), False),   # Lincoln's Birthday: a floating holiday, offices open
+    ("NY", date(2025, 11, 4), False),   # Election Day: a floating holiday, offices open
+    ("CO", date(2026, 3, 31), False),   # Cesar Chavez Day: commemorative, offices open
+    ("NJ", date(2026, 2, 12), False),   # Lincoln's Birthday: offices open
+    ("NJ", date(2025, 11, 4), True),    # General Election Day
+    ("VA", date(2025, 11, 4), True),    # Election Day
+    ("VA", date(2026, 11, 3), True),
+    ("VA", date(2025, 11, 28), True),   # the day after Thanksgiving
+    ("VA", date(2027, 11, 26), True),
+    ("TX", date(2026, 11, 27), True),   # the day after Thanksgiving, a Texas state holiday
+    ("TX", date(2026, 3, 31), False),   # Cesar Chavez Day: optional, open unless the officer observes it
+])
+def test_closed_days_follow_the_states_own_calendars(code, day, closed):
+    assert BusinessCalendar(code).is_business_day(day) is not closed
+
+
+@pytest.mark.parametrize("code, name", [("NY", "Susan B. Anthony Day"), ("CO", "Cesar Chavez Day"),
+                                        ("NJ", "Lincoln's Birthday"), ("FL", "Susan B. Anthony Day")])
+def test_days_on_which_offices_stay_open_are_never_closures(code, name):
+    """Commemorative days the holidays package counts: in no reviewed year, and not in the
+    projection of a later one (Susan B. Anthony Day falls on Tuesday 15 February 2028)."""
+    from requests_app.deadlines.calendars import closed_days
+
+    for year in (2025, 2026, 2027, 2028):
+        assert not any(name in names for names in closed_days(code, year).values()), (code, year)

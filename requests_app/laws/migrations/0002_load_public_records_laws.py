@@ -1,19 +1,13 @@
-"""Loads requests_app/laws/data/public_records_laws.json.
+"""Loaded the first compilation of the law data (public_records_laws.json, since replaced).
 
-When the data file changes, add a migration like this one: the loader updates rows in
-place by jurisdiction code, so it is safe to run on a database that already has them.
+The first compilation's format is gone; 0005_load_sourced_law_data loads its successor, so
+this step does nothing now.
 """
 
 from django.db import migrations
-
-from requests_app.laws.loader import load_laws
-
-
-def forwards(apps, schema_editor):
-    load_laws(apps)
 
 
 class Migration(migrations.Migration):
     dependencies = [("laws", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]
