@@ -95,6 +95,7 @@ urlpatterns = [
     path("requests/<int:pk>/send/record/", records.record_submission, name="record-submission"),
     path("requests/<int:pk>/extension/", deadlines.log_extension, name="log-extension"),
     path("requests/<int:pk>/remind/", deadlines.remind_me, name="remind-me"),
+    path("requests/<int:pk>/closed-days/", deadlines.set_agency_closed_days, name="agency-closed-days"),
     path("requests/<int:pk>/watch/", deadlines.toggle_watch, name="toggle-watch"),
     path("requests/<int:pk>/follow-ups/new/", letters.follow_up_draft, name="follow-up-draft"),
     path("requests/<int:pk>/follow-ups/<int:letter_id>/", letters.follow_up_edit, name="follow-up-edit"),

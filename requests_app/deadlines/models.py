@@ -22,7 +22,13 @@ class RequestClock(models.Model):
     request = models.OneToOneField(RecordsRequest, on_delete=models.CASCADE, related_name="clock")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     request_status = models.CharField(max_length=20, choices=Status.choices)
-    received_on = models.DateField()
+    sent_on = models.DateField(null=True, blank=True, help_text="The day the request was sent or delivered.")
+    received_on = models.DateField(help_text="The day the law counts it as received (day 0).")
+    acknowledged_on = models.DateField(null=True, blank=True)
+    agency_closed_days = models.JSONField(
+        default=list, blank=True,
+        help_text='Days the agency itself is closed, e.g. Texas designated days: [{"date", "reason"}].',
+    )
     day_type = models.CharField(max_length=10)
     acknowledgment_due = models.DateField(null=True, blank=True)
     response_due = models.DateField(null=True, blank=True, help_text="Current due date, after any extension or pause.")
@@ -76,6 +82,8 @@ class DeadlineChange(models.Model):
         RESUMED = "resumed", "Clock resumed"
         DENIED = "denied", "Denied"
         FOLLOWED_UP = "followed_up", "Followed up"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        CALENDAR_CHANGED = "calendar_changed", "Agency's closed days entered"
 
     request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="deadline_changes")
     event = models.CharField(max_length=20, choices=Event.choices)

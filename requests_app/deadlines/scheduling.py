@@ -15,7 +15,7 @@ from django.conf import settings
 from requests_app.deadlines import engine
 from requests_app.deadlines.calendars import BusinessCalendar
 from requests_app.deadlines.models import Reminder, RequestClock
-from requests_app.deadlines.rules import calendar_for
+from requests_app.deadlines.rules import calendar_of
 from requests_app.records.models import AWAITING_ANSWER, Status
 
 K = Reminder.Kind
@@ -49,7 +49,7 @@ def wanted(clock: RequestClock, status: str, calendar: BusinessCalendar) -> set[
 
 
 def reminders_for(clock: RequestClock, status: str) -> list[Reminder]:
-    calendar = calendar_for(clock.request.agency.jurisdiction)
+    calendar = calendar_of(clock)
     return [Reminder(request_id=clock.request_id, kind=kind, target_date=target)
             for kind, target in sorted(wanted(clock, status, calendar))]
 

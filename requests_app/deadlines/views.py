@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from requests_app.deadlines.clock import clock_extend
-from requests_app.deadlines.forms import ExtensionForm, PersonalReminderForm
+from requests_app.deadlines.clock import clock_extend, clock_set_agency_closed_days
+from requests_app.deadlines.forms import AgencyClosedDaysForm, ExtensionForm, PersonalReminderForm
 from requests_app.deadlines.ical import calendar_text, events_for, feed_reset, feed_revoke
 from requests_app.deadlines.models import CalendarFeed, Notification, ReminderPreference, Watch
 from requests_app.deadlines.reminders import personal_reminder_create
+from requests_app.deadlines.rules import agency_closed_days_allowed
 from requests_app.deadlines.selectors import due_board
 from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
@@ -38,6 +39,26 @@ def log_extension(request: HttpRequest, pk: int) -> HttpResponse:
         clock = clock_extend(request=records_request, on=timezone.localdate(),
                              agency_date=form.cleaned_data["agency_date"], user=request.user)
         return f"Extension logged: {clock.explanation}"
+
+    return back_to_request(request, pk, change)
+
+
+@editor_required
+@require_POST
+def set_agency_closed_days(request: HttpRequest, pk: int) -> HttpResponse:
+    records_request = request_of(request.organization, pk)
+
+    def change() -> str:
+        law = records_request.agency.jurisdiction.governing_law()
+        allowed = agency_closed_days_allowed(law) if law else None
+        if allowed is None:
+            raise ValueError(f"The law of {records_request.agency.jurisdiction.state_name} gives an agency no "
+                             "closed days of its own; the state's calendar applies.")
+        form = AgencyClosedDaysForm(request.POST, designated_limit=allowed["limit"])
+        if not form.is_valid():
+            raise ValueError(" ".join(m for errors in form.errors.values() for m in errors))
+        clock = clock_set_agency_closed_days(request=records_request, days=form.closed_days(), user=request.user)
+        return f"The agency's closed days were saved. {clock.explanation}"
 
     return back_to_request(request, pk, change)
 

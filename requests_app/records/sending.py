@@ -144,15 +144,16 @@ def request_mark_submitted(
         raise CannotSend(f"{request.tracking} is being emailed to the agency; wait for the outcome before "
                          "recording another submission.")
     with transaction.atomic():
-        moved = request_transition(
-            request=request, to_status=Status.SUBMITTED, user=user, on=sent_on, trail=False,
-            reason=f"Submitted by {SendChannel(channel).label.lower()}" + (f" ({reference})" if reference else ""),
-        )
+        # Saved before the move, so the clock it starts knows how the request went.
         request.sent_at = timezone.make_aware(datetime.combine(sent_on, time(12)))
         request.sent_via = channel
         request.submission_reference = reference
         request.submitted_to = submitted_to
         request.save(update_fields=["sent_at", "sent_via", "submission_reference", "submitted_to"])
+        moved = request_transition(
+            request=request, to_status=Status.SUBMITTED, user=user, on=sent_on, trail=False,
+            reason=f"Submitted by {SendChannel(channel).label.lower()}" + (f" ({reference})" if reference else ""),
+        )
         record_event(request=request, actor=user, kind=EventKind.SENT, happened_on=sent_on,
                      summary=f"{moved.reason} on {sent_on.isoformat()}; {status_summary(moved)}")
     return request
@@ -226,13 +227,16 @@ def _message_domain() -> str:
 def _record_sent(request: RecordsRequest, message_id: str, to: str) -> None:
     requested_by = request.send_requested_by
     with transaction.atomic():
-        moved = request_transition(
-            request=request, to_status=Status.SUBMITTED, user=requested_by, trail=False,
-            reason=f"Emailed to {request.agency.records_email}",
-        )
+        # Recorded before the move, so the clock it starts knows the request went by email
+        # (Michigan counts an emailed request as received a business day later).
         RecordsRequest.objects.filter(pk=request.pk).update(
             send_state=SendState.SENT, send_updated_at=timezone.now(), sent_at=timezone.now(),
             sent_via=SendChannel.EMAIL, email_message_id=message_id, send_error="", submitted_to=to,
+        )
+        request.sent_via = SendChannel.EMAIL
+        moved = request_transition(
+            request=request, to_status=Status.SUBMITTED, user=requested_by, trail=False,
+            reason=f"Emailed to {request.agency.records_email}",
         )
         # The worker sent it, so the actor is the system; the summary names who asked.
         asked = f", asked by {requested_by}" if requested_by else ""
