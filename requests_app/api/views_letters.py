@@ -72,10 +72,12 @@ class LetterActions:
         form.is_valid(raise_exception=True)
         try:
             version = letter_finalise(request=records_request, user=request.user, today=timezone.localdate(),
-                                      acknowledge_residency=form.validated_data["acknowledge_residency"])
+                                      acknowledge_residency=form.validated_data["acknowledge_residency"],
+                                      residency_basis=form.validated_data["residency_basis"])
         except ResidencyNotAcknowledged as exc:
             raise ApiValidationError({"acknowledge_residency": [
-                f"Not finalised: {exc} Pass acknowledge_residency: true to finalise anyway."]}) from None
+                f"Not finalised: the letter to {records_request.agency.name} needs your confirmation. {exc} "
+                "Pass acknowledge_residency: true if the signer qualifies."]}) from None
         except CannotFinalise as exc:
             raise ApiValidationError({"detail": [str(exc)]}) from None
         return Response(s.LetterVersionSerializer(version, context={"request": request}).data)

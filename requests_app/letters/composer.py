@@ -83,12 +83,28 @@ def delivery_line(addressee: Addressee) -> str:
 
 
 @dataclass(frozen=True)
+class AlsoCited:
+    """Another act a letter cites beside the public-records law (Colorado police: the
+    Criminal Justice Records Act), and the sentence it carries."""
+
+    name: str
+    citation: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class LawTerms:
     name: str
     citation: str
     days: int | None
     day_type: str
     standard: str
+    # The timing paragraph in the law's own terms with its sections (the law data's
+    # letter.timing); without one, the letter states the response deadline.
+    timing: str = ""
+    also_cited: tuple[AlsoCited, ...] = ()
+    # The sentence a residents-only law needs from the signer ("... is a citizen of Virginia").
+    residency_statement: str = ""
 
     @property
     def deadline_phrase(self) -> str:
@@ -97,6 +113,10 @@ class LawTerms:
             return self.standard
         unit = "business" if self.day_type == DayType.BUSINESS else "calendar"
         return f"within {self.days} {unit} day{'s' if self.days != 1 else ''}"
+
+    @property
+    def timing_paragraph(self) -> str:
+        return self.timing or f"The {self.name} requires a response {self.deadline_phrase}."
 
 
 @dataclass(frozen=True)
@@ -147,6 +167,23 @@ def compose_letter(letter: LetterInput) -> str:
 def _money(amount: Decimal | int) -> str:
     amount = Decimal(amount)
     return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
+
+
+RESIDENCY_LEAD = "Residency. "
+
+
+def with_residency_statement(text: str, statement: str) -> str:
+    """``text`` carrying ``statement`` as its residency paragraph: the existing one replaced
+    (another basis, another signer), or a new one added before the closing."""
+    paragraph = RESIDENCY_LEAD + statement
+    lines = text.rstrip("\n").split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(RESIDENCY_LEAD):
+            lines[i] = paragraph
+            return "\n".join(lines) + "\n"
+    closing = next((i for i, line in enumerate(lines) if line.strip() == "Sincerely,"), len(lines))
+    lines[closing:closing] = [paragraph, ""]
+    return "\n".join(lines) + "\n"
 
 
 def tidy_text(text: str) -> str:

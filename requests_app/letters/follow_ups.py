@@ -23,9 +23,6 @@ from requests_app.records.sending import IN_FLIGHT
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
 
-# Phrases with which the compiled law notes say that silence past the deadline is a denial.
-_SILENCE_IS_DENIAL = ("deemed denial", "deemed denied", "constructive denial", "deemed a denial")
-
 
 _ANSWERED = {"denied", "no_records", "partially_fulfilled", "fulfilled"}
 
@@ -75,9 +72,10 @@ def _render(template: str, letter: FollowUpInput) -> str:
 
 
 def silence_is_denial(request: RecordsRequest) -> bool:
+    """Whether the law treats no response by the deadline as a denial (its data's
+    ``silence_is_denial`` counting rule)."""
     law = request.agency.jurisdiction.governing_law()
-    notes = f"{law.summary} {law.appeal_route}".lower() if law else ""
-    return any(phrase in notes for phrase in _SILENCE_IS_DENIAL)
+    return law is not None and law.counting_rule("silence_is_denial") is not None
 
 
 def _input(request: RecordsRequest, today: date, **extra) -> FollowUpInput:

@@ -8,9 +8,13 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from requests_app.laws.services import residency_warning_for
+from requests_app.laws.models import PublicRecordsLaw
+from requests_app.laws.services import (
+    CITIZEN, ResidencyBasisError, residency_statement, residency_warning_for,
+)
 from requests_app.letters.composer import (
-    LEGACY_NO_CONTACT_NOTE, Addressee, LawTerms, Letterhead, LetterInput, compose_letter,
+    LEGACY_NO_CONTACT_NOTE, Addressee, AlsoCited, LawTerms, Letterhead, LetterInput, compose_letter,
+    with_residency_statement,
 )
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.rendering import letter_html, render_pdf
@@ -38,22 +42,31 @@ def letterhead_of(organization: Organization) -> Letterhead:
     )
 
 
+def law_terms(law: PublicRecordsLaw, *, agency_kind: str, signer: str, basis: str = CITIZEN) -> LawTerms:
+    """What a letter under ``law`` says of it: citation, timing paragraph, the other acts it
+    cites for this kind of agency, and the residency statement for ``signer``."""
+    response = law.response_deadline
+    return LawTerms(
+        name=law.name,
+        citation=law.citation,
+        days=response.days if response else None,
+        day_type=response.day_type if response else "none",
+        standard=law.no_deadline_wording,
+        timing=law.timing_text,
+        also_cited=tuple(AlsoCited(c["name"], c["citation"], c.get("text") or "")
+                         for c in law.also_cited_for(agency_kind)),
+        residency_statement=residency_statement(law, signer=signer, basis=basis),
+    )
+
+
 def letter_input_for(request: RecordsRequest, items: list | None = None) -> LetterInput:
     """What the composer needs; ``items`` stands in for the request's own (for unsaved requests)."""
     agency = request.agency
     law = agency.jurisdiction.governing_law()
-    response = law.response_deadline if law else None
-    terms = None
-    if law is not None:
-        terms = LawTerms(
-            name=law.name,
-            citation=law.citation,
-            days=response.days if response else None,
-            day_type=response.day_type if response else "none",
-            standard=law.no_deadline_wording,
-        )
+    letterhead = letterhead_of(request.organization)
+    terms = law_terms(law, agency_kind=agency.kind, signer=letterhead.signer_name) if law else None
     return LetterInput(
-        letterhead=letterhead_of(request.organization),
+        letterhead=letterhead,
         addressee=addressee_of(agency),
         law=terms,
         items=list(request.items.all()) if items is None else items,
@@ -110,10 +123,15 @@ def shown_letter_html(request: RecordsRequest, *, today: date, stylesheet: str) 
 
 
 def letter_finalise(
-    *, request: RecordsRequest, user: User | None, today: date, acknowledge_residency: bool = False
+    *, request: RecordsRequest, user: User | None, today: date, acknowledge_residency: bool = False,
+    residency_basis: str = CITIZEN,
 ) -> LetterVersion:
     """The PDF of the current draft text: the existing version if the text is unchanged,
-    else a new, immutable version. Raises ResidencyNotAcknowledged or CannotFinalise."""
+    else a new, immutable version. Raises ResidencyNotAcknowledged or CannotFinalise.
+
+    A letter under a residents-only law is never finalised without ``acknowledge_residency``;
+    with it, the letter carries the law's statement for the signer on ``residency_basis``
+    ("citizen", or "media" where the law allows)."""
     if request.status != Status.DRAFT:
         raise CannotFinalise(f"{request.tracking} has been sent; its letter is final.")
     if LEGACY_NO_CONTACT_NOTE in request.letter_text:
@@ -121,12 +139,35 @@ def letter_finalise(
     warning = residency_warning_of(request)
     if warning and not acknowledge_residency:
         raise ResidencyNotAcknowledged(warning)
+    _state_residency(request, residency_basis)
     latest = latest_letter(request)
     if letter_is_current(request, latest):
         return latest
     html = preview_html(request, today=today, stylesheet="letter.css")
     pdf = render_pdf(html)
     return _store(request, user, today, pdf)
+
+
+def _state_residency(request: RecordsRequest, basis: str) -> None:
+    """Puts the residency statement for ``basis`` in the text, where the law asks for one,
+    and refuses a letter whose statement names no signer."""
+    law = request.agency.jurisdiction.governing_law()
+    if law is None:
+        return
+    signer = request.organization.signer_name
+    try:
+        statement = residency_statement(law, signer=signer, basis=basis)
+    except ResidencyBasisError as exc:
+        raise CannotFinalise(f"{request.tracking}: {exc}") from None
+    if not statement:
+        return
+    if not signer:
+        raise CannotFinalise(f"{request.tracking}: the {law.name} answers only those it names, and the letter must "
+                             f"say who signs it. Set the signer's name in the organization's letterhead settings.")
+    text = with_residency_statement(request.letter_text, statement)
+    if text != request.letter_text:
+        request.letter_text = text
+        request.save(update_fields=["letter_text", "updated_at"])
 
 
 def _drop_legacy_note(request: RecordsRequest) -> None:

@@ -70,8 +70,20 @@ BUILT_IN: tuple[CatalogueItem, ...] = (
     CatalogueItem(
         "contracts",
         "Contracts and payments",
-        "Every contract, master services agreement, order form, quote, invoice, renewal and "
-        "grant document concerning the ALPR system, {period}.",
+        "Every contract, master services agreement, statement of work, order form, quote, "
+        "invoice, renewal and grant document concerning the ALPR system that was in effect at "
+        "any time {period}, whatever the date it was signed or issued: an agreement signed "
+        "earlier and still in force is included.",
+    ),
+    CatalogueItem(
+        "vendor-terms",
+        "Vendor terms, NDAs and vendor communications",
+        "Every non-disclosure or confidentiality agreement, terms of service, end-user licence "
+        "agreement and data-use or data-sharing terms concerning the ALPR system that bound "
+        "your agency at any time {period}, whatever the date it was accepted; and "
+        "communications {period} between your agency and the ALPR vendor concerning audit "
+        "logs, data sharing, national or federal lookup, or changes to the fields the system "
+        "records or exports.",
     ),
     CatalogueItem(
         "policies",
@@ -100,6 +112,15 @@ BUILT_IN: tuple[CatalogueItem, ...] = (
         "agency and U.S. Immigration and Customs Enforcement, Homeland Security "
         "Investigations or U.S. Customs and Border Protection, concerning ALPR data or "
         "access to it.",
+    ),
+    CatalogueItem(
+        "saved-exports",
+        "Exports saved before fields were removed",
+        "Every export of audit logs, search histories, hot-list logs or sharing lists that "
+        "your agency downloaded or saved from the ALPR system {period}, in the form it was "
+        "saved, with the date each was made, including exports made before the vendor "
+        "removed or changed fields such as the search reason, the case number or the "
+        "searching organization.",
     ),
     CatalogueItem(
         "stops",

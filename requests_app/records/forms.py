@@ -50,7 +50,10 @@ class LetterEditForm(forms.Form):
 
 
 class FinaliseForm(forms.Form):
-    acknowledge_residency = forms.BooleanField(required=False, label="I have read the residency warning and want to go ahead")
+    acknowledge_residency = forms.BooleanField(
+        required=False, label="I have read the residency warning: the signer qualifies, and the letter may say so")
+    # The law's own grounds ("citizen", "media", ...); letter_finalise refuses any other.
+    residency_basis = forms.SlugField(required=False, max_length=40)
 
 
 class SubmissionForm(forms.Form):

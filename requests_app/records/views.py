@@ -12,7 +12,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from requests_app.deadlines.forms import ExtensionForm, PersonalReminderForm
+from requests_app.deadlines.forms import AgencyClosedDaysForm, ExtensionForm, PersonalReminderForm
+from requests_app.deadlines.rules import agency_closed_days_allowed
+from requests_app.laws.services import residency_options
 from requests_app.deadlines.models import RequestClock, Watch
 from requests_app.deadlines.selectors import timeline
 from requests_app.letters.services import (
@@ -82,6 +84,7 @@ def request_page(request: HttpRequest, records_request: RecordsRequest, *,
     """The request page; a form sent back with errors is shown as it was filled, with them."""
     latest = latest_letter(records_request)
     fees = list(records_request.fees.all())
+    clock = RequestClock.objects.filter(request=records_request).first()
     context = {
         "req": records_request,
         "items": records_request.items.prefetch_related("document_links__document"),
@@ -89,11 +92,12 @@ def request_page(request: HttpRequest, records_request: RecordsRequest, *,
         "latest": latest,
         "is_current": letter_is_current(records_request, latest),
         "residency_warning": residency_warning_of(records_request),
+        **_law_context(records_request, clock),
         "edit_form": LetterEditForm(initial={"letter_text": records_request.letter_text}),
         "finalise_form": FinaliseForm(),
         **_send_context(request, records_request),
         **_status_context(records_request),
-        "clock": RequestClock.objects.filter(request=records_request).first(),
+        "clock": clock,
         "timeline": timeline(records_request),
         "extension_form": ExtensionForm(auto_id="extension_%s"),
         "reminder_form": PersonalReminderForm(auto_id="reminder_%s"),
@@ -109,6 +113,24 @@ def request_page(request: HttpRequest, records_request: RecordsRequest, *,
         "document_links": records_request.document_links.select_related("document", "added_by"),
     }
     return render(request, "records/request_detail.html", context, status=status)
+
+
+def _law_context(records_request: RecordsRequest, clock: RequestClock | None) -> dict:
+    """The law the request runs under, for the page's notes on what is unverified and on
+    the agency's own closed days."""
+    law = records_request.agency.jurisdiction.governing_law()
+    if law is None:
+        return {"law": None}
+    facts = {fact.key: fact for fact in law.facts.all()}
+    return {
+        "law": law,
+        "response_rule": law.response_deadline,
+        "timing_fact": facts.get("letter.timing"),
+        "residency_options": residency_options(law, signer=records_request.organization.signer_name),
+        "closed_days_allowed": agency_closed_days_allowed(law),
+        "closed_days_form": AgencyClosedDaysForm(
+            auto_id="closed_%s", initial=AgencyClosedDaysForm.initial_from(clock.agency_closed_days if clock else [])),
+    }
 
 
 @editor_required
@@ -159,6 +181,7 @@ def letter_finalise_view(request: HttpRequest, pk: int) -> HttpResponse:
             version = letter_finalise(
                 request=records_request, user=request.user, today=timezone.localdate(),
                 acknowledge_residency=form.cleaned_data.get("acknowledge_residency", False),
+                residency_basis=form.cleaned_data.get("residency_basis") or "citizen",
             )
         except ResidencyNotAcknowledged as exc:
             raise ValueError(f"Not finalised: {exc} Tick the confirmation to finalise anyway.") from None

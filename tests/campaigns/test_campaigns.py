@@ -47,10 +47,10 @@ def render_all(campaign, django_capture_on_commit_callbacks, acknowledge=True) -
 
 def test_each_agency_gets_a_letter_citing_its_own_states_law(campaign):
     letters = {r.agency.jurisdiction.code: r.letter_text for r in campaign.requests.select_related("agency__jurisdiction")}
-    assert "Under the Washington Public Records Act" in letters["WA"]
+    assert "Under the Public Records Act, chapter 42.56 RCW" in letters["WA"]
     assert "Under the Texas Public Information Act" in letters["TX"]
     assert "Under the California Public Records Act" in letters["CA"]
-    assert "within 10 calendar days" in letters["CA"] and "within 10 business days" in letters["TX"]
+    assert "Within 10 days of receiving this request" in letters["CA"] and "within 10 business days" in letters["TX"]
     assert all("from 1 January 2025" in text for text in letters.values())
 
 
@@ -140,9 +140,13 @@ def test_draft_letters_writes_pdfs_and_a_manifest_and_reuses_the_campaign(alice,
     (tmp_path / "agencies.csv").write_text("name,state\nAustin Police Department,TX\nKnoxville Police Department,TN\n")
     args = ["draft_letters", "--org", alice.organization.slug, "--items", "org-audit,network-audit,sharing",
             "--agency-file", str(tmp_path / "agencies.csv"), "--date-from", "2024-01-01", "--out", str(tmp_path / "out")]
+    with pytest.raises(CommandError, match=r"Knoxville Police Department \(TN\)"):
+        call_command(*args)  # Tennessee answers its citizens only: someone must confirm the signer is one
+    assert not LetterVersion.objects.exists()
+    args.append("--acknowledge-residency")
     call_command(*args)
     out = capsys.readouterr()
-    assert "warning: RR-2026-" in out.err and "Knoxville Police Department" in out.err and "residents of Tennessee" in out.err
+    assert "note: RR-2026-" in out.err and "Knoxville Police Department" in out.err and "residents of Tennessee" in out.err
     rows = list(csv.DictReader(open(tmp_path / "out" / "manifest.csv")))
     assert sorted(r["agency"] for r in rows) == ["Austin Police Department", tn.name]
     for row in rows:

@@ -55,7 +55,7 @@ def test_a_denial_drafts_an_appeal_naming_the_route(alice):
     request_transition(request=request, to_status="denied", user=alice.user, on=D(2026, 12, 1))
     letter = FollowUpLetter.objects.get(request=request, kind="appeal")
     assert "appeals the denial on Tuesday 1 December 2026" in letter.text
-    assert "Administrative appeal to agency head" in letter.text
+    assert request.agency.jurisdiction.law.appeal_route[:60] in letter.text
     assert "ends on Monday 1 March 2027" in letter.text
 
 

@@ -28,28 +28,6 @@ def pdf_of(version: LetterVersion) -> bytes:
         return handle.read()
 
 
-ALL_CODES = (
-    "US AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
-    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
-).split()
-
-
-@pytest.mark.parametrize("code", ALL_CODES)
-def test_every_jurisdictions_letter_names_its_law_citation_and_deadline(alice, code):
-    law = PublicRecordsLaw.objects.select_related("jurisdiction").get(jurisdiction__code=code)
-    agency = AgencyFactory(name=f"Test Agency {code}", jurisdiction=state(code))
-    request = draft_request(organization=alice.organization, agency=agency, user=alice.user)
-    text = pdf_text(pdf_of(finalise(request, alice.user)))
-    response = law.response_deadline
-    if response.day_type == "none":
-        wording = law.no_deadline_wording
-    else:
-        wording = f"within {response.days} {response.day_type} day{'s' if response.days != 1 else ''}"
-    assert law.name in text
-    assert law.citation in text
-    assert f"requires a response {wording}" in text
-
-
 def test_the_pdf_has_the_letterhead_date_and_page_numbers(alice):
     request = draft_request(organization=alice.organization, agency=AgencyFactory(), user=alice.user,
                             keys=["org-audit", "network-audit", "sharing", "federal-access", "hot-lists", "users",

@@ -34,7 +34,9 @@ Event = tuple[str, object, str]
 
 # The request page's queries, whatever the number of events: pinned so a history that
 # starts fetching each actor separately fails here.
-PAGE_QUERIES = 20  # 19, and the count of contact suggestions waiting for an editor
+# 19, the count of contact suggestions waiting for an editor, and the law's deadlines and
+# facts (what the letter's timing paragraph rests on, and whether it is verified).
+PAGE_QUERIES = 22
 
 
 def new(alice, **agency) -> RecordsRequest:

@@ -12,7 +12,8 @@ from requests_app.agencies.selectors import DirectoryFilters, agency_search
 from requests_app.campaigns import services
 from requests_app.campaigns.models import Campaign
 from requests_app.campaigns.packaging import latest_letters, write_letters_to
-from requests_app.letters.services import letter_finalise, residency_warning_of
+from requests_app.laws.services import CITIZEN
+from requests_app.letters.services import CannotFinalise, letter_finalise, residency_warning_of
 from requests_app.records.catalogue import BY_KEY
 from requests_app.teams.models import Membership, Organization, Role, User
 
@@ -42,6 +43,16 @@ class Command(BaseCommand):
         parser.add_argument("--title", help="campaign title (default: from the selection); the same title reuses the campaign")
         parser.add_argument("--user", help="username to act as (default: the organization's first owner)")
         parser.add_argument("--out", required=True, type=Path, help="folder for the PDFs and manifest.csv")
+        parser.add_argument(
+            "--acknowledge-residency", action="store_true",
+            help="confirm that the signer may ask under laws that answer only their own citizens (Virginia, "
+                 "Tennessee, Arkansas, ...): their letters then carry the statement those laws need",
+        )
+        parser.add_argument(
+            "--residency-basis", default=CITIZEN,
+            help='the ground the statement gives: "citizen" (default) or another the law accepts, such as '
+                 '"media" in Virginia',
+        )
 
     def handle(self, *args, **opts) -> None:
         organization = self._organization(opts["org"])
@@ -52,7 +63,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         result = services.campaign_add_agencies(campaign=campaign, agencies=agencies, user=user, today=today)
         self.stdout.write(f"campaign {campaign.slug}: {len(result.created)} new request(s), {len(result.existing)} existing")
-        self._finalise(campaign, user, today)
+        self._finalise(campaign, user, today, opts["acknowledge_residency"], opts["residency_basis"])
         letters = latest_letters(campaign)
         write_letters_to(out, letters)
         self.stdout.write(f"wrote {len(letters)} letter(s) and manifest.csv to {out}")
@@ -118,11 +129,25 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages) + f" Known keys: {', '.join(BY_KEY)}") from None
 
-    def _finalise(self, campaign: Campaign, user: User, today: date) -> None:
-        drafts = services.campaign_drafts(campaign).select_related(
-            "agency__jurisdiction__parent", "organization__home_state")
+    def _finalise(self, campaign: Campaign, user: User, today: date, acknowledged: bool, basis: str) -> None:
+        drafts = list(services.campaign_drafts(campaign).select_related(
+            "agency__jurisdiction__parent", "organization__home_state"))
+        limited = [(request, warning) for request in drafts if (warning := residency_warning_of(request))]
+        if limited and not acknowledged:
+            raise CommandError(self._residency_refusal(limited))
+        for request, warning in limited:
+            self.stderr.write(f"note: {request.tracking} {request.agency.name}: {warning}")
         for request in drafts:
-            warning = residency_warning_of(request)
-            if warning:
-                self.stderr.write(f"warning: {request.tracking} {request.agency.name}: {warning}")
-            letter_finalise(request=request, user=user, today=today, acknowledge_residency=True)
+            try:
+                letter_finalise(request=request, user=user, today=today, acknowledge_residency=acknowledged,
+                                residency_basis=basis)
+            except CannotFinalise as exc:
+                raise CommandError(str(exc)) from None
+
+    def _residency_refusal(self, limited: list) -> str:
+        names = [f"{request.agency.name} ({request.agency.jurisdiction.state_code})" for request, _ in limited]
+        shown = "; ".join(names[:20]) + (f"; and {len(names) - 20} more" if len(names) > 20 else "")
+        return (f"no letter written: {len(limited)} letter(s) go to agencies whose law may answer only its own "
+                f"residents: {shown}. Those letters state that the signer qualifies (a citizen, or in Virginia "
+                f"the media). If that is true, run again with --acknowledge-residency "
+                f"(and --residency-basis media where it applies).")
