@@ -5,7 +5,7 @@ from rest_framework.reverse import reverse
 
 from requests_app.agencies.models import Agency
 from requests_app.correspondence.models import Communication
-from requests_app.laws.models import PublicRecordsLaw, StatutoryDeadline
+from requests_app.laws.models import LawFact, PublicRecordsLaw, StatutoryDeadline
 from requests_app.letters.models import FollowUpLetter, LetterVersion
 from requests_app.records.bulk import TAG_MAX_LENGTH
 from requests_app.records.forms import LetterEditForm, SubmissionForm
@@ -22,21 +22,43 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "state", "records_email", "portal_url", "mailing_address", "phone", "vendors"]
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class SourcedSerializer(serializers.ModelSerializer):
+    """A fact of a law with its pinpoint section, status, date verified and sources."""
+
+    # Plain text rather than an enum: "status" names other choice sets in the schema.
+    status = serializers.CharField(read_only=True, help_text='"verified" or "unverified".')
+
+    FIELDS = ["section", "status", "verified_on", "sources"]
+
+
+class DeadlineSerializer(SourcedSerializer):
+    # "citation" (the section) and "confidence" (derived from the status) are the older
+    # names, kept for existing clients.
     class Meta:
         model = StatutoryDeadline
-        fields = ["kind", "days", "day_type", "starts_from", "requires", "citation", "written_notice", "confidence"]
+        fields = ["kind", "action", "days", "day_type", "starts_from", "requires", "citation", "written_notice",
+                  "confidence", *SourcedSerializer.FIELDS]
+
+
+class LawFactSerializer(SourcedSerializer):
+    class Meta:
+        model = LawFact
+        fields = ["key", "label", "text", *SourcedSerializer.FIELDS]
 
 
 class LawSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction.code")
     jurisdiction_name = serializers.CharField(source="jurisdiction.name")
     deadlines = DeadlineSerializer(many=True, read_only=True)
+    facts = LawFactSerializer(many=True, read_only=True)
+    status = serializers.CharField(read_only=True, help_text='"verified" when the act, the response deadline, '
+                                   'who may request and the letter\'s timing are.')
 
     class Meta:
         model = PublicRecordsLaw
         fields = ["jurisdiction", "jurisdiction_name", "name", "citation", "summary", "residency_limit",
-                  "appeal_route", "confidence", "sources", "data_version", "deadlines"]
+                  "appeal_route", "confidence", "status", "reviewed_on", "sources", "data_version", "deadlines",
+                  "facts"]
 
 
 class AgencyBriefSerializer(serializers.ModelSerializer):
@@ -178,7 +200,12 @@ class LetterEditSerializer(serializers.Serializer):
 
 class AcknowledgeSerializer(serializers.Serializer):
     acknowledge_residency = serializers.BooleanField(
-        default=False, help_text="Go ahead although the law may only answer residents (read residency_warning).")
+        default=False, help_text="Confirm that the signer may ask where the law answers only its residents "
+        "(read residency_warning); the letter then carries the statement the law needs.")
+    residency_basis = serializers.SlugField(
+        max_length=40, default="citizen",
+        help_text='The ground the residency statement gives: "citizen", or another the law accepts '
+        '(Virginia: "media", "broadcast"; Kentucky: "media", "employed", "property", "business").')
 
 
 # Sending and follow-ups ------------------------------------------------------------------

@@ -67,7 +67,7 @@ class LawViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_url_kwarg = "code"
 
     def get_queryset(self) -> QuerySet:
-        return (PublicRecordsLaw.objects.select_related("jurisdiction").prefetch_related("deadlines")
+        return (PublicRecordsLaw.objects.select_related("jurisdiction").prefetch_related("deadlines", "facts")
                 .order_by("jurisdiction__code"))
 
 

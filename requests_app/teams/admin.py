@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
-from requests_app.teams.models import Invitation, Membership, Organization, User
+from requests_app.teams.models import Invitation, LawCorrectionNote, Membership, Organization, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -42,3 +43,11 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(LawCorrectionNote)
+class LawCorrectionNoteAdmin(admin.ModelAdmin):
+    list_display = ["law", "organization", "author", "fact_key", "created_at", "emailed_at"]
+    list_filter = ["emailed_at"]
+    list_select_related = ["law__jurisdiction", "organization", "author"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

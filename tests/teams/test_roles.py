@@ -69,6 +69,7 @@ CHANGES = [
     ("record-submission", lambda w: [w.request.pk], lambda w: {"channel": "mail", "sent_on": TODAY.isoformat()},
      Role.EDITOR),
     ("log-extension", lambda w: [w.request.pk], lambda w: {"new_due": "2027-01-15"}, Role.EDITOR),
+    ("agency-closed-days", lambda w: [w.request.pk], lambda w: {"designated_days": "2027-01-15"}, Role.EDITOR),
     ("follow-up-draft", lambda w: [w.request.pk], lambda w: {}, Role.EDITOR),
     ("follow-up-edit", lambda w: [w.request.pk, w.follow_up.pk], lambda w: {"text": "Changed"}, Role.EDITOR),
     ("follow-up-finalise", lambda w: [w.request.pk, w.follow_up.pk], lambda w: {}, Role.EDITOR),
@@ -117,7 +118,10 @@ READS = {
     # already open, so any member may start one (tests/campaigns/test_packets.py).
     "campaign-packets", "campaign-packet-export", "campaign-packet-export-progress",
     "campaign-packet-export-download",
-    "campaign-audit-report", "campaign-audit-flagged-csv", "campaign-audit-report-pdf", "law-list", "law-detail",
+    "campaign-audit-report", "campaign-audit-flagged-csv", "campaign-audit-report-pdf", "law-list",
+    # A law page's POST sends a correction note to the owners: it changes no data, so any member
+    # may send one (tests/laws/test_law_pages.py).
+    "law-detail",
     "agency-set-list", "agency-set-detail", "agency-needs-contact",
 }
 # A member's own settings and reminders, or their own choice of organization: any role may change them.
