@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 EMAIL_RECEIPT = "email_received_next_business_day"
 CLOSED_DAY_RECEIPT = "closed_day_receipt_next_business_day"
-ELECTRONIC = {"email"}
+# "Electronic mail or other electronic transmission" (MCL 15.235(1)): a records portal's web
+# form is one, as the email is.
+ELECTRONIC = {"email": "Sent by email", "portal": "Submitted through the records portal"}
 
 
 def rule_for(law: PublicRecordsLaw, kind: str = StatutoryDeadline.Kind.RESPONSE) -> engine.Rule | None:
@@ -68,16 +70,16 @@ def agency_closed_days_allowed(law: PublicRecordsLaw) -> dict | None:
 
 
 def legal_receipt(law: PublicRecordsLaw, *, sent_on: date, via: str, calendar: BusinessCalendar) -> Receipt:
-    """The day the law treats the request as received. Michigan: a request sent by email is
-    received one business day after it is sent (MCL 15.235(1)); elsewhere, the day it was
-    sent or delivered, as entered."""
+    """The day the law treats the request as received. Michigan: a request sent by email or
+    through a portal is received one business day after it is sent (MCL 15.235(1));
+    elsewhere, the day it was sent or delivered, as entered."""
     rule = law.counting_rule(EMAIL_RECEIPT)
     if rule is None or via not in ELECTRONIC:
         return _closed_day_receipt(law, sent_on, calendar)
     received, _ = engine.add_business_days(sent_on, rule.get("days") or 1, calendar)
     section = f" ({rule['section']})" if rule.get("section") else ""
-    return Receipt(received, f"Sent by email on {engine.long_date(sent_on)}; under the {law.name}{section} a "
-                             f"request sent by email is received {rule.get('days') or 1} business day later, "
+    return Receipt(received, f"{ELECTRONIC[via]} on {engine.long_date(sent_on)}; under the {law.name}{section} a "
+                             f"request sent electronically is received {rule.get('days') or 1} business day later, "
                              f"on {engine.long_date(received)}.")
 
 

@@ -70,6 +70,10 @@ def test_michigan_counts_an_emailed_request_from_the_next_business_day(alice):
     assert (clock.sent_on, clock.received_on, clock.response_due) == (
         date(2026, 11, 25), date(2026, 11, 30), date(2026, 12, 7))
     assert "15.235" in clock.explanation and "received 1 business day later" in clock.explanation
+    # A portal's web form is an "other electronic transmission" too.
+    portal = clock_start(request=request, received_on=date(2026, 11, 25), user=alice.user, via="portal")
+    assert (portal.received_on, portal.response_due) == (date(2026, 11, 30), date(2026, 12, 7))
+    assert portal.explanation.startswith("Submitted through the records portal on Wednesday 25 November 2026")
     # Mailed the same day: received that day, due Friday 4 December.
     mailed = clock_start(request=request, received_on=date(2026, 11, 25), user=alice.user, via="mail")
     assert (mailed.received_on, mailed.response_due) == (date(2026, 11, 25), date(2026, 12, 4))
