@@ -86,7 +86,8 @@ class CampaignViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
                                           "pass acknowledge_residency: true to render anyway."],
                 "residency_warnings": [f"{r.tracking} ({r.agency.name}): {w}" for r, w in warnings],
             })
-        services.campaign_start_rendering(campaign=campaign, acknowledge_residency=acknowledged)
+        services.campaign_start_rendering(campaign=campaign, acknowledge_residency=acknowledged,
+                                          residency_basis=form.validated_data["residency_basis"])
         return Response(self._detail(campaign), status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: s.CampaignSendSerializer})

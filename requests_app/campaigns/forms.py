@@ -75,3 +75,4 @@ class AgencySelectionForm(AgencyPickerMixin, DirectoryFilterForm):
 
 class RenderForm(forms.Form):
     acknowledge_residency = forms.BooleanField(required=False)
+    residency_basis = forms.SlugField(required=False, max_length=40)

@@ -37,6 +37,10 @@ class Campaign(models.Model):
     )
     render_updated_at = models.DateTimeField(null=True, blank=True)
     render_acknowledged_residency = models.BooleanField(default=False)
+    render_residency_basis = models.CharField(
+        max_length=40, default="citizen",
+        help_text='The ground residents-only letters state for the signer: "citizen", or another the law accepts.',
+    )
     render_cursor = models.PositiveBigIntegerField(default=0, help_text="Last request id rendered in this run.")
 
     class Meta:

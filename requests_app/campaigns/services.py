@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from requests_app.agencies.models import Agency, name_key
 from requests_app.campaigns.coverage import with_contact_route
 from requests_app.campaigns.models import Campaign, RenderState
+from requests_app.laws.services import residency_bases
 from requests_app.letters.composer import Route
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.services import (
@@ -146,7 +147,22 @@ def residency_warnings(campaign: Campaign) -> list[tuple[RecordsRequest, str]]:
     return [(r, w) for r in drafts if (w := residency_warning_of(r))]
 
 
-def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool) -> Campaign:
+def residency_grounds(warnings: list[tuple[RecordsRequest, str]]) -> list[tuple[str, list[str]]]:
+    """(ground, the states whose law accepts it) over the residents-only letters of a
+    campaign, "citizen" first: what the page offers the letters to state."""
+    grounds: dict[str, set[str]] = {}
+    for request, _ in warnings:
+        law = request.agency.jurisdiction.governing_law()
+        for basis in residency_bases(law) if law else []:
+            grounds.setdefault(basis, set()).add(law.jurisdiction.name)
+    return [(basis, sorted(states)) for basis, states in grounds.items()]
+
+
+def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool,
+                             residency_basis: str = "citizen") -> Campaign:
+    """Queues the finalising of every draft's letter. ``residency_basis`` is the ground the
+    letters to residents-only jurisdictions state; a letter whose law does not accept it is
+    listed as a failure, never stated on another ground."""
     from requests_app.campaigns.tasks import render_letters
 
     if campaign.render_state in (RenderState.QUEUED, RenderState.RUNNING):
@@ -158,6 +174,7 @@ def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool)
         render_cursor=0,
         render_failures=[],
         render_acknowledged_residency=acknowledge_residency,
+        render_residency_basis=residency_basis,
         render_updated_at=timezone.now(),
     )
     enqueue_on_commit(render_letters, campaign.pk)
@@ -196,6 +213,7 @@ def _finalise_one(request: RecordsRequest, campaign: Campaign, today: date) -> d
         letter_finalise(
             request=request, user=campaign.created_by, today=today,
             acknowledge_residency=campaign.render_acknowledged_residency,
+            residency_basis=campaign.render_residency_basis,
         )
     except ResidencyNotAcknowledged:
         reason = RESIDENTS_ONLY

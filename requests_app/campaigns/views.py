@@ -156,7 +156,7 @@ def render_detail(request: HttpRequest, campaign: Campaign, *, bound: AgencyCont
         "requests": shown,
         "shown_route": shown_route,
         "fees": fee_totals([fee_summary(list(r.fees.all())) for r in requests]),
-        "warnings": services.residency_warnings(campaign),
+        **_residency_context(campaign),
         "selection": selection,
         "render_form": RenderForm(),
         "rendering": campaign.render_state in ("queued", "running"),
@@ -189,6 +189,11 @@ def _needs_rows(request: HttpRequest, page, bound: AgencyContactForm | None) -> 
     return rows
 
 
+def _residency_context(campaign) -> dict:
+    warnings = services.residency_warnings(campaign)
+    return {"warnings": warnings, "residency_grounds": services.residency_grounds(warnings)}
+
+
 @editor_required
 @require_POST
 def campaign_render(request: HttpRequest, pk: int) -> HttpResponse:
@@ -198,7 +203,8 @@ def campaign_render(request: HttpRequest, pk: int) -> HttpResponse:
     if services.residency_warnings(campaign) and not acknowledged:
         messages.error(request, "Some agencies may only answer residents: read the warnings and tick the confirmation.")
         return redirect("campaign-detail", pk)
-    services.campaign_start_rendering(campaign=campaign, acknowledge_residency=acknowledged)
+    basis = (form.cleaned_data.get("residency_basis") if form.is_valid() else "") or "citizen"
+    services.campaign_start_rendering(campaign=campaign, acknowledge_residency=acknowledged, residency_basis=basis)
     messages.success(request, "Rendering the letters; the progress bar below follows it.")
     return redirect("campaign-detail", pk)
 

@@ -88,6 +88,27 @@ def test_residency_limited_agencies_are_skipped_until_acknowledged(campaign, ali
     assert campaign.render_failures[0]["request"] == added.pk
 
 
+def test_a_campaign_states_the_ground_chosen_only_where_the_law_accepts_it(campaign, alice, alice_client,
+                                                                           django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    richmond = AgencyFactory(name="Richmond Police Department", jurisdiction=state("VA"))
+    knoxville = AgencyFactory(name="Knoxville Police Department", jurisdiction=state("TN"))
+    services.campaign_add_agencies(campaign=campaign, agencies=[richmond, knoxville], user=alice.user, today=TODAY)
+    page = alice_client.get(reverse("campaign-detail", args=[campaign.pk])).content.decode()
+    assert '<option value="media">media (Virginia)</option>' in page
+    assert '<option value="citizen">citizen (Tennessee, Virginia)</option>' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(reverse("campaign-render", args=[campaign.pk]),
+                          {"acknowledge_residency": "on", "residency_basis": "media"})
+    campaign.refresh_from_db()
+    virginia = RecordsRequest.objects.get(agency=richmond).letters.get().text
+    assert "Alex Rivera, who signs this request, is a representative of a newspaper or magazine" in virginia
+    # Tennessee answers its citizens only: a media ground is never stated there, nor swapped for another.
+    assert not RecordsRequest.objects.get(agency=knoxville).letters.exists()
+    assert campaign.render_failed == 1 and "accepts citizen, not 'media'" in campaign.render_failure_lines[0]
+
+
 def test_the_zip_holds_every_pdf_and_a_manifest_with_matching_hashes(campaign, django_capture_on_commit_callbacks):
     render_all(campaign, django_capture_on_commit_callbacks)
     packed = campaign_zip(campaign)
