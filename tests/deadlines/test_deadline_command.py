@@ -46,3 +46,23 @@ def test_plain_output_explains_in_words():
 def test_bad_input_is_explained(args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_michigan_email_is_received_a_business_day_later():
+    payload = json.loads(run("--jurisdiction", "MI", "--received", "2026-11-25", "--via", "email", "--json"))
+    # Thanksgiving and the Friday after are Michigan holidays: received Monday 30 November.
+    assert (payload["received_as"], payload["due"]) == ("2026-11-30", "2026-12-07")
+    assert "15.235(1)" in payload["explanation"]
+
+
+def test_new_york_counts_from_the_acknowledgment_given():
+    projected = json.loads(run("--jurisdiction", "NY", "--received", "2026-11-16", "--json"))
+    assert (projected["acknowledgment_due"], projected["due"]) == ("2026-11-23", "2026-12-22")
+    acknowledged = json.loads(run("--jurisdiction", "NY", "--received", "2026-11-16", "--acknowledged", "2026-11-19",
+                                  "--json"))
+    assert acknowledged["due"] == "2026-12-18"
+
+
+def test_a_bad_acknowledgment_date_is_explained():
+    with pytest.raises(CommandError, match="--acknowledged '19/11/2026' is not a date"):
+        run("--jurisdiction", "NY", "--received", "2026-11-16", "--acknowledged", "19/11/2026")
