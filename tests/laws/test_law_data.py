@@ -183,3 +183,11 @@ def test_days_on_which_offices_stay_open_are_never_closures(code, name):
 
     for year in (2025, 2026, 2027, 2028):
         assert not any(name in names for names in closed_days(code, year).values()), (code, year)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_timing_paragraph_speaks_for_the_organization(code):
+    """The letter is the organization's ("Washington Watch requests..."): "us", never "me"."""
+    import re
+
+    assert not re.search(r"\b(me|my|myself)\b", _file(code)["letter"]["timing"]["text"], re.I), code
