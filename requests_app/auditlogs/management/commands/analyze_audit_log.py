@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
 from requests_app.auditlogs.management.columns import add_column_option, column_map
-from requests_app.auditlogs.parse import STATES
+from requests_app.auditlogs.states import STATES
 
 FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reason", "case_number", "category", "rule")
 
