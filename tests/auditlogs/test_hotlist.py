@@ -65,6 +65,11 @@ def test_redacted_values_become_blank():
     ("LP: 7ABC123\nComment: person of interest", "7ABC123", "person of interest"),
     ("plate number: 7ABC123\nNotes: warrant", "7ABC123", "warrant"),
     ("Notes: parked\nReason: Stolen vehicle", "", "Stolen vehicle"),  # a Reason label comes first
+    ("License: 8XYZ456\nReason: Stolen vehicle", "8XYZ456", "Stolen vehicle"),
+    ("LICENSE #: 8XYZ456\nReason: Stolen vehicle", "8XYZ456", "Stolen vehicle"),
+    ("Tag No.: 8XYZ456\nNotes: warrant", "8XYZ456", "warrant"),
+    ("Licence Plate Number: 8XYZ456", "8XYZ456", ""),
+    ("Driver License: D1234567\nReason: warrant", "", "warrant"),  # a person's licence is not a plate
 ])
 def test_the_plate_and_reason_are_found_under_their_usual_labels(details, plate, reason):
     row = to_hotlist(2, fields(details))
@@ -84,6 +89,12 @@ def test_an_entry_is_flagged_with_the_rule_that_matched(audit_import):
     # The purpose sits under Notes, not Reason: the whole details text is read.
     assert (event.categories, event.flags) == (",immigration,", [["immigration", "ICE"]])
     assert (event.plate, event.reason, event.details["Notes"]) == ("ABC123", "Other", "ICE detainer")
+
+
+def test_a_plate_labelled_license_is_not_read_by_the_rules(audit_import):
+    store_hotlist(audit_import, [(2, fields("License: NO ICE\nReason: Stolen vehicle"))])
+    event = HotlistEvent.objects.get()
+    assert (event.plate, event.categories) == ("NO ICE", "")
 
 
 def test_a_vanity_plate_flags_nothing(audit_import):
