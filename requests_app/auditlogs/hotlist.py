@@ -134,16 +134,25 @@ def _event(audit_import: AuditImport, row: HotlistRow, extra: tuple[rules.Rule, 
     )
 
 
-def _rows(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow]:
+def hotlist_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow | Rejected]:
+    """The events of a hot-list log's rows (parse.records), or why a row was refused."""
     for item in items:
         if isinstance(item, Rejected):
-            audit_import.note_rejected([(item.line, item.reason)])
+            yield item
             continue
         line, fields = item
         try:
             yield to_hotlist(line, fields)
         except (ValueError, TypeError, OverflowError) as exc:  # parse_time's shapes, as for searches
-            audit_import.note_rejected([(line, str(exc))])
+            yield Rejected(line, str(exc))
+
+
+def _rows(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow]:
+    for item in hotlist_rows(items):
+        if isinstance(item, Rejected):
+            audit_import.note_rejected([(item.line, item.reason)])
+        else:
+            yield item
 
 
 def store_hotlist(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> None:

@@ -72,6 +72,15 @@ class Rejected:
     reason: str
 
 
+def nothing_read(rejected: int, first: tuple[int, str] | None) -> str:
+    """Why no row of a file was read: a file that yields none is an error, never an empty success."""
+    if not rejected or first is None:
+        return "no row was read: the file has its column headers but no rows under them"
+    line, reason = first
+    every = "the only row was" if rejected == 1 else f"all {rejected} rows were"
+    return f"no row was read: {every} rejected (line {line}: {reason})"
+
+
 def parse_time(value: object) -> datetime:
     """A UTC time from the shapes exports use; raises ValueError with what was seen."""
     if isinstance(value, datetime):

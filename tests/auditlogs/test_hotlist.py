@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.hotlist import parse_details, store_hotlist, to_hotlist
 from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent
 from requests_app.auditlogs.parse import Rejected
@@ -145,3 +147,34 @@ def test_storing_makes_no_query_per_row(audit_import):
     reads = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("INSERT")]
     assert len(reads) == 3 and len(queries.captured_queries) < 50
     assert audit_import.rows == 500
+
+
+def hotlist_csv(path, details: list[str]):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Timestamp", "User", "Event Type", "Entity Type", "Entity Details"])
+        out.writerows([f"01/{day + 1:02d}/2025, 10:00:00 AM UTC", "jdoe", "Entry Added", "Custom Hot List Entry", text]
+                      for day, text in enumerate(details))
+    return path
+
+
+def test_the_analysis_counts_a_hotlist_as_the_import_stores_it(tmp_path):
+    path = hotlist_csv(tmp_path / "hot.csv", [
+        "License: NO ICE\nReason: Stolen vehicle\nEntered by: records unit",
+        "Plate: ABC123\nReason: Stolen vehicle\nEntered by: patrol",
+        "Plate: XYZ9\nReason: Other\nNotes: ICE detainer",
+    ])
+    flagged = []
+    result = analyze([path], on_flag=lambda source, row, found: flagged.append((row["line"], row["reason"], found)))
+    summary = result.summary()
+    assert summary["top_reasons"] == [["Stolen vehicle", 2], ["Other", 1]]  # the reason, not the whole details
+    assert (summary["rows"], summary["categories"]["immigration"]) == (3, 1)  # not the plate "NO ICE"
+    assert flagged == [(8, "Other", [["immigration", "ICE"]])]  # each details cell spans three lines
+
+
+def test_the_analysis_counts_a_hotlist_event_released_twice_once(tmp_path):
+    path = hotlist_csv(tmp_path / "hot.csv", ["Plate: ABC123\nReason: Stolen vehicle"])
+    again = hotlist_csv(tmp_path / "again.csv", ["Plate: ABC123\nReason: Stolen vehicle"])
+    summary = analyze([path, again]).summary()
+    assert (summary["rows"], summary["duplicates"]) == (1, 1)
+    assert summary["files"][1]["repeated"] == 1
