@@ -134,3 +134,8 @@ def test_the_import_page_gives_rows_read_stored_repeated_and_rejected(oregon, tm
     body = alice_client.get(reverse("audit-import", args=[oregon.pk, second.pk])).content.decode()
     assert (second.rows_read, second.rows, second.duplicates, second.rejected) == (5, 3, 2, 1)
     assert "<th scope=\"row\">Rows read</th><td>5</td>" in body
+
+
+def test_a_sharing_list_with_no_organizations_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="sharing.csv: no row was read"):
+        analyse(write_csv(tmp_path / "sharing.csv", ["Name", "State", "Type"], []))
