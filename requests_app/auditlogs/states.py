@@ -6,7 +6,7 @@ Flock's convention puts the state code after the place and before the kind of ag
 some kinds (SD, a sheriff's department) are spelled like states, so the last two-letter
 code is not the answer. Every state code is also a word somewhere (IN, OR, ME, OK, HI, DE),
 so in a name written all in capitals a code counts only where a code is placed: at the end,
-in parentheses, or just before a kind of agency. A state's full name counts only where it
+in parentheses, before a dash that opens the name, or just before a kind of agency. A state's full name counts only where it
 is not a place called after the state ("Washington County", "Kansas City").
 """
 
@@ -57,8 +57,9 @@ def _state_from_code(text: str) -> str | None:
     codes = [i for i, w in enumerate(words) if w.group() in STATES]
     capitals = not any(c.islower() for c in text)
     placed = []
+    county = bool({words[i].group() for i in codes} - {_COUNTY})  # CO is a county if another state is named
     for i in codes:
-        if _is_kind(words, codes, i) or (words[i].group() == _COUNTY and len(codes) > 1):
+        if _is_kind(words, codes, i) or (words[i].group() == _COUNTY and county):
             continue
         rank = _placement(text, words, i)
         if capitals and rank >= _LEADING:

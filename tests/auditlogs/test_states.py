@@ -51,6 +51,7 @@ NAMED = [
     ("Albany OR PR", "OR"),  # parks and recreation
     ("MN - Isanti CO SO", "MN"),  # CO is the county where a state is named
     ("Wagoner CO SO OK", "OK"),
+    ("Denver CO PD (CO)", "CO"),
     ("OK - 477", "OK"),
     ("RIG WI DTF", "WI"),
     ("UT Health - Tyler (TX)", "TX"),  # the University of Texas
