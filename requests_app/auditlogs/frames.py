@@ -25,7 +25,8 @@ import polars as pl
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.csvblocks import CsvBlocks
 from requests_app.auditlogs.formats import Format
-from requests_app.auditlogs.parse import (REDACTED, STATES, csv_encoding, file_kind, format_for, mapped_fields,
+from requests_app.auditlogs.states import state_of
+from requests_app.auditlogs.parse import (REDACTED, csv_encoding, file_kind, format_for, mapped_fields,
                                           row_count, rows_of, stringify)
 
 BATCH = 50_000
@@ -172,11 +173,10 @@ def _normalise(batch: pl.DataFrame) -> pl.DataFrame:
 
 def _searcher_table(organizations: pl.Series) -> pl.DataFrame:
     """State code and federal status of each distinct searching organization."""
-    states = list(STATES)
+    # Python per distinct name, not per row: a file has a few hundred searching organizations.
+    found = pl.Series("organization_state", [state_of(name or "") or "" for name in organizations], dtype=pl.String)
     return pl.DataFrame({"organization": organizations}).with_columns(
-        pl.col("organization").str.extract_all(r"\b[A-Z]{2}\b")
-        .list.eval(pl.element().filter(pl.element().is_in(states))).list.last().fill_null("")
-        .alias("organization_state"),
+        found,
         pl.col("organization").str.contains(rules.FEDERAL_ORG_PATTERN).fill_null(False).alias("federal"),
     )
 

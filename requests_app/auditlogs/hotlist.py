@@ -21,8 +21,12 @@ from requests_app.auditlogs.parse import REDACTED, Rejected, parse_time
 
 BATCH = 5000
 
-PLATE_LABELS = ("plate", "license plate", "licence plate", "lp", "lpn", "plate number", "license plate number")
+# Labels compared by their words alone (see _core): "License #", "Plate No." and "Tag Number"
+# are "license", "plate" and "tag". A hot list holds vehicles, so a "License" is a plate.
+PLATE_LABELS = ("plate", "license plate", "licence plate", "lp", "lpn", "license", "licence", "tag", "license tag",
+                "vehicle plate", "plate tag", "plate/tag", "tag/plate")
 REASON_LABELS = ("reason", "description", "notes", "note", "comment", "comments")  # in order of preference
+_NUMBERED = re.compile(r"(?:\s*(?:#|\bno\b\.?|\bnum\b\.?|\bnumber\b))+$")
 
 # A label is a few words, no digits, so a value such as "seen at 12:00" is not split as one.
 _LABEL = r"[A-Za-z][A-Za-z #/_().'-]{0,39}?"
@@ -75,8 +79,13 @@ def _parts(cell: object) -> Iterator[str]:
         yield from (p for p in _NEXT_PAIR.split(line) if p.strip())
 
 
+def _core(label: str) -> str:
+    """A label without the "#", "No." or "Number" that says its value is an identifier."""
+    return _NUMBERED.sub("", norm(label)).strip()
+
+
 def _labelled(details: dict[str, str], labels: tuple[str, ...]) -> str:
-    by_label = {norm(label): value for label, value in details.items()}
+    by_label = {_core(label): value for label, value in details.items()}
     return next((by_label[name] for name in labels if by_label.get(name)), "")
 
 
@@ -111,7 +120,7 @@ def flag_text(row: HotlistRow) -> str:
     text. The plate is left out because it is an arbitrary string: a vanity plate reading
     "NO ICE" says nothing about why it was listed.
     """
-    plate_labels = {label for label in row.details if norm(label) in PLATE_LABELS}
+    plate_labels = {label for label in row.details if _core(label) in PLATE_LABELS}
     return "\n".join(f"{label}: {value}" for label, value in row.details.items() if label not in plate_labels)
 
 
@@ -125,16 +134,25 @@ def _event(audit_import: AuditImport, row: HotlistRow, extra: tuple[rules.Rule, 
     )
 
 
-def _rows(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow]:
+def hotlist_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow | Rejected]:
+    """The events of a hot-list log's rows (parse.records), or why a row was refused."""
     for item in items:
         if isinstance(item, Rejected):
-            audit_import.note_rejected([(item.line, item.reason)])
+            yield item
             continue
         line, fields = item
         try:
             yield to_hotlist(line, fields)
         except (ValueError, TypeError, OverflowError) as exc:  # parse_time's shapes, as for searches
-            audit_import.note_rejected([(line, str(exc))])
+            yield Rejected(line, str(exc))
+
+
+def _rows(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow]:
+    for item in hotlist_rows(items):
+        if isinstance(item, Rejected):
+            audit_import.note_rejected([(item.line, item.reason)])
+        else:
+            yield item
 
 
 def store_hotlist(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> None:

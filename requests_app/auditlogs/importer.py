@@ -25,7 +25,7 @@ from requests_app.auditlogs.formats import UnknownFormat
 from requests_app.auditlogs.frames import Source, open_source
 from requests_app.auditlogs.hotlist import store_hotlist
 from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent, SearchEvent, SharingRelation
-from requests_app.auditlogs.parse import Rejected, format_for, headers_of, records, relations
+from requests_app.auditlogs.parse import Rejected, format_for, headers_of, nothing_read, records, relations
 from requests_app.auditlogs.storage import store_events
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
@@ -129,6 +129,9 @@ def _read_into(audit_import: AuditImport, path: Path) -> None:
     else:
         extra = CustomTerm.rules_of(audit_import.request.organization_id)
         store_searches(audit_import, open_source(path, column_map, extra))
+    if not (audit_import.rows or audit_import.duplicates):
+        first = audit_import.rejected_sample[0] if audit_import.rejected_sample else None
+        raise ValueError(nothing_read(audit_import.rejected, first))
 
 
 def _discard(audit_import: AuditImport) -> None:

@@ -46,6 +46,11 @@ class AuditImport(models.Model):
     def __str__(self) -> str:
         return f"{self.request.tracking}: {self.document} ({self.get_state_display()})"
 
+    @property
+    def rows_read(self) -> int:
+        """Rows read from the file: those stored and those already stored from an earlier release."""
+        return self.rows + self.duplicates
+
     def note_rejected(self, samples: list[tuple[int, str]], count: int | None = None) -> None:
         """Counts rejected rows (``count``, default one per sample) and keeps the first few."""
         self.rejected += len(samples) if count is None else count

@@ -16,12 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from requests_app.auditlogs.formats import Format, UnknownFormat, mapped_format, norm, recognise
+from requests_app.auditlogs.states import state_of
 
 REDACTED = {"***", "[redacted]", "redacted"}
-STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
-    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR".split())
-_STATE_TOKEN = re.compile(r"\b([A-Z]{2})\b")
 _TIMESTAMP_FORMATS = ("%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y, %H:%M:%S", "%m/%d/%Y %H:%M:%S",
                       "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S",
                       "%m/%d/%Y")
@@ -75,10 +72,13 @@ class Rejected:
     reason: str
 
 
-def state_of(organization: str) -> str | None:
-    """The state code in a name such as "Okaloosa County FL SO", or None."""
-    codes = [t for t in _STATE_TOKEN.findall(organization or "") if t in STATES]
-    return codes[-1] if codes else None
+def nothing_read(rejected: int, first: tuple[int, str] | None) -> str:
+    """Why no row of a file was read: a file that yields none is an error, never an empty success."""
+    if not rejected or first is None:
+        return "no row was read: the file has its column headers but no rows under them"
+    line, reason = first
+    every = "the only row was" if rejected == 1 else f"all {rejected} rows were"
+    return f"no row was read: {every} rejected (line {line}: {reason})"
 
 
 def parse_time(value: object) -> datetime:

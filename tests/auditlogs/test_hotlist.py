@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.hotlist import parse_details, store_hotlist, to_hotlist
 from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent
 from requests_app.auditlogs.parse import Rejected
@@ -65,6 +67,11 @@ def test_redacted_values_become_blank():
     ("LP: 7ABC123\nComment: person of interest", "7ABC123", "person of interest"),
     ("plate number: 7ABC123\nNotes: warrant", "7ABC123", "warrant"),
     ("Notes: parked\nReason: Stolen vehicle", "", "Stolen vehicle"),  # a Reason label comes first
+    ("License: 8XYZ456\nReason: Stolen vehicle", "8XYZ456", "Stolen vehicle"),
+    ("LICENSE #: 8XYZ456\nReason: Stolen vehicle", "8XYZ456", "Stolen vehicle"),
+    ("Tag No.: 8XYZ456\nNotes: warrant", "8XYZ456", "warrant"),
+    ("Licence Plate Number: 8XYZ456", "8XYZ456", ""),
+    ("Driver License: D1234567\nReason: warrant", "", "warrant"),  # a person's licence is not a plate
 ])
 def test_the_plate_and_reason_are_found_under_their_usual_labels(details, plate, reason):
     row = to_hotlist(2, fields(details))
@@ -84,6 +91,12 @@ def test_an_entry_is_flagged_with_the_rule_that_matched(audit_import):
     # The purpose sits under Notes, not Reason: the whole details text is read.
     assert (event.categories, event.flags) == (",immigration,", [["immigration", "ICE"]])
     assert (event.plate, event.reason, event.details["Notes"]) == ("ABC123", "Other", "ICE detainer")
+
+
+def test_a_plate_labelled_license_is_not_read_by_the_rules(audit_import):
+    store_hotlist(audit_import, [(2, fields("License: NO ICE\nReason: Stolen vehicle"))])
+    event = HotlistEvent.objects.get()
+    assert (event.plate, event.categories) == ("NO ICE", "")
 
 
 def test_a_vanity_plate_flags_nothing(audit_import):
@@ -134,3 +147,34 @@ def test_storing_makes_no_query_per_row(audit_import):
     reads = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("INSERT")]
     assert len(reads) == 3 and len(queries.captured_queries) < 50
     assert audit_import.rows == 500
+
+
+def hotlist_csv(path, details: list[str]):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Timestamp", "User", "Event Type", "Entity Type", "Entity Details"])
+        out.writerows([f"01/{day + 1:02d}/2025, 10:00:00 AM UTC", "jdoe", "Entry Added", "Custom Hot List Entry", text]
+                      for day, text in enumerate(details))
+    return path
+
+
+def test_the_analysis_counts_a_hotlist_as_the_import_stores_it(tmp_path):
+    path = hotlist_csv(tmp_path / "hot.csv", [
+        "License: NO ICE\nReason: Stolen vehicle\nEntered by: records unit",
+        "Plate: ABC123\nReason: Stolen vehicle\nEntered by: patrol",
+        "Plate: XYZ9\nReason: Other\nNotes: ICE detainer",
+    ])
+    flagged = []
+    result = analyze([path], on_flag=lambda source, row, found: flagged.append((row["line"], row["reason"], found)))
+    summary = result.summary()
+    assert summary["top_reasons"] == [["Stolen vehicle", 2], ["Other", 1]]  # the reason, not the whole details
+    assert (summary["rows"], summary["categories"]["immigration"]) == (3, 1)  # not the plate "NO ICE"
+    assert flagged == [(8, "Other", [["immigration", "ICE"]])]  # each details cell spans three lines
+
+
+def test_the_analysis_counts_a_hotlist_event_released_twice_once(tmp_path):
+    path = hotlist_csv(tmp_path / "hot.csv", ["Plate: ABC123\nReason: Stolen vehicle"])
+    again = hotlist_csv(tmp_path / "again.csv", ["Plate: ABC123\nReason: Stolen vehicle"])
+    summary = analyze([path, again]).summary()
+    assert (summary["rows"], summary["duplicates"]) == (1, 1)
+    assert summary["files"][1]["repeated"] == 1

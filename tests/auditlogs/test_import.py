@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from openpyxl import Workbook
 
 from requests_app.auditlogs.models import AuditImport, SearchEvent
 from tests.auditlogs.test_analyze import EUGENE, NETWORK_14, network_rows, write_csv
@@ -248,3 +249,27 @@ def test_a_bad_column_option_is_explained(tmp_path, column, message):
     path.write_text(ODD)
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         call_command("analyze_audit_log", str(path), "--column", column, stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("frame, start, end", [
+    ("01/01/2025 - 01/31/2025", "01/01/2025", "01/31/2025"),
+    ("01/01/2025, 12:00:00 AM UTC to 01/31/2025, 11:59:59 PM UTC", "01/01/2025, 12:00:00 AM UTC",
+     "01/31/2025, 11:59:59 PM UTC"),
+])
+def test_a_time_frame_written_on_one_line_is_imported(oregon, tmp_path, frame, start, end):
+    rows = [[frame if column == "Time Frame" else value for column, value in zip(NETWORK_14, row)]
+            for row in network_rows(NETWORK_14)]
+    output = run(oregon.tracking, str(write_csv(tmp_path / "one-line.csv", NETWORK_14, rows)))
+    assert "7 searches stored" in output
+    ice = SearchEvent.objects.get(reason="ICE warrant")
+    assert (ice.time_frame_start, ice.time_frame_end) == (start, end)
+
+
+def test_a_time_frame_written_on_one_line_is_imported_from_a_workbook(oregon, tmp_path):
+    workbook = Workbook()
+    workbook.active.append(NETWORK_14)
+    for row in network_rows(NETWORK_14):
+        workbook.active.append([("01/01/2025 - 01/31/2025" if c == "Time Frame" else v) for c, v in zip(NETWORK_14, row)])
+    workbook.save(tmp_path / "one-line.xlsx")
+    assert "7 searches stored" in run(oregon.tracking, str(tmp_path / "one-line.xlsx"))
+    assert SearchEvent.objects.get(reason="ICE warrant").time_frame_end == "01/31/2025"

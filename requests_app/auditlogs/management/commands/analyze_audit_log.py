@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
 from requests_app.auditlogs.management.columns import add_column_option, column_map
-from requests_app.auditlogs.parse import STATES
+from requests_app.auditlogs.states import STATES
 
 FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reason", "case_number", "category", "rule")
 
@@ -49,6 +49,9 @@ class Command(BaseCommand):
             self.stderr.write(f"{name} line {line}: rejected: {reason}")
         if len(result.rejected) > 50:
             self.stderr.write(f"... and {len(result.rejected) - 50} more rejected rows")
+        unread = result.unread()
+        if unread:  # the others are counted above; a file that gave nothing is never a success
+            raise CommandError("; ".join(unread))
 
     def _flagged_writer(self, path: Path | None):
         if path is None:
@@ -71,3 +74,6 @@ class Command(BaseCommand):
         for name, count in summary["categories"].items():
             self.stdout.write(f"  {name}: {count}")
         self.stdout.write(f"  federal searches: {summary['federal_searches']}; out of state: {summary['out_of_state_searches']}")
+        for each in summary["files"]:
+            self.stdout.write(f"  {each['file']}: {each['format']}: {each['read']} rows read ({each['repeated']} "
+                              f"repeated, counted once), {each['rejected']} rejected")
