@@ -119,9 +119,10 @@ RULES: tuple[Rule, ...] = (
     rule("protest", "riot / civil unrest", r"\briot\w*|\bcivil\s+unrest\b"),
     rule("review", "gender-affirming care", r"\bgender[\s-]+affirming\b|\btransgender\b|\bgender\s+transition\b"),
     rule("review", "religion",
-         r"\bmosques?\b|\bsynagogues?\b|\bchurch(?:es)?\b|\breligio\w*|\bmuslims?\b|\bislamic\b|\bjewish\b|"
+         r"\bmosques?\b|\bsynagogues?\b|\bchurch(?:es)?\b|\breligio\w*|\bmuslims?\b|\bislam\w*|\bjewish\b|"
          r"\bworship\w*|\bcongregation\w*",
-         unless=rf"{_PROPERTY_CRIME}|\bchurch\s+(?:st|street|rd|road|ave|avenue|ln|lane|dr|drive)\b|\bfalls\s+church\b"),
+         unless=rf"{_PROPERTY_CRIME}|\bchurch\s+(?:st|street|rd|road|ave|avenue|ln|lane|dr|drive)\b|\bfalls\s+church\b|"
+                r"\bchurch['’]s\s+(?:texas\s+)?chicken\b"),
     rule("review", "journalist", r"\bjournalist\w*|\breporters?\b",
          unless=r"\b(?:mandated|court)\s+reporters?\b"),
     rule("review", "custody / restraining order",
@@ -134,6 +135,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 FEDERAL_RULE = "federal searching organization"
+_FEDERAL_DEPARTMENTS = ("GSA", "HHS", "USDA", "SSA", "DOL", "HUD", "DOT", "EPA", "OPM", "DoD", "DOD", "DHS", "VA", "SBA",
+                        "DOE", "USPS", "DOJ", "FDIC", "NASA")
 _STATE_OFFICE = (rf"\b{_STATE}\s+(?:state\s+)?(?:(?:office|dept\.?|department|division|agency|bureau)\s+of\b|"
                  r"DHS\b|homeland\s+security\b)")
 
@@ -171,9 +174,12 @@ FEDERAL: tuple[Rule, ...] = (
             r"\b(?:U\.?\s?S\.?|USDA|united\s+states)\s+forest\s+service\b|\bfish\s+(?:and|&)\s+wildlife\s+service\b|"
             r"\bbureau\s+of\s+(?:land\s+management|indian\s+affairs|reclamation)\b"),
     _agency("US Capitol Police", _abbr("USCP") + r"|\b(?:U\.?\s?S\.?|united\s+states)\s+capitol\s+police\b"),
-    _agency("military investigators", _abbr("AFOSI", "CGIS") +
+    _agency("military bases and investigators", _abbr("AFOSI", "CGIS", "AFB") +
             r"|\barmy\s+(?:CID|criminal\s+investigation)|\bair\s+force\s+(?:OSI|office\s+of\s+special|security\s+forces)|"
+            r"\b(?:air\s+force|army|navy|naval|marine\s+corps)\s+(?:base|station|air\s+station|depot)\b|"
             r"\bcoast\s+guard\b|\bpentagon\s+force\s+protection\b|\bmilitary\s+police\b"),
+    _agency("federal inspectors general", _abbr(*_FEDERAL_DEPARTMENTS) +
+            r"\s*-?\s*(?:OIG|office\s+of\s+(?:the\s+)?inspector\s+general)\b|\bsocial\s+security\s+administration\b"),
     _agency("DOJ / US Attorney", _abbr("USDOJ", "USAO") +
             r"|\b(?:U\.?\s?S\.?|united\s+states)\s+(?:department\s+of\s+justice|DOJ|attorney)|"
             r"\bfederal\s+bureau\s+of\s+prisons\b|\bdiplomatic\s+security\b"),
