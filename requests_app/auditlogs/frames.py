@@ -177,7 +177,7 @@ def _searcher_table(organizations: pl.Series) -> pl.DataFrame:
     found = pl.Series("organization_state", [state_of(name or "") or "" for name in organizations], dtype=pl.String)
     return pl.DataFrame({"organization": organizations}).with_columns(
         found,
-        pl.col("organization").str.contains(rules.FEDERAL_ORG_PATTERN).fill_null(False).alias("federal"),
+        pl.any_horizontal(_matches(agency, "organization") for agency in rules.FEDERAL).alias("federal"),
     )
 
 
@@ -193,10 +193,14 @@ def _reason_table(reasons: pl.Series, extra: tuple[rules.Rule, ...]) -> pl.DataF
     )
 
 
-def _matches(rule: rules.Rule) -> pl.Expr:
-    found = pl.col("reason").str.contains(rules.portable(rule.pattern))
+def _matches(rule: rules.Rule, column: str = "reason") -> pl.Expr:
+    """rules.Rule.matches, written for polars."""
+    text = pl.col(column)
+    found = text.str.contains(rules.portable(rule.pattern))
     if rule.unless is not None:
-        found = found & ~pl.col("reason").str.contains(rules.portable(rule.unless))
+        found = found & ~text.str.contains(rules.portable(rule.unless))
+    if rule.always is not None:
+        found = found | text.str.contains(rules.portable(rule.always))
     return found.fill_null(False)
 
 

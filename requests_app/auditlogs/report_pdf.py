@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from requests_app.auditlogs import rules
-from requests_app.auditlogs.selectors import campaign_flagged, campaign_report_for, flagged, report_for, sharing_for
+from requests_app.auditlogs.models import AuditImport
+from requests_app.auditlogs.selectors import (campaign_flagged, campaign_report_for, flagged, report_for,
+                                            rules_versions, sharing_for)
 from requests_app.campaigns.models import Campaign
 from requests_app.letters.rendering import render_pdf
 from requests_app.records.models import RecordsRequest
@@ -24,10 +27,10 @@ FLAGGED_SHOWN = 500
 TEMPLATE = "auditlogs/report_pdf.html"
 
 
-def _common(*, organization: str, generated: date) -> dict:
+def _common(*, organization: str, generated: date, imports: QuerySet[AuditImport]) -> dict:
     return {
         "publisher": organization, "generated": generated, "caveats": rules.CAVEATS,
-        "rules_version": rules.VERSION, "flagged_cap": FLAGGED_SHOWN,
+        "rules_version": rules_versions(imports), "flagged_cap": FLAGGED_SHOWN,
     }
 
 
@@ -37,7 +40,7 @@ def request_report_html(*, request: RecordsRequest, generated: date) -> str:
         "req": request, "report": report, "sharing": sharing_for(request), "hotlist": report.hotlist,
         "flagged": list(flagged(request)[:FLAGGED_SHOWN]) if report.flagged_total else [],
         "title": f"ALPR search audit: {request.agency.name}",
-        **_common(organization=request.organization.name, generated=generated),
+        **_common(organization=request.organization.name, generated=generated, imports=request.audit_imports.all()),
     }
     return render_to_string(TEMPLATE, context)
 
@@ -48,7 +51,8 @@ def campaign_report_html(*, campaign: Campaign, generated: date) -> str:
         "campaign": campaign, "report": report, "sharing": report.sharing, "hotlist": report.hotlist,
         "flagged": list(campaign_flagged(campaign)[:FLAGGED_SHOWN]) if report.flagged_total else [],
         "title": f"ALPR search audits: {campaign.title}",
-        **_common(organization=campaign.organization.name, generated=generated),
+        **_common(organization=campaign.organization.name, generated=generated,
+                  imports=AuditImport.objects.filter(request__campaign=campaign)),
     }
     return render_to_string(TEMPLATE, context)
 

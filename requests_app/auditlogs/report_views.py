@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from requests_app.auditlogs import rules
-from requests_app.auditlogs.models import SearchEvent
+from requests_app.auditlogs.models import AuditImport, SearchEvent
 from requests_app.auditlogs.report_pdf import campaign_report_pdf, request_report_pdf
-from requests_app.auditlogs.selectors import campaign_flagged, campaign_report_for
+from requests_app.auditlogs.selectors import campaign_flagged, campaign_report_for, rules_versions
 from requests_app.campaigns.models import Campaign
 from requests_app.records.selectors import request_of
 from requests_app.teams.models import Organization
@@ -48,7 +48,8 @@ def campaign_audit_report(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": campaign, "report": report, "sharing": report.sharing, "hotlist": report.hotlist,
         "flagged": list(campaign_flagged(campaign)[:CAMPAIGN_FLAGGED_SHOWN]) if report.flagged_total else [],
-        "flagged_cap": CAMPAIGN_FLAGGED_SHOWN, "caveats": rules.CAVEATS, "rules_version": rules.VERSION,
+        "flagged_cap": CAMPAIGN_FLAGGED_SHOWN, "caveats": rules.CAVEATS,
+        "rules_version": rules_versions(AuditImport.objects.filter(request__campaign=campaign)),
     }
     return render(request, "auditlogs/campaign_report.html", context)
 
@@ -72,7 +73,7 @@ def _flag_rows(events: Iterator[SearchEvent]) -> Iterator[list]:
             yield [event.request.tracking, agency.name, agency.jurisdiction.state_code,
                    event.searched_at.isoformat() if event.searched_at else "", event.organization,
                    event.organization_state, event.federal, event.user, event.reason, event.case_number,
-                   category, rule, event.line, rules.VERSION]
+                   category, rule, event.line, event.rules_version]
 
 
 @organization_required

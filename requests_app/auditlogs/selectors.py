@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.charts import ReportCharts, report_charts
 from requests_app.auditlogs.findings import Finding, findings_for
-from requests_app.auditlogs.models import HotlistEvent, SearchEvent, SharingRelation
+from requests_app.auditlogs.models import AuditImport, HotlistEvent, SearchEvent, SharingRelation
 from requests_app.campaigns.models import Campaign
 from requests_app.records.models import RecordsRequest
 
@@ -163,7 +163,15 @@ def report_for(request: RecordsRequest) -> Report:
 
 
 def flagged(request: RecordsRequest) -> QuerySet[SearchEvent]:
-    return SearchEvent.objects.filter(request=request).exclude(categories="").order_by("searched_at")
+    return (SearchEvent.objects.filter(request=request).exclude(categories="")
+            .annotate(rules_version=F("audit_import__rules_version")).order_by("searched_at"))
+
+
+def rules_versions(imports: QuerySet[AuditImport]) -> str:
+    """The rule sets the stored flags were made with, oldest first ("2026.11.1, 2026.12.1"): a
+    report names the rules its flags came from, not today's. The current set when none is stored."""
+    found = set(imports.exclude(rules_version="").values_list("rules_version", flat=True))
+    return ", ".join(sorted(found, key=lambda v: [int(p) if p.isdigit() else 0 for p in v.split(".")])) or rules.VERSION
 
 
 @dataclass(frozen=True)
@@ -297,4 +305,5 @@ def _agency_rows(requests: list[RecordsRequest], tallies: dict[int, Tally], part
 
 def campaign_flagged(campaign: Campaign) -> QuerySet[SearchEvent]:
     return (SearchEvent.objects.filter(request__campaign=campaign).exclude(categories="")
+            .annotate(rules_version=F("audit_import__rules_version"))
             .select_related("request__agency__jurisdiction__parent").order_by("request_id", "searched_at"))

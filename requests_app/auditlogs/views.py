@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.importer import NotAnAuditLog, import_queue
 from requests_app.auditlogs.models import CustomTerm
-from requests_app.auditlogs.selectors import flagged, report_for, sharing_for
+from requests_app.auditlogs.selectors import flagged, report_for, rules_versions, sharing_for
 from requests_app.documents.models import Document
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
@@ -42,7 +42,7 @@ def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
         "imports": records_request.audit_imports.select_related("document"),
         "flagged": flagged(records_request)[:200],
         "caveats": rules.CAVEATS,
-        "rules_version": rules.VERSION,
+        "rules_version": rules_versions(records_request.audit_imports.all()),
     }
     return render(request, "auditlogs/report.html", context)
 
@@ -64,7 +64,7 @@ def flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
             for category, rule in event.flags:
                 yield writer.writerow([event.searched_at.isoformat() if event.searched_at else "", event.organization,
                                        event.organization_state, event.federal, event.user, event.reason,
-                                       event.case_number, category, rule, event.line, rules.VERSION])
+                                       event.case_number, category, rule, event.line, event.rules_version])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{records_request.tracking}-flagged-searches.csv"'

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from requests_app.auditlogs import report_pdf, rules
+from requests_app.auditlogs import report_pdf, rules, rules_2026_11_1
 from requests_app.auditlogs.models import AuditImport, HotlistEvent, SearchEvent, SharingRelation
 from requests_app.auditlogs.selectors import campaign_report_for
 from requests_app.campaigns.models import Campaign
@@ -30,7 +30,8 @@ def audit_import(request) -> AuditImport:
 
     document = upload_file(request=request, user=request.created_by, name="audit.csv",
                            stream=io.BytesIO(b"ID,Name,Org Name,Reason\n")).document
-    return AuditImport.objects.create(request=request, document=document, format="network_audit_14", state="done")
+    return AuditImport.objects.create(request=request, document=document, format="network_audit_14", state="done",
+                                      rules_version=rules.VERSION)
 
 
 def search(request, source: AuditImport, organization: str, reason: str, when: datetime, *,
@@ -93,6 +94,23 @@ def test_the_request_report_counts_hotlist_events_by_type_and_lists_the_flagged_
     assert (hotlist.total, hotlist.flagged_total, hotlist.by_type) == (3, 1, [("Entry Added", 2), ("Entry Removed", 1)])
     assert [e.reason for e in hotlist.flagged] == ["ICE detainer"]
     assert "immigration: ICE" in response.content.decode()
+
+
+def test_a_report_and_its_csv_name_the_rules_the_stored_flags_were_made_with(oregon, alice_client):
+    AuditImport.objects.filter(request=oregon).update(rules_version=rules_2026_11_1.VERSION)
+    page = alice_client.get(reverse("audit-report", args=[oregon.pk])).content.decode()
+    assert f"rules {rules_2026_11_1.VERSION}" in page and rules.VERSION not in page
+    response = alice_client.get(reverse("audit-flagged-csv", args=[oregon.pk]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows and {r["rules_version"] for r in rows} == {rules_2026_11_1.VERSION}
+
+
+def test_a_report_over_imports_of_two_rule_sets_names_both(oregon, alice_client):
+    audit_import(oregon)
+    first = AuditImport.objects.filter(request=oregon).order_by("pk").first()
+    AuditImport.objects.filter(pk=first.pk).update(rules_version=rules_2026_11_1.VERSION)
+    page = alice_client.get(reverse("audit-report", args=[oregon.pk])).content.decode()
+    assert f"rules {rules_2026_11_1.VERSION}, {rules.VERSION}" in page
 
 
 def test_the_request_report_shows_the_figures_and_charts(oregon, alice_client):
