@@ -41,6 +41,11 @@ FORMATS: tuple[Format, ...] = (
     Format("network_audit_13", "Network Audit (13 columns)",
            ("ID", "Name", "Org Name", "Total Networks Searched", "Time Frame", "License Plate", "Reason", "Case #",
             "Filters", "Search Time", "Search Type"), _AUDIT_COLUMNS),
+    # The network audit as one agency released it (Okaloosa County FL SO, 2025): no user,
+    # plate, case number or filters.
+    Format("network_audit_9", "Network Audit (9 columns)",
+           ("ID", "Org Name", "Total Networks Searched", "Total Devices Searched", "Time Frame", "Reason",
+            "Search Time", "Search Type"), _AUDIT_COLUMNS),
     Format("federal_searches", "Federal Searches",
            ("ID", "Name", "Org Name", "Total Networks Searched", "License Plate", "Reason", "Case #", "Search Time",
             "Search Type"), _AUDIT_COLUMNS),

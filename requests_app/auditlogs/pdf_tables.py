@@ -7,10 +7,13 @@ module turns it back into rows of cells, as a CSV reader would.
 Two kinds of table are read:
 
 * ruled tables (cell borders drawn), found by pdfplumber from the drawn lines;
-* tables without rules, whose columns are found from the header cells and the white gutters
-  between columns, and whose rows are the blocks of text lines separated by a wider gap than
-  the line spacing inside a cell. That fallback is a heuristic: it suits a table printed with
-  some padding between rows; rows printed with none are read as one.
+* tables without rules, whose columns are found once, on the page that has the header, from
+  the header cells and the gutters the rows leave between them (counted in characters, so a
+  count printed run together with the next column's text is cut apart), and whose rows are
+  told apart by their first column (ID, organization), which every row fills: the lines
+  around it are its wrapped cells, after it when cells are printed top-aligned (a browser),
+  before it when bottom-aligned (a spreadsheet). Without padding between rows, cells printed
+  vertically centred, or a first column that itself wraps, are not read right.
 
 Pages are created one at a time and closed (pdfplumber's caches flushed) before the next,
 so a 500-page release does not have to fit in memory.
@@ -23,7 +26,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BufferedReader
 from pathlib import Path
-from statistics import median
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
@@ -31,7 +33,8 @@ from pdfminer.pdfpage import PDFPage
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
-from requests_app.auditlogs.formats import FORMATS, norm
+from requests_app.auditlogs.pdf_unruled import (Layout, band_cells, find_columns, header_cell, header_key, text_bands,
+                                                words_of)
 
 NO_TEXT = ("this PDF has no text layer (a scan?): run OCR on it first, or ask the agency for the CSV or XLSX "
            "export")
@@ -42,6 +45,10 @@ ENCRYPTED = ("this PDF is password-protected: ask the agency for a copy without 
              "XLSX export")
 UNREADABLE = "this file could not be read as a PDF (damaged, or not a PDF): {detail}"
 TRUNCATED = "this PDF is incomplete (its end is missing, as in an interrupted download): download it again"
+NO_ROWS = ("this PDF's table has a header ({header}) but no row under it could be read: if the log is "
+           "there, ask the agency for the CSV or XLSX export")
+DANGLING = ("\x00page {page}: lines at the end of the table that belong to no row (their first column is "
+            "empty); they were not read")
 BAD_PAGE = "page {page} of this PDF could not be read (damaged?): {detail}"
 
 # Columns whose cells hold one item per line: the newline between items is kept, and only a
@@ -51,9 +58,6 @@ _ITEM_START = {
     "entity details": re.compile(r"[^\s:][^:\n]{0,40}:(\s|$)"),  # "Plate: ABC123", "Reason: ..."
 }
 _WORD_BREAK = re.compile(r"\w[-/]$")
-# Every header the known exports use (normalised), to rejoin a header wrapped mid-word.
-_KNOWN_HEADERS = {name.replace(" ", ""): name for f in FORMATS
-                  for name in (*f.columns, *(norm(c) for c in f.required))}
 
 
 class PdfTableError(ValueError):
@@ -69,38 +73,49 @@ def pdf_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 
     Cells are text ("" when empty). A value wrapped over several lines is joined with
     spaces, except in Time Frame and Entity Details, which keep "\\n" between their items
-    (start and end; "Label: value" lines). A row cut by a page break (the next page's first
-    row has an empty first cell) is joined to the row it continues.
+    (start and end; "Label: value" lines). A row cut by a page break (a row with an empty
+    first cell) is joined to the row it continues, or, printed bottom-aligned, to the row it
+    begins.
 
-    A page whose only tables do not have the header's number of columns yields one row
-    whose single cell starts with "\\x00" and says so, the way unreadable CSV rows are
-    reported. Raises PdfTableError for a PDF that is not readable or holds no table.
+    A page whose only tables do not have the header's number of columns, and lines at the end
+    of the table that belong to no row, yield one row whose single cell starts with "\\x00"
+    and says so with the page, the way unreadable CSV rows are reported. Raises PdfTableError
+    for a PDF that is not readable, holds no table, or no row under its header.
     """
     table = _Table()
     held: list[str] | None = None  # the last row so far, kept until we know it does not continue
-    number = 1
+    number, page_number = 1, 0
     for page in _pages(path):
         rows = _page_rows(table, page)
         if number == 1 and table.header is not None:
             yield 1, table.header
             number = 2
-        if held is not None and rows and _continues(held, rows[0]):
+        if held is not None and rows and (_continues(held, rows[0]) or _begun(held, rows[0])):
             held = [f"{a}\n{b}".strip("\n") for a, b in zip(held, rows.pop(0), strict=True)]
         for row in rows:
             if held is not None:
                 yield number, table.finish(held)
                 number += 1
             held = row
+        page_number = page.page_number
     if table.header is None:
         raise PdfTableError(table.why_no_table())
     if held is not None:
-        yield number, table.finish(held)
+        yield number, table.finish(held) if held[0].strip() else [DANGLING.format(page=page_number)]
+    elif number == 2:
+        raise PdfTableError(NO_ROWS.format(header=", ".join(table.header)))
 
 
 def _continues(held: list[str], row: list[str]) -> bool:
     # Every export starts with a column that is never empty in a real row (ID, timestamp,
     # organization; redactions read "***"), so an empty one marks the rest of a cut row.
     return not row[0].strip() and len(held) == len(row)
+
+
+def _begun(held: list[str], row: list[str]) -> bool:
+    # A table printed bottom-aligned may start a row at the foot of a page and print its
+    # first column's value on the next one.
+    return not held[0].strip() and len(held) == len(row)
 
 
 def _page_rows(table: _Table, page: Page) -> list[list[str]]:
@@ -170,7 +185,7 @@ def _open(stream: BufferedReader) -> pdfplumber.PDF:
 class _Table:
     header: list[str] | None = None
     key: tuple[str, ...] = ()  # the normalised header, to recognise it repeated on a page
-    cuts: list[float] | None = None  # column boundaries of a table without rules
+    layout: Layout | None = None  # a table without rules: its columns and row alignment
     pages: int = 0
     pages_with_text: int = 0
     items: list[re.Pattern[str] | None] = field(default_factory=list)
@@ -185,22 +200,25 @@ class _Table:
                 return []
             self._start(grid.pop(0))
         else:
-            grid = _aligned_grid(page, self.cuts, 0) if self.cuts else self._ruled_grid(page)
-        return [row for row in grid if tuple(norm(_header_cell(c)) for c in row) != self.key]
+            grid = self.layout.rows(text_bands(words_of(page))) if self.layout else self._ruled_grid(page)
+        return [row for row in grid if header_key(row) != self.key]
 
     def _first_grid(self, page: Page) -> list[list[str]]:
         tables = [t for t in page.find_tables(_ruled(page)) if len(t.rows) >= 2 and len(t.columns) >= 2]
         if tables:
             return _cells(max(tables, key=lambda t: len(t.rows) * len(t.columns)).extract())
-        found = _find_columns(page)
+        bands = text_bands(words_of(page))
+        found = find_columns(bands, page)
         if found is None:
             return []
-        self.cuts, start = found
-        return _aligned_grid(page, self.cuts, start)
+        cuts, start = found
+        header = band_cells(bands[start], cuts)
+        self.layout = Layout(cuts, header_key(header))
+        return [header, *self.layout.rows(bands[start + 1:])]
 
     def _start(self, header: list[str]) -> None:
-        self.header = [_header_cell(c) for c in header]
-        self.key = tuple(norm(h) for h in self.header)
+        self.header = [header_cell(c) for c in header]
+        self.key = header_key(header)
         self.items = [_ITEM_START.get(k) for k in self.key]
 
     def _ruled_grid(self, page: Page) -> list[list[str]]:
@@ -251,121 +269,3 @@ def _unwrap(head: str, tail: str) -> str:
     # Lines wrap at spaces, or just after a hyphen or slash inside a word ("Bend-" / "La Pine"),
     # where no space was lost.
     return head + tail if _WORD_BREAK.search(head) else f"{head} {tail}"
-
-
-def _header_cell(cell: str) -> str:
-    """A header cell on one line. Narrow columns wrap headers mid-word ("Licens/e Plate"),
-    so when the letters spell a known column name, each break is rejoined as that name has it."""
-    lines = [line.strip() for line in cell.split("\n") if line.strip()]
-    target = _KNOWN_HEADERS.get(norm("".join(lines)).replace(" ", ""))
-    if not lines or target is None:
-        return " ".join(lines)
-    text = lines[0]
-    for line in lines[1:]:
-        text = f"{text} {line}" if target.startswith(norm(f"{text} {line}")) else text + line
-    return text
-
-
-# Tables without rules ----------------------------------------------------------------------
-
-
-@dataclass
-class _Band:
-    """One table row's words: text lines that touch or nearly touch."""
-    words: list[dict]
-    top: float
-    bottom: float
-
-
-def _bands(words: list[dict]) -> list[_Band]:
-    if not words:
-        return []
-    # Lines inside a cell nearly touch; rows are separated by their padding.
-    tolerance = 0.3 * median(w["bottom"] - w["top"] for w in words)
-    bands: list[_Band] = []
-    for word in sorted(words, key=lambda w: w["top"]):
-        if bands and word["top"] <= bands[-1].bottom + tolerance:
-            bands[-1].words.append(word)
-            bands[-1].bottom = max(bands[-1].bottom, word["bottom"])
-        else:
-            bands.append(_Band([word], word["top"], word["bottom"]))
-    return bands
-
-
-def _spans(words: list[dict], gap: float) -> list[list[float]]:
-    """The x extents of runs of words less than ``gap`` apart: a band's cells."""
-    spans: list[list[float]] = []
-    for word in sorted(words, key=lambda w: w["x0"]):
-        if spans and word["x0"] <= spans[-1][1] + gap:
-            spans[-1][1] = max(spans[-1][1], word["x1"])
-        else:
-            spans.append([word["x0"], word["x1"]])
-    return spans
-
-
-def _find_columns(page: Page) -> tuple[list[float], int] | None:
-    """Column boundaries from the first row of three or more cells (the header), and that
-    row's index among the page's bands; None when no such row has aligned rows under it."""
-    bands = _bands(page.extract_words())
-    for index, band in enumerate(bands):
-        gap = 0.5 * median(w["bottom"] - w["top"] for w in band.words)  # wider than a space
-        header = _spans(band.words, gap)
-        if len(header) >= 3:
-            cuts = _cuts(header, bands[index:], page)
-            if cuts and any(_columns_used(b, cuts) >= 2 and not _straddles(b, cuts) for b in bands[index + 1:]):
-                return cuts, index
-            return None
-    return None
-
-
-def _cuts(header: list[list[float]], bands: list[_Band], page: Page) -> list[float] | None:
-    cuts = [page.bbox[0]]
-    for (_, left_end), (right_start, _) in zip(header, header[1:]):
-        cut = _gutter(left_end, right_start, bands)
-        if cut is None:
-            return None
-        cuts.append(cut)
-    return [*cuts, page.bbox[2]]
-
-
-def _gutter(after: float, before: float, bands: list[_Band]) -> float | None:
-    """Where between two header cells the fewest rows have text: just left of where a column's
-    text starts (cells are left-aligned; later pages may hold longer values on the left)."""
-    starts = {w["x0"] for b in bands for w in b.words if after < w["x0"] <= before} | {before}
-    crossing = {x - 0.5: sum(_crosses(b, x - 0.5) for b in bands) for x in starts}
-    best = min(crossing.values())
-    # One line across the gap may be page furniture (a printed address); more than a quarter
-    # of the rows, and the gap is not a column edge.
-    if best > max(1, len(bands) // 4):
-        return None
-    return max(x for x, n in crossing.items() if n == best)
-
-
-def _crosses(band: _Band, x: float, slack: float = 1.5) -> bool:
-    return any(w["x0"] < x - slack and w["x1"] > x + slack for w in band.words)
-
-
-def _straddles(band: _Band, cuts: list[float]) -> bool:
-    return any(_crosses(band, cut) for cut in cuts[1:-1])
-
-
-def _columns_used(band: _Band, cuts: list[float]) -> int:
-    return len({sum(cut <= (w["x0"] + w["x1"]) / 2 for cut in cuts[1:-1]) for w in band.words})
-
-
-def _aligned_grid(page: Page, cuts: list[float], start: int) -> list[list[str]]:
-    """The rows of a table without rules: its bands cut at the column boundaries.
-
-    Bands at the top or bottom of the page that use one column or run across a boundary
-    (titles, page numbers, printed dates) are not rows; inside the table every band is kept."""
-    bands = _bands(page.extract_words())[start:]
-    is_row = [_columns_used(b, cuts) >= 2 and not _straddles(b, cuts) for b in bands]
-    if True not in is_row:
-        return []
-    first, last = is_row.index(True), len(is_row) - 1 - is_row[::-1].index(True)
-    kept = bands[first:last + 1]
-    rows = [kept[0].top - 1] + [(a.bottom + b.top) / 2 for a, b in zip(kept, kept[1:])] + [kept[-1].bottom + 1]
-    settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
-                "explicit_vertical_lines": cuts, "explicit_horizontal_lines": rows}
-    tables = page.find_tables(settings)
-    return _cells(tables[0].extract()) if tables else []

@@ -101,3 +101,28 @@ def encrypt(path: Path, *, user_password: str, owner_password: str = "owner") ->
     with open(path, "wb") as handle:
         writer.write(handle)
     return path
+
+
+_SHEET_STYLE = """
+@page { size: letter landscape; margin: 12mm 10mm; }
+body { font-family: sans-serif; font-size: 6.5pt; }
+table { border-collapse: collapse; }
+tr { break-inside: avoid; }
+td { text-align: left; vertical-align: bottom; padding: 0 6pt 0 0; white-space: pre-wrap; line-height: 1.45; }
+td.number { text-align: right; padding-right: 0; }
+td.number + td { padding-left: 0; }
+"""
+
+
+def spreadsheet_pdf(path: Path, headers: list[str], rows: list[list[str]]) -> Path:
+    """A release printed from a spreadsheet: no rules and no padding between rows, no row
+    broken across pages, the header on the first page only, cells bottom-aligned (wrapped lines come before the row's first
+    column), numbers right-aligned against the next column's text, so that a count and the
+    next cell's first word print run together ("17652UTC")."""
+    def cells(values: list[str]) -> str:
+        return "".join(f"<td class='{'number' if value.isdigit() else ''}'>{html.escape(value)}</td>"
+                       for value in values)
+    body = "".join(f"<tr>{cells(row)}</tr>" for row in [headers, *rows])
+    HTML(string=f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{_SHEET_STYLE}</style></head>"
+                f"<body><table><tbody>{body}</tbody></table></body></html>").write_pdf(path)
+    return path
