@@ -29,15 +29,11 @@ ELECTRONIC = {"email": "Sent by email", "portal": "Submitted through the records
 
 def rule_for(law: PublicRecordsLaw, kind: str = StatutoryDeadline.Kind.RESPONSE) -> engine.Rule | None:
     """The law's first clock of this kind, or None if the law sets none."""
-    deadline = deadline_of(law, kind)
+    deadline = law.deadline(kind)
     if deadline is None:
         return None
     return engine.Rule(days=deadline.days, day_type=deadline.day_type, law=law.name,
                        citation=deadline.section or law.citation)
-
-
-def deadline_of(law: PublicRecordsLaw, kind: str) -> StatutoryDeadline | None:
-    return next((d for d in law.deadlines.all() if d.kind == kind), None)
 
 
 def calendar_for(jurisdiction: Jurisdiction, agency_closed: Mapping[date, str] | None = None) -> BusinessCalendar:
@@ -97,7 +93,7 @@ def _closed_day_receipt(law: PublicRecordsLaw, arrived: date, calendar: Business
 
 
 def runs_from_acknowledgment(law: PublicRecordsLaw) -> bool:
-    response = deadline_of(law, StatutoryDeadline.Kind.RESPONSE)
+    response = law.response_deadline
     return response is not None and response.starts_from == StatutoryDeadline.Start.ACKNOWLEDGMENT
 
 
@@ -130,7 +126,7 @@ def clock_notes(law: PublicRecordsLaw, calendar: BusinessCalendar, *, around: da
     if calendar.agency_closed:
         days = ", ".join(f"{engine.long_date(d)} ({why})" for d, why in sorted(calendar.agency_closed.items()))
         notes.append(f"The agency's own closed days are not counted: {days}.")
-    response = deadline_of(law, StatutoryDeadline.Kind.RESPONSE)
+    response = law.response_deadline
     if response is not None and not response.verified:
         notes.append("This deadline is unverified: check it against the statute before relying on it.")
     if not calendar.reviewed(around.year):

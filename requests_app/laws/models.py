@@ -166,7 +166,11 @@ class PublicRecordsLaw(models.Model):
 
     @property
     def response_deadline(self) -> StatutoryDeadline | None:
-        return next((d for d in self.deadlines.all() if d.kind == StatutoryDeadline.Kind.RESPONSE), None)
+        return self.deadline(StatutoryDeadline.Kind.RESPONSE)
+
+    def deadline(self, kind: str) -> StatutoryDeadline | None:
+        """The law's first clock of this kind (from the prefetched deadlines), or None."""
+        return next((d for d in self.deadlines.all() if d.kind == kind), None)
 
     @property
     def no_deadline_wording(self) -> str:

@@ -121,11 +121,10 @@ def _law_context(records_request: RecordsRequest, clock: RequestClock | None) ->
     law = records_request.agency.jurisdiction.governing_law()
     if law is None:
         return {"law": None}
-    facts = {fact.key: fact for fact in law.facts.all()}
     return {
         "law": law,
         "response_rule": law.response_deadline,
-        "timing_fact": facts.get("letter.timing"),
+        "timing_fact": law.facts.filter(key="letter.timing").first(),
         "residency_options": residency_options(law, signer=records_request.organization.signer_name),
         "closed_days_allowed": agency_closed_days_allowed(law),
         "closed_days_form": AgencyClosedDaysForm(
