@@ -153,6 +153,13 @@ class Agency(models.Model):
         return new
 
     @property
+    def is_criminal_justice(self) -> bool:
+        """A police or sheriff's office, a state patrol, or any agency on the FBI's roster of
+        criminal justice agencies (it has an ORI): task forces, bureaus of investigation,
+        campus and park police."""
+        return self.kind in {self.Kind.POLICE, self.Kind.SHERIFF, self.Kind.STATE_PATROL} or bool(self.ori)
+
+    @property
     def place(self) -> str:
         """Where the directory places the agency, as a letter addresses it: "Eugene, Oregon",
         "Lane County, Oregon", or the state alone when neither city nor county is known."""

@@ -185,10 +185,10 @@ class PublicRecordsLaw(models.Model):
         """The counting rule with this key ("email_received_next_business_day", ...), or None."""
         return next((r for r in self.counting if r.get("rule") == rule), None)
 
-    def also_cited_for(self, agency_kind: str) -> list[dict]:
-        """Other acts a letter to an agency of this kind cites (Colorado police: the CCJRA)."""
-        police = agency_kind in {"police", "sheriff", "state_patrol"}
-        return [c for c in self.also_cite if c.get("applies_to") == "police" and police]
+    def also_cited_for(self, *, criminal_justice: bool) -> list[dict]:
+        """Other acts a letter cites: for a criminal justice agency (police, sheriff, task
+        force, bureau of investigation), Colorado's Criminal Justice Records Act."""
+        return [c for c in self.also_cite if c.get("applies_to") == "police" and criminal_justice]
 
 
 class LawFact(Sourced):

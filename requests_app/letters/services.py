@@ -42,9 +42,9 @@ def letterhead_of(organization: Organization) -> Letterhead:
     )
 
 
-def law_terms(law: PublicRecordsLaw, *, agency_kind: str, signer: str, basis: str = CITIZEN) -> LawTerms:
+def law_terms(law: PublicRecordsLaw, *, criminal_justice: bool, signer: str, basis: str = CITIZEN) -> LawTerms:
     """What a letter under ``law`` says of it: citation, timing paragraph, the other acts it
-    cites for this kind of agency, and the residency statement for ``signer``."""
+    cites for this agency, and the residency statement for ``signer``."""
     response = law.response_deadline
     return LawTerms(
         name=law.name,
@@ -54,7 +54,7 @@ def law_terms(law: PublicRecordsLaw, *, agency_kind: str, signer: str, basis: st
         standard=law.no_deadline_wording,
         timing=law.timing_text,
         also_cited=tuple(AlsoCited(c["name"], c["citation"], c.get("text") or "")
-                         for c in law.also_cited_for(agency_kind)),
+                         for c in law.also_cited_for(criminal_justice=criminal_justice)),
         residency_statement=residency_statement(law, signer=signer, basis=basis),
     )
 
@@ -64,7 +64,7 @@ def letter_input_for(request: RecordsRequest, items: list | None = None) -> Lett
     agency = request.agency
     law = agency.jurisdiction.governing_law()
     letterhead = letterhead_of(request.organization)
-    terms = law_terms(law, agency_kind=agency.kind, signer=letterhead.signer_name) if law else None
+    terms = law_terms(law, criminal_justice=agency.is_criminal_justice, signer=letterhead.signer_name) if law else None
     return LetterInput(
         letterhead=letterhead,
         addressee=addressee_of(agency),

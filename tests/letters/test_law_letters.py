@@ -83,6 +83,11 @@ def test_colorado_letters_to_police_also_cite_the_criminal_justice_records_act(a
     agency = AgencyFactory(name="Colorado Department of Revenue", jurisdiction=state("CO"), kind=Agency.Kind.OTHER)
     other = draft_request(organization=alice.organization, agency=agency, user=alice.user).letter_text
     assert also["citation"] not in other
+    # A task force the FBI lists as a criminal justice agency (it has an ORI), whatever its kind.
+    task_force = AgencyFactory(name="Weld County Drug Task Force", jurisdiction=state("CO"), kind=Agency.Kind.OTHER,
+                               ori="CO0620500")
+    assert f"and the {also['name']}" in draft_request(organization=alice.organization, agency=task_force,
+                                                      user=alice.user).letter_text
 
 
 # Residency ---------------------------------------------------------------------------
