@@ -19,6 +19,7 @@ from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.frames import ANALYSIS_FIELDS, Flagger, open_source
 from requests_app.auditlogs.hotlist import HotlistRow, flag_text, hotlist_rows
 from requests_app.auditlogs.parse import Rejected, format_for, headers_of, nothing_read, records, relations
+from requests_app.auditlogs.sharing import Direction, Relation
 
 TOP = 10
 KEY_SEED = 20261127  # any fixed seed: hashes are compared within one run only
@@ -47,6 +48,33 @@ class FileCount:
 
 
 @dataclass
+class Partners:
+    """The organizations of the sharing releases read: each once, however often listed."""
+
+    listed: bool = False  # a sharing release was read (so zero partners is a count, not a blank)
+    seen: dict[str, Relation] = field(default_factory=dict)  # by name, ignoring case and spacing
+    repeated: int = 0
+
+    def add(self, relation: Relation) -> bool:
+        """Counts the organization; False when it was listed before."""
+        key = " ".join(relation.organization.split()).casefold()
+        if key in self.seen:
+            self.repeated += 1
+            return False
+        self.seen[key] = relation
+        return True
+
+    def summary(self) -> dict[str, object]:
+        """``organizations`` listed, how many federal, and how many each way the data flows;
+        null where no sharing release was read."""
+        if not self.listed:
+            return {"organizations": None, "federal_partners": None, "partner_directions": None}
+        directions = Counter(r.direction for r in self.seen.values())
+        return {"organizations": len(self.seen), "federal_partners": sum(r.federal for r in self.seen.values()),
+                "partner_directions": {name: directions.get(name, 0) for name in Direction.LABELS}}
+
+
+@dataclass
 class Analysis:
     formats: list[str] = field(default_factory=list)
     rows: int = 0
@@ -61,6 +89,7 @@ class Analysis:
     reasons: Counter = field(default_factory=Counter)
     reason_forms: dict[str, Counter] = field(default_factory=dict)
     files: list[FileCount] = field(default_factory=list)
+    partners: Partners = field(default_factory=lambda: Partners())
 
     def unread(self) -> list[str]:
         """Why each file from which no row was read gave none (an error, never an empty success)."""
@@ -85,6 +114,7 @@ class Analysis:
             "top_reasons": self.top_reasons(),
             "rules_version": rules.VERSION,
             "files": [f.summary() for f in self.files],
+            **self.partners.summary(),
         }
 
 
@@ -110,6 +140,7 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
         if fmt.kind == "sharing":
             with _tally(result, path, fmt):
                 _count_relations(result, path)
+            result.partners.listed = True
         elif fmt.kind == "hotlist":
             with _tally(result, path, fmt):
                 _count_hotlist(result, path, records(path, column_map)[1], events, on_flag)
@@ -246,12 +277,15 @@ def _report_flagged(batch: pl.DataFrame, path: Path, on_flag: OnFlag) -> None:
 
 
 def _count_relations(result: Analysis, path: Path) -> None:
+    """A sharing release counted by organization listed (an organization listed again, in
+    the file or an earlier one, counts once), each with the way its data flows."""
     for item in relations(path):
         if isinstance(item, Rejected):
             result.rejected.append((path.name, item.line, item.reason))
-        else:
+        elif result.partners.add(item):
             result.rows += 1
-            result.organizations[item.organization] += 1
+        else:
+            result.duplicates += 1
 
 
 def _count_hotlist(result: Analysis, path: Path, items: Iterable, seen: set[str], on_flag: OnFlag | None) -> None:

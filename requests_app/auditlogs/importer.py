@@ -165,15 +165,30 @@ def _note_rejected(audit_import: AuditImport, batch: pl.DataFrame) -> pl.DataFra
 
 
 def _store_relations(audit_import: AuditImport, relations) -> None:
-    rows = []
+    """One row per organization listed; an organization already listed (in this file or an
+    earlier import, whatever its spelling's case and spacing) counts as repeated."""
+    known = {_partner_key(name) for name in
+             SharingRelation.objects.filter(request_id=audit_import.request_id).values_list("organization", flat=True)}
+    rows, repeated = [], 0
     for item in relations:
         if isinstance(item, Rejected):
             audit_import.note_rejected([(item.line, item.reason)])
             continue
+        key = _partner_key(item.organization[:300])
+        if key in known:
+            repeated += 1
+            continue
+        known.add(key)
         rows.append(SharingRelation(request_id=audit_import.request_id, audit_import=audit_import,
                                     organization=item.organization[:300], direction=item.direction,
-                                    state=item.state, kind=item.kind))
+                                    state=item.state, kind=item.kind, networks_shared_with_me=list(item.shared_with_me),
+                                    networks_sharing=list(item.sharing)))
     before = SharingRelation.objects.filter(request_id=audit_import.request_id).count()
+    # An import of the same request running at once may have stored some meanwhile.
     SharingRelation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
     stored = SharingRelation.objects.filter(request_id=audit_import.request_id).count() - before
-    audit_import.rows, audit_import.duplicates = stored, len(rows) - stored
+    audit_import.rows, audit_import.duplicates = stored, repeated + len(rows) - stored
+
+
+def _partner_key(name: str) -> str:
+    return " ".join(name.split()).casefold()

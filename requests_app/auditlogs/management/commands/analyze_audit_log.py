@@ -69,11 +69,25 @@ class Command(BaseCommand):
         return write, handle
 
     def _print(self, summary: dict) -> None:
-        self.stdout.write(f"{summary['format']}: {summary['rows']} searches ({summary['duplicates']} repeated, "
+        partners = summary["organizations"] or 0  # "rows" counts a sharing release's organizations
+        if summary["organizations"] is None or summary["rows"] > partners:
+            self._print_searches(summary, summary["rows"] - partners)
+        else:
+            self.stdout.write(f"{summary['format']}: {partners} organizations ({summary['duplicates']} listed "
+                              f"again, {summary['rejected']} rejected)")
+        if summary["organizations"] is not None:
+            flows = summary["partner_directions"]
+            self.stdout.write(f"  sharing partners: {summary['organizations']} organizations listed "
+                              f"({summary['federal_partners']} federal): the agency shares with {flows['sharing']} "
+                              f"only, {flows['shared_with_me']} share only with it, {flows['both']} both ways, "
+                              f"{flows['listed']} direction not stated")
+        for each in summary["files"]:
+            self.stdout.write(f"  {each['file']}: {each['format']}: {each['read']} rows read ({each['repeated']} "
+                              f"repeated, counted once), {each['rejected']} rejected")
+
+    def _print_searches(self, summary: dict, searches: int) -> None:
+        self.stdout.write(f"{summary['format']}: {searches} searches ({summary['duplicates']} repeated, "
                           f"{summary['rejected']} rejected), {summary['first_search']} to {summary['last_search']}")
         for name, count in summary["categories"].items():
             self.stdout.write(f"  {name}: {count}")
         self.stdout.write(f"  federal searches: {summary['federal_searches']}; out of state: {summary['out_of_state_searches']}")
-        for each in summary["files"]:
-            self.stdout.write(f"  {each['file']}: {each['format']}: {each['read']} rows read ({each['repeated']} "
-                              f"repeated, counted once), {each['rejected']} rejected")

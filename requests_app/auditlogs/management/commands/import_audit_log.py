@@ -52,7 +52,7 @@ class Command(BaseCommand):
         if result.state == AuditImport.State.FAILED:
             self.stdout.write(f"{path}: not imported: {result.error}")
             return 1
-        noun = {"sharing": "sharing relations", "hotlist": "hot-list events"}.get(_kind(result.format), "searches")
+        noun = {"sharing": "partner organizations", "hotlist": "hot-list events"}.get(_kind(result.format), "searches")
         self.stdout.write(f"{path}: {result.format}: {result.rows} {noun} stored, {result.duplicates} repeated, "
                           f"{result.rejected} rejected")
         for line, reason in result.rejected_sample[:20]:
