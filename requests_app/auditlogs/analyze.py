@@ -19,7 +19,7 @@ from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.frames import ANALYSIS_FIELDS, Flagger, open_source
 from requests_app.auditlogs.hotlist import HotlistRow, flag_text, hotlist_rows
 from requests_app.auditlogs.parse import Rejected, format_for, headers_of, nothing_read, records, relations
-from requests_app.auditlogs.sharing import Direction, Relation
+from requests_app.auditlogs.sharing import Direction, Relation, partner_key
 
 TOP = 10
 KEY_SEED = 20261127  # any fixed seed: hashes are compared within one run only
@@ -57,7 +57,7 @@ class Partners:
 
     def add(self, relation: Relation) -> bool:
         """Counts the organization; False when it was listed before."""
-        key = " ".join(relation.organization.split()).casefold()
+        key = partner_key(relation.organization)
         if key in self.seen:
             self.repeated += 1
             return False

@@ -1,4 +1,4 @@
-"""Imports an audit-log document into a request: search events, sharing relations or
+"""Imports an audit-log document into a request: search events, sharing partners or
 hot-list events, by the export's format.
 
 Searches stream in columnar batches (see frames.py), each stored in its own transaction
@@ -26,13 +26,14 @@ from requests_app.auditlogs.frames import Source, open_source
 from requests_app.auditlogs.hotlist import store_hotlist
 from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent, SearchEvent, SharingRelation
 from requests_app.auditlogs.parse import Rejected, format_for, headers_of, nothing_read, records, relations
+from requests_app.auditlogs.sharing import partner_key
 from requests_app.auditlogs.storage import store_events
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import User
 
 logger = logging.getLogger(__name__)
-BATCH = 5000  # sharing relations per INSERT
+BATCH = 5000  # sharing partners per INSERT
 AUDIT_LOG_KINDS = ("csv", "xlsx", "pdf")
 # A running import records progress every few seconds; this long without any, its worker died.
 STALE = timedelta(minutes=15)
@@ -167,14 +168,14 @@ def _note_rejected(audit_import: AuditImport, batch: pl.DataFrame) -> pl.DataFra
 def _store_relations(audit_import: AuditImport, relations) -> None:
     """One row per organization listed; an organization already listed (in this file or an
     earlier import, whatever its spelling's case and spacing) counts as repeated."""
-    known = {_partner_key(name) for name in
+    known = {partner_key(name) for name in
              SharingRelation.objects.filter(request_id=audit_import.request_id).values_list("organization", flat=True)}
     rows, repeated = [], 0
     for item in relations:
         if isinstance(item, Rejected):
             audit_import.note_rejected([(item.line, item.reason)])
             continue
-        key = _partner_key(item.organization[:300])
+        key = partner_key(item.organization[:300])
         if key in known:
             repeated += 1
             continue
@@ -189,6 +190,3 @@ def _store_relations(audit_import: AuditImport, relations) -> None:
     stored = SharingRelation.objects.filter(request_id=audit_import.request_id).count() - before
     audit_import.rows, audit_import.duplicates = stored, repeated + len(rows) - stored
 
-
-def _partner_key(name: str) -> str:
-    return " ".join(name.split()).casefold()

@@ -208,7 +208,7 @@ def relations(path: Path, column_map: dict[str, str] | None = None) -> Iterator[
         try:
             yield to_relation(line, values)
         except ValueError as exc:
-            yield Rejected(line, str(exc))
+            yield Rejected(line, on_page(str(exc), values))
 
 
 def records(path: Path, column_map: dict[str, str] | None = None) -> tuple[Format, Iterator[tuple[int, dict] | Rejected]]:
@@ -223,9 +223,23 @@ def records(path: Path, column_map: dict[str, str] | None = None) -> tuple[Forma
     return fmt, _records(_mapped(fmt, [str(h or "") for h in headers]), rows)
 
 
-def _records(fields: list[str | None], rows) -> Iterator[tuple[int, dict] | Rejected]:
+class Fields(dict):
+    """A row's values by canonical field, knowing the PDF page it was printed on, if any."""
+
+    page: int | None = None
+
+
+def on_page(reason: str, fields: dict) -> str:
+    """Why a row was refused, with its page when it comes from a PDF."""
+    page = getattr(fields, "page", None)
+    return f"{reason} (page {page})" if page else reason
+
+
+def _records(fields: list[str | None], rows) -> Iterator[tuple[int, Fields] | Rejected]:
     for line, row in rows:
         if row and isinstance(row[0], str) and row[0].startswith("\x00"):
             yield Rejected(line, row[0][1:])
         else:
-            yield line, {name: value for name, value in zip(fields, row) if name}
+            values = Fields((name, value) for name, value in zip(fields, row) if name)
+            values.page = getattr(row, "page", None)
+            yield line, values

@@ -99,3 +99,8 @@ def to_relation(line: int, fields: dict[str, object]) -> Relation:
                         theirs, ours)
     state = (_clean(fields.get("state")) or state_of(name) or "").upper()[:2]
     return Relation(line, name, Direction.LISTED, state, kind_of(name, _clean(fields.get("type"))))
+
+
+def partner_key(name: str) -> str:
+    """An organization's name as compared when it is listed again: case and spacing aside."""
+    return " ".join(name.split()).casefold()
