@@ -229,3 +229,28 @@ def test_the_campaign_report_counts_each_agencys_partners_by_direction(alice, al
     response = alice_client.get(reverse("campaign-audit-sharing-csv", args=[campaign.pk]))
     listed = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(listed) == 6 and {r["tracking"] for r in listed} == {first.tracking, second.tracking}
+
+
+@pytest.mark.django_db
+def test_shared_networks_imported_before_are_read_again_and_stored_per_organization(oregon, tmp_path):
+    """Imports stored one row per network name are queued again by the migration, and the
+    worker that re-reads one replaces its rows with one per organization."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from requests_app.auditlogs.importer import claim, run as run_import
+    from requests_app.auditlogs.models import AuditImport
+
+    run(oregon.tracking, str(shared_networks(tmp_path / "n.csv", ROWS[:3])))
+    done = AuditImport.objects.get()
+    SharingRelation.objects.all().delete()  # as stored before: a row per network, no organization
+    SharingRelation.objects.create(request=oregon, audit_import=done, organization="Redmond OR PD", direction="sharing",
+                                   kind="police")
+    migration = importlib.import_module("requests_app.auditlogs.migrations.0007_sharing_per_organization")
+    migration.reread_shared_networks(apps, None)
+    assert AuditImport.objects.get().state == "queued"
+    run_import(claim(done.pk, now=timezone.now()))
+    assert sorted(SharingRelation.objects.values_list("organization", "direction")) == [
+        ("Bend OR PD", "both"), ("Customs and Border Protection", "sharing"), ("Reno NV PD", "shared_with_me")]
