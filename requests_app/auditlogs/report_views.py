@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -10,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from requests_app.auditlogs import rules
-from requests_app.agencies.spreadsheets import spreadsheet_safe
+from requests_app.ops.spreadsheets import csv_writer
 from requests_app.auditlogs.models import AuditImport, SearchEvent, SharingRelation
 from requests_app.auditlogs.report_pdf import campaign_report_pdf, request_report_pdf
 from requests_app.auditlogs.selectors import campaign_flagged, campaign_report_for, rules_versions
@@ -80,7 +79,7 @@ def _flag_rows(events: Iterator[SearchEvent]) -> Iterator[list]:
 @organization_required
 def campaign_flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = campaign_of(request.organization, pk)
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield writer.writerow(CSV_HEADER)
@@ -105,14 +104,14 @@ def _partner_rows(relations, *, with_agency: bool) -> Iterator[list]:
 
 def _partners_csv(relations, filename: str, *, with_agency: bool) -> StreamingHttpResponse:
     """Every sharing partner as released, one organization a row, its networks as listed;
-    cells a spreadsheet would run as formulas are written as text."""
-    writer = csv.writer(_Echo())
+    cells a spreadsheet would run as formulas are written as text (csv_writer)."""
+    writer = csv_writer(_Echo())
     header = (["tracking", "agency"] if with_agency else []) + PARTNER_HEADER
 
     def lines() -> Iterator[str]:
         yield writer.writerow(header)
         for row in _partner_rows(relations.iterator(chunk_size=2000), with_agency=with_agency):
-            yield writer.writerow([spreadsheet_safe(cell) for cell in row])
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

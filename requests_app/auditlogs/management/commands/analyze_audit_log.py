@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
 from requests_app.auditlogs.management.columns import add_column_option, column_map
 from requests_app.auditlogs.states import STATES
+from requests_app.ops.spreadsheets import csv_writer
 
 FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reason", "case_number", "category", "rule")
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         if path is None:
             return None, None
         handle = open(path, "w", newline="", encoding="utf-8")
-        out = csv.writer(handle)
+        out = csv_writer(handle)
         out.writerow(FLAGGED_COLUMNS)
 
         def write(source: Path, row: dict, found: list[list[str]]) -> None:
