@@ -69,9 +69,15 @@ def _pdf(path: Path) -> Detected:
 
 
 def _zip_family(path: Path) -> Detected:
+    from django.conf import settings
+
+    from requests_app.documents.containers import check_container
+
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            # Sizes first: testzip below decompresses every member.
+            check_container(archive, max_total=settings.UPLOAD_MAX_BYTES * 5, what=_container_name(names))
             broken = archive.testzip()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise Refused(f"the file looks like a ZIP (or XLSX/DOCX) but is damaged: {exc}") from None
@@ -82,6 +88,13 @@ def _zip_family(path: Path) -> Detected:
     if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
         return Detected("docx")
     return Detected("zip")
+
+
+def _container_name(names: set[str]) -> str:
+    if "[Content_Types].xml" in names:
+        return "XLSX" if any(n.startswith("xl/") for n in names) else "DOCX" if any(
+            n.startswith("word/") for n in names) else "Office file"
+    return "ZIP"
 
 
 def _decode(head: bytes) -> tuple[str, str]:

@@ -2,6 +2,12 @@
 
 A document that cannot be read is marked failed with the reason and is never lost: the
 stored file is untouched whatever happens here.
+
+No document takes more than a fixed amount of the worker's memory: text is read from at most
+READ_CAP bytes of a file (or of a DOCX's text part), PDF, DOCX and XLSX files are read from
+the stored file rather than copied into memory, a container (DOCX, XLSX) is checked for
+bombs before it is opened, and an XLSX whose shared strings would have to be loaded whole
+past SHARED_STRINGS_CAP is not previewed.
 """
 
 from __future__ import annotations
@@ -10,17 +16,20 @@ import csv
 import email
 import io
 import re
-import zipfile
 from email import policy
-from typing import Any
+from typing import IO, Any
 
 from charset_normalizer import from_bytes
 from pypdf import PdfReader
 
+from requests_app.documents.containers import open_checked, read_capped
 from requests_app.documents.models import Document
 
 PREVIEW_ROWS = 20
 MAX_TEXT = 5_000_000  # characters kept for search
+READ_CAP = 16 * 1024 * 1024  # bytes of text read from a file for search and preview
+SHARED_STRINGS_CAP = 64 * 1024 * 1024  # openpyxl loads an XLSX's shared strings whole
+CONTAINER_CAP = 512 * 1024 * 1024  # an office file's members expanded, all together
 MAX_PDF_PAGES = 2000
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -40,8 +49,8 @@ def decode(data: bytes, hint: str = "") -> tuple[str, str]:
     return data.decode(encoding, errors="replace"), encoding
 
 
-def read_pdf(data: bytes) -> tuple[str, dict[str, Any], bool]:
-    reader = PdfReader(io.BytesIO(data), strict=False)
+def read_pdf(handle: IO[bytes]) -> tuple[str, dict[str, Any], bool]:
+    reader = PdfReader(handle, strict=False)
     pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
     text = "\n\n".join(pages)
     return text, {"pages": len(reader.pages)}, not text.strip()
@@ -62,10 +71,15 @@ def read_delimited(data: bytes, hint: str) -> tuple[str, dict[str, Any], str]:
     return text, {"rows": rows[:PREVIEW_ROWS + 1], "encoding": encoding}, encoding
 
 
-def read_xlsx(data: bytes) -> tuple[str, dict[str, Any]]:
+def read_xlsx(handle: IO[bytes]) -> tuple[str, dict[str, Any]]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    with open_checked(handle, max_total=CONTAINER_CAP, what="XLSX") as archive:
+        shared = next((m.file_size for m in archive.infolist() if m.filename == "xl/sharedStrings.xml"), 0)
+    if shared > SHARED_STRINGS_CAP:
+        raise ValueError(f"the workbook's text table expands to {shared // (1024 * 1024)} MB, too large to preview")
+    handle.seek(0)
+    workbook = load_workbook(handle, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     rows = [["" if v is None else str(v) for v in row]
             for row, _ in zip(sheet.iter_rows(values_only=True), range(PREVIEW_ROWS + 1))]
@@ -74,10 +88,12 @@ def read_xlsx(data: bytes) -> tuple[str, dict[str, Any]]:
     return "\n".join("\t".join(r) for r in rows), preview
 
 
-def read_docx(data: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        xml = archive.read("word/document.xml").decode("utf-8", errors="replace")
-    return _TAGS.sub(" ", xml.replace("</w:p>", "\n"))
+def read_docx(handle: IO[bytes]) -> tuple[str, bool]:
+    """The text of a DOCX, from at most READ_CAP bytes of its body, and whether it was cut."""
+    with open_checked(handle, max_total=CONTAINER_CAP, what="DOCX") as archive:
+        data, cut = read_capped(archive, "word/document.xml", READ_CAP)
+    xml = data.decode("utf-8", errors="replace")
+    return _TAGS.sub(" ", xml.replace("</w:p>", "\n")), cut
 
 
 def read_eml(data: bytes) -> tuple[str, dict[str, Any]]:
@@ -96,8 +112,7 @@ def extract(document: Document) -> Document:
     """Reads the stored file into text and a preview; marks the document failed if it cannot."""
     try:
         with document.file.open("rb") as handle:
-            data = handle.read()
-        _read_into(document, data)
+            _read_into(document, handle)
         document.extraction, document.extraction_error = Document.Extraction.DONE, ""
     except Exception as exc:  # any parser error: the document is kept and marked
         document.extraction = Document.Extraction.FAILED
@@ -107,18 +122,22 @@ def extract(document: Document) -> Document:
     return document
 
 
-def _read_into(document: Document, data: bytes) -> None:
+def _read_into(document: Document, handle: IO[bytes]) -> None:
     kind = document.kind
     if kind == "pdf":
-        document.text, document.preview, document.scanned = read_pdf(data)
+        document.text, document.preview, document.scanned = read_pdf(handle)
     elif kind in ("csv", "txt"):
-        document.text, document.preview, document.encoding = read_delimited(data, document.encoding)
+        data = handle.read(READ_CAP + 1)
+        document.text, document.preview, document.encoding = read_delimited(data[:READ_CAP], document.encoding)
         if kind == "txt":
             document.preview = {"text": document.text[:20_000], "encoding": document.encoding}
+        document.preview["cut"] = len(data) > READ_CAP
     elif kind == "xlsx":
-        document.text, document.preview = read_xlsx(data)
+        document.text, document.preview = read_xlsx(handle)
     elif kind == "docx":
-        document.text = read_docx(data)
-        document.preview = {"text": document.text[:20_000]}
+        document.text, cut = read_docx(handle)
+        document.preview = {"text": document.text[:20_000], "cut": cut}
     elif kind == "eml":
-        document.text, document.preview = read_eml(data)
+        data = handle.read(READ_CAP + 1)
+        document.text, document.preview = read_eml(data[:READ_CAP])
+        document.preview["cut"] = len(data) > READ_CAP

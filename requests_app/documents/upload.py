@@ -24,6 +24,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
+from requests_app.documents.containers import check_container
 from requests_app.documents.detect import Refused, detect
 from requests_app.documents.models import Document, RequestDocument
 from requests_app.documents.tasks import extract_document
@@ -33,8 +34,6 @@ from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
 
 CHUNK = 1024 * 1024
-ZIP_MAX_MEMBERS = 2000
-ZIP_MAX_RATIO = 200  # uncompressed / compressed, per member, beyond which it is a bomb
 _EXTENSIONS = {"pdf": ".pdf", "csv": ".csv", "xlsx": ".xlsx", "xls": ".xls", "docx": ".docx", "txt": ".txt",
                "eml": ".eml", "zip": ".zip", "png": ".png", "jpeg": ".jpg", "tiff": ".tif"}
 
@@ -147,20 +146,13 @@ def _unsafe(member: str) -> bool:
 
 
 def _zip_members(path: Path) -> list[zipfile.ZipInfo]:
-    """The members to extract, or Refused when the archive is unsafe as a whole."""
+    """The members to extract, or Refused when the archive is unsafe as a whole (its sizes
+    were checked when it was detected; every member is checked again as it comes in)."""
     with zipfile.ZipFile(path) as archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-    if len(members) > ZIP_MAX_MEMBERS:
-        raise Refused(f"the ZIP holds {len(members)} files; at most {ZIP_MAX_MEMBERS} are extracted")
+        members = check_container(archive, max_total=settings.UPLOAD_MAX_BYTES * 5)
     unsafe = [m.filename for m in members if _unsafe(m.filename)]
     if unsafe:
         raise Refused(f"the ZIP has member names that leave its folder (for example {unsafe[0]!r}); not accepted")
-    total, limit = sum(m.file_size for m in members), settings.UPLOAD_MAX_BYTES * 5
-    if total > limit:
-        raise Refused(f"the ZIP would expand to {total // (1024 * 1024)} MB, more than {limit // (1024 * 1024)} MB")
-    bombs = [m.filename for m in members if m.file_size > CHUNK and m.file_size > ZIP_MAX_RATIO * max(m.compress_size, 1)]
-    if bombs:
-        raise Refused(f"the ZIP looks like an archive bomb ({bombs[0]!r} expands more than {ZIP_MAX_RATIO} times)")
     return members
 
 
