@@ -28,3 +28,6 @@ if os.environ.get("RECORDSREQ_TEST_MAIL_DIR"):
     # A worker started by an end-to-end test writes its mail where the test can read it.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["RECORDSREQ_TEST_MAIL_DIR"]
+
+# Tests log in with force_login; the login-limit tests switch this on.
+AXES_ENABLED = False

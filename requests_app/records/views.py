@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -162,6 +163,7 @@ def letter_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organization_required
 @xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})  # shown in the request page's frame
 def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
     html = shown_letter_html(records_request, today=timezone.localdate(), stylesheet=static("letters/letter.css"))

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from requests_app.teams import members
+from requests_app.teams import logins, members
 from requests_app.teams.middleware import SESSION_KEY
 from requests_app.teams.models import Invitation, Membership, Role, User
 from requests_app.teams.permissions import owner_required
@@ -43,12 +43,14 @@ class SignUpForm(UserCreationForm):
 @require_safe
 def member_list(request: HttpRequest) -> HttpResponse:
     organization = request.organization
+    people = list(members.members_of(organization=organization))
     context = {
-        "members": members.members_of(organization=organization),
+        "members": people,
         "can_manage": request.membership.can_manage,
         "roles": Role.choices,
     }
     if request.membership.can_manage:
+        context["locked"] = logins.locked_out(usernames=[m.user.username for m in people], now=timezone.now())
         context["invite_form"] = InviteForm()
         context["invitations"] = members.pending_invitations(organization=organization, now=timezone.now())
     return render(request, "teams/members.html", context)
@@ -112,6 +114,19 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @owner_required
 @require_POST
+def member_unlock(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = _member(request, membership_id)
+    try:
+        logins.unlock_member(organization=request.organization, by=request.user, membership=membership)
+    except members.MemberChangeRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"{membership.user} can log in again.")
+    return redirect("members")
+
+
+@owner_required
+@require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=invitation_id, organization=request.organization)
     members.revoke_invitation(organization=request.organization, by=request.user, invitation=invitation,
@@ -154,5 +169,5 @@ def _accept(request: HttpRequest, token: str, form: SignUpForm | None) -> Member
         token=token, username=form.cleaned_data["username"], email=form.cleaned_data["email"],
         password=form.cleaned_data["password1"], now=now,
     )
-    login(request, membership.user)
+    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")  # just signed up
     return membership

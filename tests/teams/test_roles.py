@@ -101,6 +101,7 @@ CHANGES = [
     ("member-invite", lambda w: [], lambda w: {"email": "new@example.org", "role": "owner"}, Role.OWNER),
     ("member-role", lambda w: [w.viewer.pk], lambda w: {"role": "owner"}, Role.OWNER),
     ("member-remove", lambda w: [w.viewer.pk], lambda w: {}, Role.OWNER),
+    ("member-unlock", lambda w: [w.viewer.pk], lambda w: {}, Role.OWNER),
     ("invitation-revoke", lambda w: [w.invitation.pk], lambda w: {}, Role.OWNER),
 ]
 
@@ -132,7 +133,8 @@ PERSONAL = {
     "calendar-settings", "api-tokens", "api-token-revoke",
 }
 # Reached without a session: login, links carrying their own secret, health checks, the icon.
-PUBLIC = {"login", "logout", "invitation-accept", "calendar-feed", "healthz", "favicon"}
+PUBLIC = {"login", "logout", "invitation-accept", "calendar-feed", "healthz", "favicon", "password_reset",
+          "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 
 
 @pytest.fixture
