@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
-from requests_app.auditlogs.management.columns import add_column_option, column_map
+from requests_app.auditlogs.management.columns import add_column_option, add_sheet_option, column_map
 from requests_app.auditlogs.states import STATES
 
 FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reason", "case_number", "category", "rule")
@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--flagged", type=Path, metavar="OUT.csv", help="write each flagged search with its rule")
         parser.add_argument("--state", help="the agency's state, to count out-of-state searchers (e.g. OR)")
         add_column_option(parser)
+        add_sheet_option(parser)
 
     def handle(self, *args, files: list[Path], **options) -> None:
         state = (options["state"] or "").upper() or None
@@ -34,7 +35,8 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {', '.join(missing)}")
         writer, handle = self._flagged_writer(options["flagged"])
         try:
-            result = analyze(files, home_state=state, on_flag=writer, column_map=column_map(options["column"]))
+            result = analyze(files, home_state=state, on_flag=writer, column_map=column_map(options["column"]),
+                             sheet=options["sheet"])
         except (UnknownFormat, ValueError) as exc:
             raise CommandError(str(exc)) from None
         finally:
@@ -74,6 +76,12 @@ class Command(BaseCommand):
         for name, count in summary["categories"].items():
             self.stdout.write(f"  {name}: {count}")
         self.stdout.write(f"  federal searches: {summary['federal_searches']}; out of state: {summary['out_of_state_searches']}")
+        if summary["users"]:
+            roles = ", ".join(f"{role}: {n}" for role, n in summary["roles"].items())
+            self.stdout.write(f"  users: {summary['users']} ({roles})")
         for each in summary["files"]:
-            self.stdout.write(f"  {each['file']}: {each['format']}: {each['read']} rows read ({each['repeated']} "
+            where = each["file"] if each["sheet"] is None else f"{each['file']}, sheet {each['sheet']!r}"
+            self.stdout.write(f"  {where}: {each['format']}: {each['read']} rows read ({each['repeated']} "
                               f"repeated, counted once), {each['rejected']} rejected")
+        for each in summary["skipped_sheets"]:
+            self.stdout.write(f"  {each['file']}, sheet {each['sheet']!r}: {each['why']}")
