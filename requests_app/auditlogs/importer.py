@@ -145,62 +145,41 @@ def _in_sheet_order(layout: Layout, results: list[dict]) -> list[dict]:
     return sorted(results + skipped, key=lambda entry: layout.sheets.index(entry["name"]))
 
 
-class _FirstRejected:
-    """Marks the rejected rows of a workbook's sheet with its name, and keeps the first, so a
-    sheet that gave nothing says why even when the import's sample is already full."""
-
-    def __init__(self, sheet: str | None) -> None:
-        self.prefix = "" if sheet is None else f"sheet {sheet!r}: "
-        self.first: tuple[int, str] | None = None
-
-    def items(self, items):
-        for item in items:
-            if isinstance(item, Rejected):
-                item = Rejected(item.line, self.prefix + item.reason)
-                self.first = self.first or (item.line, item.reason)
-            yield item
-
-    def batches(self, batches):
-        for batch in batches:
-            rejected = pl.col("rejected")
-            if self.prefix:
-                batch = batch.with_columns((pl.lit(self.prefix) + rejected).alias("rejected"))
-            if self.first is None and batch["rejected"].is_not_null().any():
-                self.first = batch.filter(rejected.is_not_null()).select("line", "rejected").row(0)
-            yield batch
-
-
 def _read_part(audit_import: AuditImport, path: Path, found: Found, *, by_sheet: bool) -> dict:
     """Reads one part (a sheet, or the whole file) into the import, adding its counts to the
     import's; returns them, with why nothing was read if so."""
     rows, repeated, rejected = audit_import.rows, audit_import.duplicates, audit_import.rejected
+    sampled = len(audit_import.rejected_sample)
     audit_import.rows = audit_import.duplicates = 0
-    marks = _FirstRejected(found.part.sheet if by_sheet else None)
-    _store_part(audit_import, path, found, marks)
+    _store_part(audit_import, path, found)
+    mine = audit_import.rejected_sample[sampled:]
+    if by_sheet:  # the line alone would not say which sheet a rejected row is on
+        for sample in mine:
+            sample[1] = f"sheet {found.part.sheet!r}: {sample[1]}"
     result = {"name": found.part.sheet, "format": found.format.key, "kind": found.format.kind,
               "read": audit_import.rows + audit_import.duplicates, "rows": audit_import.rows,
               "repeated": audit_import.duplicates, "rejected": audit_import.rejected - rejected}
     if not result["read"]:
-        result["error"] = nothing_read(result["rejected"], marks.first, "sheet" if by_sheet else "file")
+        result["error"] = nothing_read(result["rejected"], tuple(mine[0]) if mine else None,
+                                       "sheet" if by_sheet else "file")
     audit_import.rows, audit_import.duplicates = rows + audit_import.rows, repeated + audit_import.duplicates
     return result
 
 
-def _store_part(audit_import: AuditImport, path: Path, found: Found, marks: _FirstRejected) -> None:
+def _store_part(audit_import: AuditImport, path: Path, found: Found) -> None:
     column_map, part, kind = found.column_map, found.part, found.format.kind
     if kind == "sharing":
         with transaction.atomic():
-            _store_relations(audit_import, marks.items(relations(path, column_map, part)))
+            _store_relations(audit_import, relations(path, column_map, part))
     elif kind == "hotlist":
         with transaction.atomic():
-            store_hotlist(audit_import, marks.items(records(path, column_map, part)[1]))
+            store_hotlist(audit_import, records(path, column_map, part)[1])
     elif kind == "users":
         with transaction.atomic():
-            store_users(audit_import, marks.items(records(path, column_map, part)[1]))
+            store_users(audit_import, records(path, column_map, part)[1])
     else:
         extra = CustomTerm.rules_of(audit_import.request.organization_id)
-        source = open_source(path, column_map, extra, part=part)
-        store_searches(audit_import, Source(source.format, marks.batches(source.batches), source.lines_total))
+        store_searches(audit_import, open_source(path, column_map, extra, part=part))
 
 
 def _discard(audit_import: AuditImport) -> None:

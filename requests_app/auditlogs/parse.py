@@ -87,11 +87,10 @@ class Rejected:
 
 def nothing_read(rejected: int, first: tuple[int, str] | None, where: str = "file") -> str:
     """Why no row of a file (or sheet) was read: one that yields none is an error, never an empty success."""
-    if not rejected or first is None:
+    if not rejected:
         return f"no row was read: the {where} has its column headers but no rows under them"
-    line, reason = first
     every = "the only row was" if rejected == 1 else f"all {rejected} rows were"
-    return f"no row was read: {every} rejected (line {line}: {reason})"
+    return f"no row was read: {every} rejected" + ("" if first is None else f" (line {first[0]}: {first[1]})")
 
 
 def parse_time(value: object) -> datetime:
