@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import groupby
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,9 +19,10 @@ from requests_app.auditlogs import scan
 from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.frames import ANALYSIS_FIELDS, Flagger, open_source
 from requests_app.auditlogs.hotlist import HotlistRow, flag_text, hotlist_rows
-from requests_app.auditlogs.parse import WHOLE, Part, Rejected, headers_of, nothing_read, records, relations
+from requests_app.auditlogs.parse import (WHOLE, Part, Rejected, headers_of, held_open, nothing_read, records,
+                                          relations)
 from requests_app.auditlogs.roster import user_rows
-from requests_app.auditlogs.workbooks import examine
+from requests_app.auditlogs.workbooks import Found, examine
 
 TOP = 10
 KEY_SEED = 20261127  # any fixed seed: hashes are compared within one run only
@@ -123,35 +125,51 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
     encodings and sharing lists are read in batches (frames.py, parse.py)."""
     result = Analysis(out_of_state=0 if home_state else None)
     fields = frozenset(ANALYSIS_FIELDS | ({"user", "case_number"} if on_flag else set()))
-    flagger, scanned, batched, events, users = Flagger(), [], [], set(), set()
+    flagger, scanned, batched, seen_small = Flagger(), [], [], {"hotlist": set(), "users": set()}
     for path in paths:
-        layout = examine(path, column_map, sheet)
-        result.skipped_sheets.extend({"file": path.name, "sheet": s.sheet, "why": s.why} for s in layout.skipped)
-        for found in layout.found:
-            fmt, part, mapping = found.format, found.part, found.column_map
-            result.formats.append(fmt.key)
-            if fmt.kind == "sharing":
-                with _tally(result, path, fmt, part, layout.is_workbook) as count:
-                    _count_relations(result, count, relations(path, mapping, part))
-            elif fmt.kind == "hotlist":
-                with _tally(result, path, fmt, part, layout.is_workbook) as count:
-                    _count_hotlist(result, count, records(path, mapping, part)[1], events, on_flag, path)
-            elif fmt.kind == "users":
-                with _tally(result, path, fmt, part, layout.is_workbook) as count:
-                    _count_users(result, count, records(path, mapping, part)[1], users)
-            elif part is WHOLE and scan.scannable(path):
-                scanned.append((path, scan.scan_file(path, fmt, headers_of(path), fields), _file(result, path, fmt)))
-            else:
-                batched.append((path, found, layout.is_workbook))
+        with held_open(path):  # a workbook loaded once for its examination and small sheets
+            layout = examine(path, column_map, sheet)
+            result.skipped_sheets.extend({"file": path.name, "sheet": s.sheet, "why": s.why} for s in layout.skipped)
+            for found in layout.found:
+                result.formats.append(found.format.key)
+                if found.format.kind in _SMALL:
+                    _count_small(result, path, found, layout.is_workbook, seen_small, on_flag)
+                elif found.part is WHOLE and scan.scannable(path):
+                    count = _file(result, path, found.format)
+                    scanned.append((path, scan.scan_file(path, found.format, headers_of(path), fields), count))
+                else:
+                    batched.append((path, found, layout.is_workbook))
     seen = _count_scanned(result, scanned, flagger, home_state, on_flag, keep_keys=bool(batched))
-    for path, found, by_sheet in batched:
-        with _tally(result, path, found.format, found.part, by_sheet) as count:
-            for batch in open_source(path, found.column_map, fields=fields, part=found.part).batches:
-                fresh = _unseen(result, _accepted(result, count.label, batch), seen)
-                _count_pairs(result, _batch_pairs(fresh), home_state)
-                if on_flag:
-                    _report_flagged(fresh, path, on_flag)
+    for path, parts in groupby(batched, key=lambda each: each[0]):
+        with held_open(path):  # and once more for its searches, read after every CSV is scanned
+            for _, found, by_sheet in parts:
+                _count_batched(result, path, found, by_sheet, seen, fields, home_state, on_flag)
     return result
+
+
+_SMALL = ("sharing", "hotlist", "users")  # kinds read row by row, as they come
+
+
+def _count_small(result: Analysis, path: Path, found: Found, by_sheet: bool, seen: dict[str, set],
+                 on_flag: OnFlag | None) -> None:
+    fmt, part, mapping = found.format, found.part, found.column_map
+    with _tally(result, path, fmt, part, by_sheet) as count:
+        if fmt.kind == "sharing":
+            _count_relations(result, count, relations(path, mapping, part))
+        elif fmt.kind == "hotlist":
+            _count_hotlist(result, count, records(path, mapping, part)[1], seen["hotlist"], on_flag, path)
+        else:
+            _count_users(result, count, records(path, mapping, part)[1], seen["users"])
+
+
+def _count_batched(result: Analysis, path: Path, found: Found, by_sheet: bool, seen: set[int],
+                   fields: frozenset[str], home_state: str | None, on_flag: OnFlag | None) -> None:
+    with _tally(result, path, found.format, found.part, by_sheet) as count:
+        for batch in open_source(path, found.column_map, fields=fields, part=found.part).batches:
+            fresh = _unseen(result, _accepted(result, count.label, batch), seen)
+            _count_pairs(result, _batch_pairs(fresh), home_state)
+            if on_flag:
+                _report_flagged(fresh, path, on_flag)
 
 
 def _file(result: Analysis, path: Path, fmt: Format, part: Part = WHOLE, by_sheet: bool = False) -> FileCount:

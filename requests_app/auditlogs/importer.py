@@ -27,7 +27,7 @@ from requests_app.auditlogs.frames import Source, open_source
 from requests_app.auditlogs.hotlist import store_hotlist
 from requests_app.auditlogs.models import (AuditImport, CustomTerm, HotlistEvent, RosterUser, SearchEvent,
                                            SharingRelation)
-from requests_app.auditlogs.parse import Rejected, nothing_read, records, relations
+from requests_app.auditlogs.parse import Rejected, held_open, nothing_read, records, relations
 from requests_app.auditlogs.roster import store_users
 from requests_app.auditlogs.storage import store_events
 from requests_app.auditlogs.workbooks import Found, Layout, examine
@@ -120,6 +120,11 @@ def run(audit_import: AuditImport) -> AuditImport:
 
 
 def _read_into(audit_import: AuditImport, path: Path) -> None:
+    with held_open(path):  # a workbook loaded once, however many of its sheets are read
+        _read_parts(audit_import, path)
+
+
+def _read_parts(audit_import: AuditImport, path: Path) -> None:
     layout = examine(path, audit_import.column_map or None, audit_import.sheet or None)
     audit_import.format = layout.found[0].format.key if len(layout.found) == 1 else WORKBOOK
     _discard(audit_import)  # rows left by an earlier attempt whose worker was killed

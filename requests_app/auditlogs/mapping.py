@@ -10,7 +10,7 @@ from pathlib import Path
 
 from requests_app.auditlogs.formats import mapped_format, norm
 from requests_app.auditlogs.models import AuditImport
-from requests_app.auditlogs.parse import headers_of
+from requests_app.auditlogs.parse import headers_of, held_open
 from requests_app.auditlogs.workbooks import sheet_headers, workbook_sheets
 from requests_app.auditlogs.tasks import run_import
 from requests_app.documents.models import Document
@@ -56,13 +56,18 @@ def document_columns(document: Document, sheet: str = "") -> Columns:
         _copy_head(document, path, whole=document.kind != "csv")
         if document.kind != "xlsx":
             return Columns(_distinct(headers_of(path)))
-        sheets = workbook_sheets(path)
-        named = [s.name for s in sheets if s.name.casefold() == sheet.strip().casefold()]
-        if named:
-            sheet = named[0]
-        elif not sheet and sheets:
-            sheet = max(sheets, key=lambda s: (s.rows_total, bool(s.head))).name
-        return Columns(_distinct(sheet_headers(path, sheet)), sheet, tuple(s.name for s in sheets))
+        with held_open(path):
+            return _sheet_columns(path, sheet)
+
+
+def _sheet_columns(path: Path, sheet: str) -> Columns:
+    sheets = workbook_sheets(path)
+    named = [s.name for s in sheets if s.name.casefold() == sheet.strip().casefold()]
+    if named:
+        sheet = named[0]
+    elif not sheet and sheets:
+        sheet = max(sheets, key=lambda s: (s.rows_total, bool(s.head))).name
+    return Columns(_distinct(sheet_headers(path, sheet)), sheet, tuple(s.name for s in sheets))
 
 
 def _copy_head(document: Document, path: Path, *, whole: bool) -> None:

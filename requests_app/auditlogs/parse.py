@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -174,7 +176,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
                 yield start, row
 
 
-def _workbook(path: Path):
+def _load(path: Path):
     from openpyxl import load_workbook
 
     try:
@@ -183,17 +185,48 @@ def _workbook(path: Path):
         raise ValueError(f"the file is not a readable XLSX workbook ({exc.__class__.__name__})") from None
 
 
+_HELD: ContextVar[tuple[Path, object] | None] = ContextVar("held_workbook", default=None)
+
+
+@contextmanager
+def held_open(path: Path) -> Iterator[None]:
+    """Within the block, a workbook is loaded once however many of its sheets are read: each
+    load parses the whole shared-strings table, seconds for a large release. Anything read
+    from it must be read within the block."""
+    if file_kind(path) != "xlsx":
+        yield
+        return
+    workbook = _load(path)
+    token = _HELD.set((path, workbook))
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+        workbook.close()
+
+
+@contextmanager
+def open_workbook(path: Path) -> Iterator[object]:
+    """The workbook, read-only: the one held open (see held_open), else loaded and closed after."""
+    held = _HELD.get()
+    if held is not None and held[0] == path:
+        yield held[1]
+        return
+    workbook = _load(path)
+    try:
+        yield workbook
+    finally:
+        workbook.close()
+
+
 def _xlsx_rows(path: Path, part: Part = WHOLE) -> Iterator[tuple[int, list[object]]]:
     """The rows of the part's sheet (the first, if none is named) from its header row on."""
-    workbook = _workbook(path)
-    try:
+    with open_workbook(path) as workbook:
         sheet = workbook[part.sheet] if part.sheet is not None else workbook.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(min_row=part.header_line, values_only=True),
                                      start=part.header_line):
             if any(c not in (None, "") for c in row):
                 yield number, list(row)
-    finally:
-        workbook.close()
 
 
 def _pdf_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
@@ -219,13 +252,10 @@ def file_kind(path: Path) -> str:
 
 def row_count(path: Path, part: Part = WHOLE) -> int:
     """Rows in a spreadsheet, as its dimensions say (0 when unknown), for progress."""
-    if part.rows_total or file_kind(path) != "xlsx":
+    if part.sheet is not None or file_kind(path) != "xlsx":
         return part.rows_total
-    workbook = _workbook(path)
-    try:
+    with open_workbook(path) as workbook:
         return workbook.worksheets[0].max_row or 0
-    finally:
-        workbook.close()
 
 
 def rows_of(path: Path, part: Part = WHOLE) -> Iterator[tuple[int, list[object]]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from requests_app.auditlogs.formats import FORMATS, Format, UnknownFormat, expected_formats, norm, recognise
-from requests_app.auditlogs.parse import WHOLE, Part, _workbook, file_kind, format_for, headers_of
+from requests_app.auditlogs.parse import WHOLE, Part, file_kind, format_for, headers_of, open_workbook
 
 HEADER_ROWS = 20  # how far down a sheet its header row is looked for
 # The start of formats.UnknownFormat's message: mapping.can_remap offers a column map on it.
@@ -38,16 +38,16 @@ class Skipped:
 class Layout:
     found: list[Found]
     skipped: list[Skipped]
-    sheets: list[str | None]  # the workbook's sheets in order ([None] for a CSV or PDF)
+    sheets: list[str | None]  # every sheet of the workbook in order, read or not ([None] for a CSV or PDF)
 
     @property
     def is_workbook(self) -> bool:
-        """Whether the parts are told apart by sheet: a workbook of one sheet is read as a file is."""
+        """Whether what is read is told apart by sheet: a workbook of one sheet is read as a file is."""
         return len(self.sheets) > 1
 
 
 @dataclass(frozen=True)
-class _Sheet:
+class Sheet:
     name: str
     head: list[tuple[int, list[str]]]  # the non-empty rows among the first HEADER_ROWS, as text
     rows_total: int
@@ -68,19 +68,15 @@ def examine(path: Path, column_map: dict[str, str] | None = None, sheet: str | N
         return Layout([Found(WHOLE, format_for(headers_of(path), column_map), column_map)], [], [None])
     sheets = workbook_sheets(path)
     if sheet:
-        chosen = _chosen(_named(sheets, sheet), column_map)
-        return Layout([chosen], [], [chosen.part.sheet])
+        return Layout([_chosen(_named(sheets, sheet), column_map)], [], [s.name for s in sheets])
     return _every_sheet(sheets, column_map)
 
 
-def workbook_sheets(path: Path) -> list[_Sheet]:
+def workbook_sheets(path: Path) -> list[Sheet]:
     """Every sheet of the workbook (hidden ones too: their rows were released as well), from
     its first rows only."""
-    workbook = _workbook(path)
-    try:
-        return [_Sheet(ws.title, _head(ws), ws.max_row or 0) for ws in workbook.worksheets]
-    finally:
-        workbook.close()
+    with open_workbook(path) as workbook:
+        return [Sheet(ws.title, _head(ws), ws.max_row or 0) for ws in workbook.worksheets]
 
 
 def _head(worksheet) -> list[tuple[int, list[str]]]:
@@ -89,7 +85,7 @@ def _head(worksheet) -> list[tuple[int, list[str]]]:
             for number, row in enumerate(rows, start=1) if any(c not in (None, "") for c in row)]
 
 
-def _named(sheets: list[_Sheet], name: str) -> _Sheet:
+def _named(sheets: list[Sheet], name: str) -> Sheet:
     wanted = name.strip().casefold()
     for each in sheets:
         if each.name.strip().casefold() == wanted:
@@ -97,11 +93,11 @@ def _named(sheets: list[_Sheet], name: str) -> _Sheet:
     raise ValueError(f"the workbook has no sheet named {name!r}; its sheets: {_names(sheets)}")
 
 
-def _names(sheets: list[_Sheet]) -> str:
+def _names(sheets: list[Sheet]) -> str:
     return ", ".join(repr(s.name) for s in sheets) or "(none)"
 
 
-def _chosen(sheet: _Sheet, column_map: dict[str, str] | None) -> Found:
+def _chosen(sheet: Sheet, column_map: dict[str, str] | None) -> Found:
     found = _mapped(sheet, column_map) if column_map else _recognised(sheet)
     if found is not None:
         return found
@@ -112,7 +108,7 @@ def _chosen(sheet: _Sheet, column_map: dict[str, str] | None) -> Found:
                         "--column HEADER=FIELD, or on the import's page.")
 
 
-def _every_sheet(sheets: list[_Sheet], column_map: dict[str, str] | None) -> Layout:
+def _every_sheet(sheets: list[Sheet], column_map: dict[str, str] | None) -> Layout:
     mapped = {s.name: found for s in sheets if column_map and (found := _mapped(s, column_map))}
     if column_map and not mapped:
         described = "; ".join(f"sheet {s.name!r}: {_content(s)}" for s in sheets)
@@ -130,7 +126,7 @@ def _every_sheet(sheets: list[_Sheet], column_map: dict[str, str] | None) -> Lay
     return Layout(found, skipped, [s.name for s in sheets])
 
 
-def _none_known(sheets: list[_Sheet]) -> None:
+def _none_known(sheets: list[Sheet]) -> None:
     if len(sheets) == 1:  # read as a file is: its likeliest header row and the formats expected
         widest = sheets[0].widest()
         recognise(widest[1] if widest else [])
@@ -140,7 +136,7 @@ def _none_known(sheets: list[_Sheet]) -> None:
                         "columns with --column HEADER=FIELD (or do both on the import's page).")
 
 
-def _recognised(sheet: _Sheet) -> Found | None:
+def _recognised(sheet: Sheet) -> Found | None:
     for line, cells in sheet.head:
         try:
             fmt = recognise(cells)
@@ -150,7 +146,7 @@ def _recognised(sheet: _Sheet) -> Found | None:
     return None
 
 
-def _mapped(sheet: _Sheet, column_map: dict[str, str]) -> Found | None:
+def _mapped(sheet: Sheet, column_map: dict[str, str]) -> Found | None:
     for line, cells in sheet.head:
         if not _missing_from(cells, column_map):
             return Found(Part(sheet.name, line, sheet.rows_total), format_for(cells, column_map), column_map)
@@ -162,12 +158,12 @@ def _missing_from(cells: list[str], column_map: dict[str, str]) -> list[str]:
     return sorted(h for h in column_map if norm(h) not in present)
 
 
-def _missing(sheet: _Sheet, column_map: dict[str, str]) -> list[str]:
+def _missing(sheet: Sheet, column_map: dict[str, str]) -> list[str]:
     widest = sheet.widest()
     return _missing_from(widest[1] if widest else [], column_map)
 
 
-def _content(sheet: _Sheet) -> str:
+def _content(sheet: Sheet) -> str:
     """What a sheet holds, for a message: empty, or its likeliest header row."""
     widest = sheet.widest()
     if widest is None:

@@ -259,7 +259,8 @@ def test_importing_with_sheet_reads_only_that_sheet(oregon, tmp_path):
     output = run_import(oregon.tracking, release(tmp_path / "release.xlsx"), sheet="users")
     assert RosterUser.objects.count() == 3 and not SearchEvent.objects.exists()
     assert AuditImport.objects.get().sheet == "users"
-    assert "users: 3 users stored, 1 repeated, 1 rejected" in output
+    assert "Sheet 'Users': User roster, 4 users read, 1 repeated, 1 rejected" in output
+    assert [s["name"] for s in AuditImport.objects.get().sheets] == ["Users"]
 
 
 def test_importing_an_unknown_sheet_fails_listing_the_sheets(oregon, tmp_path):
@@ -340,3 +341,26 @@ def test_a_map_posted_for_a_sheet_imports_that_sheet(refused, alice_client, djan
     assert (new.state, new.sheet, new.rows) == ("done", "Searches", 2)
     assert new.column_map == {"When": "searched_at", "Agency": "organization", "Why": "reason"}
     assert SearchEvent.objects.filter(audit_import=new).count() == 2
+
+
+# Loading a workbook parses its whole shared-strings table: seconds for a large release.
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list[Path]:
+    from requests_app.auditlogs import parse
+
+    seen: list[Path] = []
+    load = parse._load
+    monkeypatch.setattr(parse, "_load", lambda path: seen.append(path) or load(path))
+    return seen
+
+
+def test_an_import_loads_the_workbook_once_for_all_its_sheets(oregon, tmp_path, loads):
+    run_import(oregon.tracking, release(tmp_path / "release.xlsx"))
+    assert AuditImport.objects.get().rows == 14 and len(loads) == 1
+
+
+def test_an_analysis_loads_the_workbook_once_more_for_its_searches(tmp_path, loads):
+    # The searches are counted after every CSV of the run is scanned, to count a row met in both once.
+    assert analyse(release(tmp_path / "release.xlsx"))["rows"] == 11 and len(loads) == 2

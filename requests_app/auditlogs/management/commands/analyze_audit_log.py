@@ -15,7 +15,8 @@ FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reaso
 
 
 class Command(BaseCommand):
-    help = ("Analyse Flock audit-log exports (CSV or XLSX; several monthly files of one release at once) "
+    help = ("Analyse Flock audit-log exports (CSV, XLSX or PDF; several monthly files of one release at once; every "
+            "sheet of a workbook, each recognised one by its kind) "
             "without the database: counts, flagged searches by category, federal and out-of-state searchers.")
 
     def add_arguments(self, parser) -> None:
