@@ -128,6 +128,8 @@ def _read_parts(audit_import: AuditImport, path: Path) -> None:
     layout = examine(path, audit_import.column_map or None, audit_import.sheet or None)
     audit_import.format = layout.found[0].format.key if len(layout.found) == 1 else WORKBOOK
     _discard(audit_import)  # rows left by an earlier attempt whose worker was killed
+    audit_import.rows = audit_import.duplicates = audit_import.rejected = 0  # and its counts: each sheet adds its own
+    audit_import.rejected_sample = []
     results = [_read_part(audit_import, path, found, by_sheet=layout.is_workbook) for found in layout.found]
     if layout.is_workbook:
         audit_import.sheets = _in_sheet_order(layout, results)

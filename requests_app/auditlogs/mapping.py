@@ -66,7 +66,7 @@ def _sheet_columns(path: Path, sheet: str) -> Columns:
     if named:
         sheet = named[0]
     elif not sheet and sheets:
-        sheet = max(sheets, key=lambda s: (s.rows_total, bool(s.head))).name
+        sheet = max(sheets, key=lambda s: (s.rows_total, len(s.head))).name  # dimensions may be missing: 0
     return Columns(_distinct(sheet_headers(path, sheet)), sheet, tuple(s.name for s in sheets))
 
 

@@ -364,3 +364,14 @@ def test_an_import_loads_the_workbook_once_for_all_its_sheets(oregon, tmp_path, 
 def test_an_analysis_loads_the_workbook_once_more_for_its_searches(tmp_path, loads):
     # The searches are counted after every CSV of the run is scanned, to count a row met in both once.
     assert analyse(release(tmp_path / "release.xlsx"))["rows"] == 11 and len(loads) == 2
+
+
+def test_a_roster_csv_is_imported_as_users(oregon, tmp_path):
+    path = tmp_path / "users.csv"
+    path.write_text("Name,Email,Role,Last Login\nAnn Lee,ann@bend.example,Admin,01/05/2025 09:00:00 AM\n"
+                    "Bo Diaz,bo@bend.example,Officer,Never\n")
+    output = run_import(oregon.tracking, path)
+    assert "users: 2 users stored, 0 repeated, 0 rejected" in output
+    ann = RosterUser.objects.get(email="ann@bend.example")
+    assert (ann.name, ann.role, ann.last_login.isoformat()) == ("Ann Lee", "Admin", "2025-01-05T09:00:00+00:00")
+    assert AuditImport.objects.get().sheets == []
