@@ -31,7 +31,7 @@ from requests_app.agencies.contacts import ContactEdit, apply_edit
 from requests_app.agencies.importer import _CONTROL, _NOT_UTF8, ImportFileError, Rejection, _records, read_header
 from requests_app.agencies.models import Agency, AgencyAlias, AgencyContactChange, name_key
 from requests_app.agencies.selectors import agencies_for_names
-from requests_app.agencies.spreadsheets import spreadsheet_text
+from requests_app.ops.spreadsheets import spreadsheet_text
 from requests_app.laws.models import Jurisdiction
 from requests_app.teams.models import Membership
 

@@ -23,6 +23,7 @@ from requests_app.auditlogs.parse import (WHOLE, Part, Rejected, headers_of, hel
                                           relations)
 from requests_app.auditlogs.roster import user_rows
 from requests_app.auditlogs.workbooks import Found, examine
+from requests_app.auditlogs.sharing import Direction, Relation, partner_key
 
 TOP = 10
 KEY_SEED = 20261127  # any fixed seed: hashes are compared within one run only
@@ -62,6 +63,33 @@ class FileCount:
 
 
 @dataclass
+class Partners:
+    """The organizations of the sharing releases read: each once, however often listed."""
+
+    listed: bool = False  # a sharing release was read (so zero partners is a count, not a blank)
+    seen: dict[str, Relation] = field(default_factory=dict)  # by name, ignoring case and spacing
+    repeated: int = 0
+
+    def add(self, relation: Relation) -> bool:
+        """Counts the organization; False when it was listed before."""
+        key = partner_key(relation.organization)
+        if key in self.seen:
+            self.repeated += 1
+            return False
+        self.seen[key] = relation
+        return True
+
+    def summary(self) -> dict[str, object]:
+        """``organizations`` listed, how many federal, and how many each way the data flows;
+        null where no sharing release was read."""
+        if not self.listed:
+            return {"organizations": None, "federal_partners": None, "partner_directions": None}
+        directions = Counter(r.direction for r in self.seen.values())
+        return {"organizations": len(self.seen), "federal_partners": sum(r.federal for r in self.seen.values()),
+                "partner_directions": {name: directions.get(name, 0) for name in Direction.LABELS}}
+
+
+@dataclass
 class Analysis:
     formats: list[str] = field(default_factory=list)
     rows: int = 0
@@ -79,6 +107,7 @@ class Analysis:
     skipped_sheets: list[dict[str, str]] = field(default_factory=list)  # {file, sheet, why}: not an export
     users: int = 0  # accounts of user rosters, each once
     roles: Counter = field(default_factory=Counter)
+    partners: Partners = field(default_factory=lambda: Partners())
 
     def unread(self) -> list[str]:
         """Why each file from which no row was read gave none (an error, never an empty success)."""
@@ -106,6 +135,7 @@ class Analysis:
             "skipped_sheets": self.skipped_sheets,
             "users": self.users,
             "roles": dict(self.roles.most_common()),
+            **self.partners.summary(),
         }
 
 
@@ -156,6 +186,7 @@ def _count_small(result: Analysis, path: Path, found: Found, by_sheet: bool, see
     with _tally(result, path, fmt, part, by_sheet) as count:
         if fmt.kind == "sharing":
             _count_relations(result, count, relations(path, mapping, part))
+            result.partners.listed = True
         elif fmt.kind == "hotlist":
             _count_hotlist(result, count, records(path, mapping, part)[1], seen["hotlist"], on_flag, path)
         else:
@@ -291,12 +322,15 @@ def _report_flagged(batch: pl.DataFrame, path: Path, on_flag: OnFlag) -> None:
 
 
 def _count_relations(result: Analysis, count: FileCount, items: Iterable) -> None:
+    """A sharing release counted by organization listed (an organization listed again, in
+    the file or an earlier one, counts once), each with the way its data flows."""
     for item in items:
         if isinstance(item, Rejected):
             result.rejected.append((count.label, item.line, item.reason))
-        else:
+        elif result.partners.add(item):
             result.rows += 1
-            result.organizations[item.organization] += 1
+        else:
+            result.duplicates += 1
 
 
 def _count_users(result: Analysis, count: FileCount, items: Iterable, seen: set[str]) -> None:

@@ -151,7 +151,8 @@ def _select(frame: pl.LazyFrame, fields: dict[str, int]) -> pl.LazyFrame:
     columns.pop("details", None)
     for name in ("organization", "reason", "searched_at"):
         columns.setdefault(name, pl.lit(None, dtype=pl.String))
-    return frame.select("__row", "__nl", *(expr.alias(name) for name, expr in columns.items()))
+    kept = [name for name in ("__page", "__why") if name in frame.collect_schema().names()]
+    return frame.select("__row", "__nl", *kept, *(expr.alias(name) for name, expr in columns.items()))
 
 
 def _normalise(batch: pl.DataFrame) -> pl.DataFrame:
@@ -266,7 +267,14 @@ def _with_lines(batch: pl.DataFrame) -> pl.DataFrame:
 
 
 def _rejections(batch: pl.DataFrame) -> pl.DataFrame:
-    return batch.with_columns(REJECTION).drop("raw_time")
+    """Why each row cannot be read: the reader's own reason where it could not make a row of
+    the lines (``__why``), else the row's; a PDF's row is found by its page as well."""
+    columns = batch.columns
+    why = pl.coalesce(pl.col("__why"), REJECTION) if "__why" in columns else REJECTION
+    if "__page" in columns:
+        own = pl.col("__why").is_null() if "__why" in columns else pl.lit(True)
+        why = pl.when(why.is_not_null() & own).then(pl.format("{} (page {})", why, pl.col("__page"))).otherwise(why)
+    return batch.with_columns(why.alias("rejected")).drop("raw_time", "__page", "__why", strict=False)
 
 
 def finish(batches: Iterator[pl.DataFrame], extra: tuple[rules.Rule, ...]) -> Iterator[pl.DataFrame]:
@@ -296,13 +304,15 @@ def csv_batches(path: Path, headers: list[str], fmt: Format, fields: frozenset[s
 
 def row_batches(rows: Iterator[tuple[int, list[object]]], headers: list[str], fmt: Format,
                 fields: frozenset[str] = ALL_FIELDS) -> Iterator[pl.DataFrame]:
-    """Batches from rows read one by one (XLSX, PDF): each row's own line is kept."""
+    """Batches from rows read one by one (XLSX, PDF): each row's own line is kept, and a
+    PDF row's page (``__page``)."""
     names = [f"c{i}" for i in range(len(headers))]
     fields = _wanted(fmt, headers, fields)
     chunk: list[list[object]] = []
     for line, row in rows:
-        cells = [stringify(cell) for cell in row[: len(names)]]
-        chunk.append([line - 2, 0, *cells, *([None] * (len(names) - len(cells)))])
+        why = row[0][1:] if row and isinstance(row[0], str) and row[0].startswith("\x00") else None
+        cells = [] if why else [stringify(cell) for cell in row[: len(names)]]
+        chunk.append([line - 2, 0, getattr(row, "page", None), why, *cells, *([None] * (len(names) - len(cells)))])
         if len(chunk) >= BATCH:
             yield _select(_frame(chunk, names), fields).collect()
             chunk = []
@@ -311,8 +321,10 @@ def row_batches(rows: Iterator[tuple[int, list[object]]], headers: list[str], fm
 
 
 def _frame(chunk: list[list[object]], names: list[str]) -> pl.LazyFrame:
-    schema = {"__row": pl.Int64, "__nl": pl.Int64, **{n: pl.String for n in names}}
-    return pl.DataFrame(chunk, schema=schema, orient="row").lazy()
+    schema = {"__row": pl.Int64, "__nl": pl.Int64, "__page": pl.Int32, "__why": pl.String,
+              **{n: pl.String for n in names}}
+    frame = pl.DataFrame(chunk, schema=schema, orient="row")
+    return frame.drop(*(c for c in ("__page", "__why") if frame[c].is_null().all())).lazy()
 
 
 def _count_lines(path: Path) -> int:

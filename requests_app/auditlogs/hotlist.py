@@ -17,7 +17,7 @@ from itertools import islice
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.formats import norm
 from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent
-from requests_app.auditlogs.parse import REDACTED, Rejected, parse_time
+from requests_app.auditlogs.parse import REDACTED, Rejected, on_page, parse_time
 
 BATCH = 5000
 
@@ -144,7 +144,7 @@ def hotlist_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> I
         try:
             yield to_hotlist(line, fields)
         except (ValueError, TypeError, OverflowError) as exc:  # parse_time's shapes, as for searches
-            yield Rejected(line, str(exc))
+            yield Rejected(line, on_page(str(exc), fields))
 
 
 def _rows(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow]:

@@ -1,4 +1,4 @@
-"""Imports an audit-log document into a request: search events, sharing relations,
+"""Imports an audit-log document into a request: search events, sharing partners,
 hot-list events or roster users, by the export's format; each recognised sheet of a
 workbook by its own.
 
@@ -29,6 +29,7 @@ from requests_app.auditlogs.models import (AuditImport, CustomTerm, HotlistEvent
                                            SharingRelation)
 from requests_app.auditlogs.parse import Rejected, held_open, nothing_read, records, relations
 from requests_app.auditlogs.roster import store_users
+from requests_app.auditlogs.sharing import partner_key
 from requests_app.auditlogs.storage import store_events
 from requests_app.auditlogs.workbooks import Found, Layout, examine
 from requests_app.documents.models import Document
@@ -36,7 +37,7 @@ from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import User
 
 logger = logging.getLogger(__name__)
-BATCH = 5000  # sharing relations per INSERT
+BATCH = 5000  # sharing partners per INSERT
 AUDIT_LOG_KINDS = ("csv", "xlsx", "pdf")
 # A running import records progress every few seconds; this long without any, its worker died.
 STALE = timedelta(minutes=15)
@@ -220,15 +221,27 @@ def _note_rejected(audit_import: AuditImport, batch: pl.DataFrame) -> pl.DataFra
 
 
 def _store_relations(audit_import: AuditImport, relations) -> None:
-    rows = []
+    """One row per organization listed; an organization already listed (in this file or an
+    earlier import, whatever its spelling's case and spacing) counts as repeated."""
+    known = {partner_key(name) for name in
+             SharingRelation.objects.filter(request_id=audit_import.request_id).values_list("organization", flat=True)}
+    rows, repeated = [], 0
     for item in relations:
         if isinstance(item, Rejected):
             audit_import.note_rejected([(item.line, item.reason)])
             continue
+        key = partner_key(item.organization[:300])
+        if key in known:
+            repeated += 1
+            continue
+        known.add(key)
         rows.append(SharingRelation(request_id=audit_import.request_id, audit_import=audit_import,
                                     organization=item.organization[:300], direction=item.direction,
-                                    state=item.state, kind=item.kind))
+                                    state=item.state, kind=item.kind, networks_shared_with_me=list(item.shared_with_me),
+                                    networks_sharing=list(item.sharing)))
     before = SharingRelation.objects.filter(request_id=audit_import.request_id).count()
+    # An import of the same request running at once may have stored some meanwhile.
     SharingRelation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
     stored = SharingRelation.objects.filter(request_id=audit_import.request_id).count() - before
-    audit_import.rows, audit_import.duplicates = stored, len(rows) - stored
+    audit_import.rows, audit_import.duplicates = stored, repeated + len(rows) - stored
+

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from requests_app.auditlogs import rules
+from requests_app.auditlogs.sharing import Direction
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
 
@@ -129,14 +130,21 @@ class HotlistEvent(models.Model):
 
 
 class SharingRelation(models.Model):
-    """An organization the agency shares ALPR data with, or that shares with it."""
+    """An organization the agency shares ALPR data with, or that shares with it (or both),
+    as one row of a released sharing list names it."""
+
+    DIRECTIONS = list(Direction.LABELS.items())
 
     request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="sharing_relations")
     audit_import = models.ForeignKey(AuditImport, on_delete=models.CASCADE, related_name="relations")
     organization = models.CharField(max_length=300)
-    direction = models.CharField(max_length=20)
+    direction = models.CharField(max_length=20, choices=DIRECTIONS)
     state = models.CharField(max_length=2, blank=True)
     kind = models.CharField(max_length=10)
+    networks_shared_with_me = models.JSONField(
+        default=list, blank=True, help_text="The organization's networks the agency can search, as listed.")
+    networks_sharing = models.JSONField(
+        default=list, blank=True, help_text="The agency's networks the organization can search, as listed.")
 
     class Meta:
         ordering = ["state", "organization"]

@@ -18,54 +18,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from requests_app.auditlogs.formats import Format, UnknownFormat, mapped_format, norm, recognise
-from requests_app.auditlogs.states import state_of
+from requests_app.auditlogs.sharing import Relation, to_relation
 
 REDACTED = {"***", "[redacted]", "redacted"}
 _TIMESTAMP_FORMATS = ("%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y, %H:%M:%S", "%m/%d/%Y %H:%M:%S",
                       "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S",
                       "%m/%d/%Y")
 EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Relation:
-    line: int
-    organization: str
-    direction: str  # "shared_with_me", "sharing" or "listed"
-    state: str
-    kind: str  # "police", "sheriff", "federal", "private", "other"
-
-
-_PRIVATE = re.compile(r"\b(?:HOA|homeowners?|inc\.?|llc|corp\w*|company|mall|apartments?|property management|"
-                      r"lowe'?s|home depot|walmart|business|school|university|college)\b", re.IGNORECASE)
-
-
-def kind_of(name: str, stated: str = "") -> str:
-    text = f"{stated} {name}"
-    if re.search(r"\[federal\]|\bfederal\b", text, re.IGNORECASE):
-        return "federal"
-    if _PRIVATE.search(text):
-        return "private"
-    if re.search(r"\bSO\b|sheriff", text, re.IGNORECASE):
-        return "sheriff"
-    if re.search(r"\bPD\b|police|\bDPS\b|patrol", text, re.IGNORECASE):
-        return "police"
-    return "other"
-
-
-def to_relations(line: int, fields: dict[str, object]) -> list[Relation]:
-    if "shared_with_me" in fields or "sharing" in fields:
-        relations = []
-        for column in ("shared_with_me", "sharing"):
-            for name in (n.strip() for n in _clean(fields.get(column)).split(",")):
-                if name:
-                    relations.append(Relation(line, name, column, state_of(name) or "", kind_of(name)))
-        return relations
-    name = _clean(fields.get("organization"))
-    if not name:
-        raise ValueError("no organization name")
-    state = (_clean(fields.get("state")) or state_of(name) or "").upper()[:2]
-    return [Relation(line, name, "listed", state, kind_of(name, _clean(fields.get("type"))))]
 
 
 @dataclass(frozen=True)
@@ -289,16 +248,16 @@ def headers_of(path: Path, part: Part = WHOLE) -> list[str]:
 
 def relations(path: Path, column_map: dict[str, str] | None = None,
               part: Part = WHOLE) -> Iterator[Relation | Rejected]:
-    """The sharing relations of a shared-networks export or sharing list, streamed."""
+    """The partners of a shared-networks export or sharing list, one per organization listed, streamed."""
     for item in records(path, column_map, part)[1]:
         if isinstance(item, Rejected):
             yield item
             continue
         line, values = item
         try:
-            yield from to_relations(line, values)
+            yield to_relation(line, values)
         except ValueError as exc:
-            yield Rejected(line, str(exc))
+            yield Rejected(line, on_page(str(exc), values))
 
 
 def records(path: Path, column_map: dict[str, str] | None = None,
@@ -314,9 +273,23 @@ def records(path: Path, column_map: dict[str, str] | None = None,
     return fmt, _records(_mapped(fmt, [str(h or "") for h in headers]), rows)
 
 
-def _records(fields: list[str | None], rows) -> Iterator[tuple[int, dict] | Rejected]:
+class Fields(dict):
+    """A row's values by canonical field, knowing the PDF page it was printed on, if any."""
+
+    page: int | None = None
+
+
+def on_page(reason: str, fields: dict) -> str:
+    """Why a row was refused, with its page when it comes from a PDF."""
+    page = getattr(fields, "page", None)
+    return f"{reason} (page {page})" if page else reason
+
+
+def _records(fields: list[str | None], rows) -> Iterator[tuple[int, Fields] | Rejected]:
     for line, row in rows:
         if row and isinstance(row[0], str) and row[0].startswith("\x00"):
             yield Rejected(line, row[0][1:])
         else:
-            yield line, {name: value for name, value in zip(fields, row) if name}
+            values = Fields((name, value) for name, value in zip(fields, row) if name)
+            values.page = getattr(row, "page", None)
+            yield line, values

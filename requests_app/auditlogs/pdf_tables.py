@@ -60,6 +60,15 @@ _ITEM_START = {
 _WORD_BREAK = re.compile(r"\w[-/]$")
 
 
+class PdfRow(list):
+    """A row's cells, knowing the page its row begins on (so a row that cannot be read is
+    reported with its page as well as its number)."""
+
+    def __init__(self, cells: list[str], page: int) -> None:
+        super().__init__(cells)
+        self.page = page
+
+
 class PdfTableError(ValueError):
     """The PDF's table cannot be read; the message says why, for the person who uploaded it."""
 
@@ -84,24 +93,25 @@ def pdf_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """
     table = _Table()
     held: list[str] | None = None  # the last row so far, kept until we know it does not continue
-    number, page_number = 1, 0
+    number, page_number, held_page = 1, 0, 0
     for page in _pages(path):
         rows = _page_rows(table, page)
         if number == 1 and table.header is not None:
-            yield 1, table.header
+            yield 1, PdfRow(table.header, page.page_number)
             number = 2
         if held is not None and rows and (_continues(held, rows[0]) or _begun(held, rows[0])):
             held = [f"{a}\n{b}".strip("\n") for a, b in zip(held, rows.pop(0), strict=True)]
         for row in rows:
             if held is not None:
-                yield number, table.finish(held)
+                yield number, PdfRow(table.finish(held), held_page)
                 number += 1
-            held = row
+            held, held_page = row, page.page_number
         page_number = page.page_number
     if table.header is None:
         raise PdfTableError(table.why_no_table())
     if held is not None:
-        yield number, table.finish(held) if held[0].strip() else [DANGLING.format(page=page_number)]
+        cells = table.finish(held) if held[0].strip() else [DANGLING.format(page=page_number)]
+        yield number, PdfRow(cells, held_page)
     elif number == 2:
         raise PdfTableError(NO_ROWS.format(header=", ".join(table.header)))
 

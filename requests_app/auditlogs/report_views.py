@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -10,7 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from requests_app.auditlogs import rules
-from requests_app.auditlogs.models import AuditImport, SearchEvent
+from requests_app.ops.spreadsheets import csv_writer
+from requests_app.auditlogs.models import AuditImport, SearchEvent, SharingRelation
 from requests_app.auditlogs.report_pdf import campaign_report_pdf, request_report_pdf
 from requests_app.auditlogs.selectors import campaign_flagged, campaign_report_for, rules_versions
 from requests_app.campaigns.models import Campaign
@@ -79,7 +79,7 @@ def _flag_rows(events: Iterator[SearchEvent]) -> Iterator[list]:
 @organization_required
 def campaign_flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = campaign_of(request.organization, pk)
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield writer.writerow(CSV_HEADER)
@@ -89,3 +89,47 @@ def campaign_flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-flagged-searches.csv"'
     return response
+
+
+PARTNER_HEADER = ["organization", "state", "kind", "direction", "networks_shared_with_me", "networks_sharing",
+                  "document"]
+
+
+def _partner_rows(relations, *, with_agency: bool) -> Iterator[list]:
+    for r in relations:
+        agency = [r.request.tracking, r.request.agency.name] if with_agency else []
+        yield [*agency, r.organization, r.state, r.kind, r.direction, "; ".join(r.networks_shared_with_me),
+               "; ".join(r.networks_sharing), r.audit_import.document.original_name]
+
+
+def _partners_csv(relations, filename: str, *, with_agency: bool) -> StreamingHttpResponse:
+    """Every sharing partner as released, one organization a row, its networks as listed;
+    cells a spreadsheet would run as formulas are written as text (csv_writer)."""
+    writer = csv_writer(_Echo())
+    header = (["tracking", "agency"] if with_agency else []) + PARTNER_HEADER
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(header)
+        for row in _partner_rows(relations.iterator(chunk_size=2000), with_agency=with_agency):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@organization_required
+def sharing_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    records_request = request_of(request.organization, pk)
+    relations = (SharingRelation.objects.filter(request=records_request).select_related("audit_import__document")
+                 .order_by("organization", "direction"))
+    return _partners_csv(relations, f"{records_request.tracking}-sharing-partners.csv", with_agency=False)
+
+
+@organization_required
+def campaign_sharing_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    campaign = campaign_of(request.organization, pk)
+    relations = (SharingRelation.objects.filter(request__campaign=campaign)
+                 .select_related("request__agency", "audit_import__document")
+                 .order_by("request__agency__name", "organization", "direction"))
+    return _partners_csv(relations, f"{campaign.slug}-sharing-partners.csv", with_agency=True)

@@ -19,6 +19,7 @@ from requests_app.auditlogs import rules
 from requests_app.auditlogs.charts import ReportCharts, report_charts
 from requests_app.auditlogs.findings import Finding, findings_for
 from requests_app.auditlogs.models import AuditImport, HotlistEvent, RosterUser, SearchEvent, SharingRelation
+from requests_app.auditlogs.sharing import Direction
 from requests_app.campaigns.models import Campaign
 from requests_app.records.models import RecordsRequest
 
@@ -192,12 +193,15 @@ class Topology:
     total: int
     by_state: list[tuple[str, int]]
     by_kind: list[tuple[str, int]]
+    by_direction: list[tuple[str, int]]  # (what the direction means, organizations)
     marked: list  # federal and private partners, named
 
 
 def _partner_groups(relations: QuerySet) -> list[dict]:
-    """Sharing partners counted by request, state and kind: enough for every topology figure."""
-    groups = list(relations.order_by().values("request", "state", "kind").annotate(n=Count("pk")))
+    """Sharing partners (organizations) counted by request, state, kind and direction:
+    enough for every topology figure."""
+    groups = list(relations.order_by().values("request", "state", "kind", "direction")
+                  .annotate(n=Count("organization", distinct=True)))
     for g in groups:
         # Released lists write "??" (or nothing) where they do not know the state: not out of state.
         g["state"] = g["state"] if len(g["state"]) == 2 and g["state"].isalpha() else ""
@@ -205,18 +209,23 @@ def _partner_groups(relations: QuerySet) -> list[dict]:
 
 
 def _outside_partners(groups: list[dict], home: str) -> int:
-    return sum(g["n"] for g in groups if g["kind"] in MARKED_KINDS or (g["state"] and g["state"] != home))
+    """Federal, private or out-of-state organizations the agency's data may go to: all but
+    those that only share their own data with it."""
+    return sum(g["n"] for g in groups if g["direction"] != Direction.SHARED_WITH_ME
+               and (g["kind"] in MARKED_KINDS or (g["state"] and g["state"] != home)))
 
 
 def _topology(groups: list[dict], marked: QuerySet) -> Topology:
-    by_state, by_kind = Counter(), Counter()
+    by_state, by_kind, by_direction = Counter(), Counter(), Counter()
     for g in groups:
         by_state[g["state"] or "unknown"] += g["n"]
         by_kind[g["kind"]] += g["n"]
+        by_direction[g["direction"]] += g["n"]
     return Topology(
         total=sum(by_state.values()),
         by_state=sorted(by_state.items(), key=lambda s: (-s[1], s[0])),
         by_kind=sorted(by_kind.items(), key=lambda k: (-k[1], k[0])),
+        by_direction=[(label, by_direction[key]) for key, label in Direction.LABELS.items() if by_direction[key]],
         marked=list(marked) if groups else [],
     )
 

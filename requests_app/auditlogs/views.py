@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -15,6 +14,7 @@ from requests_app.documents.models import Document
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
+from requests_app.ops.spreadsheets import csv_writer
 
 
 @editor_required
@@ -55,7 +55,7 @@ class _Echo:
 @organization_required
 def flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     records_request = request_of(request.organization, pk)
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def rows():
         yield writer.writerow(["search_time", "organization", "state", "federal", "user", "reason", "case_number",

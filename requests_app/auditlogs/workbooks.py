@@ -183,7 +183,7 @@ def sheet_headers(path: Path, name: str) -> list[str]:
     return widest[1]
 
 
-NOUNS = {"search": "searches", "sharing": "sharing relations", "hotlist": "hot-list events", "users": "users"}
+NOUNS = {"search": "searches", "sharing": "partner organizations", "hotlist": "hot-list events", "users": "users"}
 TITLES = {f.key: f.title for f in FORMATS} | {"mapped": "Columns mapped by hand", "workbook": "Workbook (see its sheets)"}
 
 

@@ -9,7 +9,6 @@ once a contact is known.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 
@@ -17,7 +16,7 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from requests_app.agencies.contacts import ContactEdit, contact_update
 from requests_app.agencies.models import Agency, AgencyContactChange
-from requests_app.agencies.spreadsheets import spreadsheet_safe
+from requests_app.ops.spreadsheets import csv_writer
 from requests_app.campaigns.models import Campaign
 from requests_app.letters.composer import Route
 from requests_app.letters.services import latest_letter, letter_is_current
@@ -105,13 +104,13 @@ def needs_contact_csv(campaign: Campaign) -> str:
     """The needs-contact list as a CSV to research: fill a row's contact cells and its source,
     then import the file on the contacts import page; rows left blank are skipped there."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(NEEDS_CONTACT_COLUMNS)
     for request in needing_contact(campaign):
         agency = request.agency
         cells = [agency.name, agency.jurisdiction.state_code, agency.ori or "", agency.city, agency.county,
                  agency.flock_portal_url]
-        writer.writerow([spreadsheet_safe(cell) for cell in cells] + [""] * 6)
+        writer.writerow([*cells, *[""] * 6])
     return out.getvalue()
 
 

@@ -6,7 +6,6 @@ can serve as evidence of exactly what was sent.
 
 from __future__ import annotations
 
-import csv
 import io
 import tempfile
 import zipfile
@@ -15,7 +14,7 @@ from typing import IO
 
 from django.utils.text import slugify
 
-from requests_app.agencies.spreadsheets import spreadsheet_safe
+from requests_app.ops.spreadsheets import csv_writer
 from requests_app.campaigns.models import Campaign
 from requests_app.documents.integrity import read_verified
 from requests_app.letters.models import LetterVersion
@@ -50,7 +49,7 @@ def campaign_zip(campaign: Campaign) -> Packed:
     letters = latest_letters(campaign)
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     manifest = io.StringIO()
-    writer = csv.writer(manifest)
+    writer = csv_writer(manifest)
     writer.writerow(MANIFEST_COLUMNS)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for letter in letters:
@@ -71,7 +70,7 @@ def write_letters_to(directory, letters: list[LetterVersion]) -> None:
         (directory / name).write_bytes(_verified_pdf(letter))
         rows.append(_manifest_row(letter, name))
     with open(directory / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(MANIFEST_COLUMNS)
         writer.writerows(rows)
 
@@ -84,4 +83,4 @@ def _manifest_row(letter: LetterVersion, name: str) -> list[str]:
     agency = letter.request.agency
     cells = [letter.request.tracking, agency.name, agency.jurisdiction.state_code,
              agency.records_email, agency.portal_url, name, letter.sha256]
-    return [spreadsheet_safe(cell) for cell in cells]  # the directory is shared: its names are anyone's text
+    return cells  # written by csv_writer: the directory is shared, its names are anyone's text

@@ -5,7 +5,6 @@ A worker builds it (campaigns/exports.py): a large campaign takes minutes to pac
 
 from __future__ import annotations
 
-import csv
 import io
 import shutil
 import zipfile
@@ -15,7 +14,7 @@ from typing import IO
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
-from requests_app.agencies.spreadsheets import spreadsheet_safe
+from requests_app.ops.spreadsheets import csv_writer
 from requests_app.campaigns.models import Campaign
 from requests_app.documents.packet import request_packet
 from requests_app.records.models import RecordsRequest
@@ -41,14 +40,14 @@ def write_campaign_packets(campaign: Campaign, out: IO[bytes], *,
     on disk, memory stays flat however large the campaign.
     """
     index = io.StringIO()
-    writer = csv.writer(index)
+    writer = csv_writer(index)
     writer.writerow(INDEX_COLUMNS)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         for packed, request in enumerate(campaign_requests(campaign).iterator(chunk_size=200), start=1):
             folder = packet_folder(request)
             _copy_packet(request, folder, archive)
-            writer.writerow([spreadsheet_safe(cell) for cell in (folder, request.tracking, request.agency.name,
-                             request.agency.jurisdiction.state_code, request.get_status_display())])
+            writer.writerow([folder, request.tracking, request.agency.name, request.agency.jurisdiction.state_code,
+                             request.get_status_display()])
             if progress:
                 progress(packed)
         archive.writestr("index.csv", index.getvalue())

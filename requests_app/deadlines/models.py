@@ -126,6 +126,8 @@ class Reminder(models.Model):
     claim_token = models.CharField(max_length=32, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     skipped = models.BooleanField(default=False, help_text="Superseded by a later reminder of the same deadline.")
+    follow_up_drafted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Overdue and follow-up reminders: when their follow-up letter was drafted.")
 
     class Meta:
         ordering = ["target_date", "pk"]
@@ -159,6 +161,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker took it to email.")
+    email_claim = models.CharField(max_length=32, blank=True, help_text="The token of the worker's claim.")
 
     class Meta:
         ordering = ["-created_at"]

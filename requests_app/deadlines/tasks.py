@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 def scan_reminders() -> dict[str, object]:
     report = reminders.scan(now=timezone.now(), send_inline=False)
     return {"created": report.created, "skipped": report.skipped, "claimed": len(report.claimed),
-            "enqueued": report.enqueued}
+            "enqueued": report.enqueued, "finished": report.finished}
 
 
 @shared_task(name="reminders.send")

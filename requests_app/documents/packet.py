@@ -3,7 +3,6 @@ document, and a manifest with the sha256 of each file."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import tempfile
@@ -17,6 +16,7 @@ from django.utils.text import get_valid_filename
 from requests_app.documents.integrity import read_verified
 from requests_app.letters.rendering import render_pdf
 from requests_app.records.models import RecordsRequest
+from requests_app.ops.spreadsheets import csv_writer
 
 MANIFEST_COLUMNS = ("file", "what", "date", "sha256", "bytes")
 
@@ -45,7 +45,7 @@ def request_packet(request: RecordsRequest) -> IO[bytes]:
                 f"document ({document.get_kind_display()}){': ' + link.note if link.note else ''}",
                 link.added_at.date())
         manifest = io.StringIO()
-        writer = csv.writer(manifest)
+        writer = csv_writer(manifest)
         writer.writerow(MANIFEST_COLUMNS)
         writer.writerows(rows)
         archive.writestr("manifest.csv", manifest.getvalue())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -13,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from openpyxl import Workbook
 
-from requests_app.agencies.spreadsheets import spreadsheet_safe
+from requests_app.ops.spreadsheets import csv_writer, safe_row
 from requests_app.correspondence.models import Communication, Fee
 from requests_app.documents.models import RequestDocument
 from requests_app.records.models import AWAITING_ANSWER, RecordsRequest, RequestItem
@@ -29,13 +28,13 @@ _MONEY = DecimalField(max_digits=12, decimal_places=2)
 def export_rows(requests: QuerySet[RecordsRequest], *, today: date) -> Iterator[list]:
     """One row per request, in COLUMNS order, text cells made safe for spreadsheets."""
     for r in _annotated(requests).iterator(chunk_size=_ITER_CHUNK):
-        yield [spreadsheet_safe(cell) for cell in _row(r, today)]
+        yield safe_row(_row(r, today))
 
 
 def requests_csv(requests: QuerySet[RecordsRequest], *, today: date) -> Iterator[str]:
     """The CSV text, a line at a time, for a streaming response."""
     line = _Line()
-    writer = csv.writer(line)
+    writer = csv_writer(line)
     writer.writerow(COLUMNS)
     yield line.take()
     for row in export_rows(requests, today=today):
@@ -99,7 +98,7 @@ def _count(rows: QuerySet) -> Coalesce:
 
 
 class _Line:
-    """A file-like target for csv.writer that hands back what was written since the last take."""
+    """A file-like target for a CSV writer that hands back what was written since the last take."""
 
     def __init__(self) -> None:
         self._parts: list[str] = []

@@ -100,30 +100,47 @@ def _own_membership(organization: Organization, membership: Membership) -> None:
         raise PermissionDenied(f"That person is not a member of {organization.name}.")
 
 
-@transaction.atomic
 def invite_member(
     *, organization: Organization, invited_by: User, email: str, role: str, now: datetime
 ) -> tuple[Invitation, str]:
-    """Emails a one-use link and returns the invitation with its raw token (kept nowhere else)."""
+    """Emails a one-use link and returns the invitation with its raw token (kept nowhere else).
+
+    The invitation is stored and committed first, the email sent with no transaction or lock
+    held: if the mail server refuses it, the new invitation is removed and nobody is invited
+    (an earlier link to the same person still works); once sent, it replaces any earlier one."""
+    invitation, token = _create_invitation(organization=organization, invited_by=invited_by, email=email,
+                                           role=role, now=now)
+    try:
+        _send_invitation(invitation, token)
+    except MemberChangeRefused:
+        Invitation.objects.filter(pk=invitation.pk).delete()
+        raise
+    # One working link per person: the new invitation replaces any older pending one.
+    (pending_invitations(organization=organization, now=now).filter(email__iexact=invitation.email)
+     .exclude(pk=invitation.pk).update(revoked_at=now))
+    return invitation, token
+
+
+@transaction.atomic
+def _create_invitation(
+    *, organization: Organization, invited_by: User, email: str, role: str, now: datetime
+) -> tuple[Invitation, str]:
     _lock_as_owner(organization=organization, user=invited_by)
     email = User.objects.normalize_email(email.strip())
     role = Role(role)
     if organization.memberships.filter(user__email__iexact=email).exists():
         raise MemberChangeRefused(f"{email} is already a member of {organization.name}: change their role below.")
-    # One working link per person: a new invitation replaces any older pending one.
-    pending_invitations(organization=organization, now=now).filter(email__iexact=email).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organization=organization, email=email, role=role, token_hash=hash_token(token),
         invited_by=invited_by, created_at=now, expires_at=now + INVITATION_LIFETIME,
     )
-    _send_invitation(invitation, token)
     return invitation, token
 
 
 def _send_invitation(invitation: Invitation, token: str) -> None:
-    """Sent inside the transaction: if the mail server refuses it, no invitation is stored,
-    and a link is never emailed twice."""
+    """Sent once, by the request that made the invitation (its raw token is known nowhere
+    else), so a link is never emailed twice."""
     context = {"invitation": invitation, "link": invitation_link(token), "role": Role(invitation.role).label}
     message = EmailMessage(
         subject=render_to_string("emails/invitation_subject.txt", context).strip(),

@@ -13,7 +13,8 @@ from openpyxl import Workbook
 
 from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
-from requests_app.auditlogs.parse import parse_time, state_of
+from requests_app.auditlogs.parse import parse_time
+from requests_app.auditlogs.states import state_of
 from requests_app.auditlogs.rules import reason_flags
 
 EUGENE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "flock" / "eugene-or-portal-search-audit.csv"

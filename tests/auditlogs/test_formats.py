@@ -43,7 +43,9 @@ PORTAL = ["id", "userId", "searchDate", "cameraCount", "reason"]
 SEARCH_FORMATS = [("network_audit_14", NETWORK_14), ("network_audit_13", NETWORK_13), ("federal_searches", FEDERAL),
                   ("organization_audit", ORGANIZATION), ("portal_search_audit", PORTAL)]
 SHARED = (["Organization Name", "Networks Shared With Me", "Networks I'm Sharing"],
-          [["Bend OR PD", "Eugene OR PD, Okaloosa County FL SO", "[Federal] Homeland Security Investigations"]])
+          [["Eugene OR PD", "Eugene OR PD, Eugene OR PD (LPR)", "Bend OR PD"],
+           ["Okaloosa County FL SO", "Okaloosa County FL SO", ""],
+           ["[Federal] Homeland Security Investigations", "", "Bend OR PD"]])
 HOTLIST = (["Timestamp", "User", "Event Type", "Entity Type", "Entity Details"],
            [["01/31/2022, 11:26:24 PM UTC", "officer1", "Created", "Hot List Entry",
              "Plate: ABC123\nReason: ICE detainer"],
@@ -105,9 +107,11 @@ def test_a_network_audit_in_each_kind_of_file_is_imported(oregon, tmp_path, kind
 def test_shared_networks_are_imported_as_partners(oregon, tmp_path, kind):
     done = _import(oregon, _write(tmp_path, kind, *SHARED))
     assert (done.state, done.format, done.rows) == ("done", "shared_networks", 3)
-    assert set(SharingRelation.objects.values_list("organization", "kind")) == {
-        ("Eugene OR PD", "police"), ("Okaloosa County FL SO", "sheriff"),
-        ("[Federal] Homeland Security Investigations", "federal")}
+    stored = SharingRelation.objects.values_list("organization", "kind", "direction", "networks_shared_with_me")
+    assert {(*row[:3], tuple(row[3])) for row in stored} == {
+        ("Eugene OR PD", "police", "both", ("Eugene OR PD", "Eugene OR PD (LPR)")),
+        ("Okaloosa County FL SO", "sheriff", "shared_with_me", ("Okaloosa County FL SO",)),
+        ("[Federal] Homeland Security Investigations", "federal", "sharing", ())}
 
 
 @pytest.mark.django_db

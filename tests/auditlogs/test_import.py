@@ -121,7 +121,7 @@ SHARING = EUGENE.parent / "eugene-or-sharing-orgs.csv"
 def test_a_sharing_list_is_imported_as_the_agencys_partners(oregon, alice_client):
     if not SHARING.exists():
         pytest.skip("the sample is not beside this checkout")
-    assert "sharing_list: 59 sharing relations stored, 0 repeated, 0 rejected" in run(oregon.tracking, str(SHARING))
+    assert "sharing_list: 59 partner organizations stored, 0 repeated, 0 rejected" in run(oregon.tracking, str(SHARING))
     from requests_app.auditlogs.models import SharingRelation
 
     assert SharingRelation.objects.filter(request=oregon).count() == 59
@@ -136,14 +136,19 @@ def test_shared_networks_with_federal_and_private_partners_in_california(alice, 
     request = draft_request(organization=alice.organization, agency=AgencyFactory(jurisdiction=state("CA")),
                             user=alice.user)
     path = tmp_path / "networks.csv"
-    path.write_text('Organization Name,Networks Shared With Me,Networks I\'m Sharing\n'
-                    '"Oakland CA PD","Alameda County CA SO, Reno NV PD","[Federal] US Border Patrol, Sunny Acres HOA CA"\n')
-    run(request.tracking, str(path))
-    kinds = dict(SharingRelation.objects.filter(direction="sharing").values_list("organization", "kind"))
-    assert kinds == {"[Federal] US Border Patrol": "federal", "Sunny Acres HOA CA": "private"}
+    path.write_text("Organization Name,Networks Shared With Me,Networks I'm Sharing\n"
+                    '"Alameda County CA SO","Alameda County CA SO, Alameda County CA SO (LPR)","Oakland CA PD"\n'
+                    '"Reno NV PD","Reno NV PD",""\n'
+                    '"[Federal] US Border Patrol","","Oakland CA PD"\n'
+                    '"Sunny Acres HOA CA","","Oakland CA PD"\n')
+    assert "shared_networks: 4 partner organizations stored" in run(request.tracking, str(path))
+    stored = {r.organization: (r.direction, r.kind) for r in SharingRelation.objects.all()}
+    assert stored == {"Alameda County CA SO": ("both", "sheriff"), "Reno NV PD": ("shared_with_me", "police"),
+                      "[Federal] US Border Patrol": ("sharing", "federal"), "Sunny Acres HOA CA": ("sharing", "private")}
     report = alice_client.get(reverse("audit-report", args=[request.pk])).context
     assert [m.organization for m in report["sharing"].marked] == ["[Federal] US Border Patrol", "Sunny Acres HOA CA"]
-    assert any("shares ALPR data with 3" in f.text for f in report["report"].findings)
+    # Reno only lets the agency search its cameras: the agency's own data goes to the other two.
+    assert any("shares ALPR data with 2" in f.text for f in report["report"].findings)
 
 
 def _queued(oregon, tmp_path) -> AuditImport:

@@ -277,3 +277,59 @@ def test_pages_are_closed_one_by_one(long_audit: tuple[Path, Rows], counted_page
     assert sum(1 for _ in pdf_rows(long_audit[0])) == 121
     assert counted_pages.made == page_count(long_audit[0])
     assert (counted_pages.most_open, counted_pages.open_now) == (1, 0)
+
+
+# Rows that cannot be read are found by page ------------------------------------------------
+
+
+def page_showing(path: Path, text: str) -> int:
+    with pdfplumber.open(path) as pdf:
+        return next(p.page_number for p in pdf.pages if text in (p.extract_text() or ""))
+
+
+def test_each_row_knows_the_page_it_begins_on(long_audit: tuple[Path, Rows]) -> None:
+    path, rows = long_audit
+    pages = {cells[0]: cells.page for _, cells in rows[1:]}
+    assert pages["4f1d-0001"] == 1
+    for n in (30, 61, 120):
+        assert pages[f"4f1d-{n:04d}"] == page_showing(path, f"4f1d-{n:04d}") > 1
+
+
+def test_a_rejected_row_of_a_pdf_is_reported_with_its_page(tmp_path: Path) -> None:
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    rows = [search(n) for n in range(1, 61)]
+    rows[44][NETWORK_14.index("Search Time")] = "not a date"
+    path = audit_pdf(tmp_path / "audit.pdf", NETWORK_14, rows,
+                     appendix=[["Month", "Searches", "Agencies"], ["January", "1", "1"]])
+    out, err = io.StringIO(), io.StringIO()
+    call_command("analyze_audit_log", str(path), "--json", stdout=out, stderr=err)
+    summary = json.loads(out.getvalue())
+    assert (summary["rows"], summary["rejected"]) == (59, 2)
+    page = page_showing(path, "4f1d-0045")
+    assert page > 1
+    assert f"audit.pdf line 46: rejected: unreadable time 'not a date' (page {page})" in err.getvalue()
+    last = page_count(path)
+    # The reader's own reason for what it could not read, with its page, not "no search time".
+    assert (f"audit.pdf line 62: rejected: page {last}: a table of 3 columns where the header has 14; its rows "
+            "were not read") in err.getvalue()
+
+
+def test_a_rejected_hotlist_row_of_a_pdf_is_reported_with_its_page(tmp_path: Path) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    headers = ["Timestamp", "User", "Event Type", "Entity Type", "Entity Details"]
+    rows = [[f"11/{n % 28 + 1:02d}/2025 10:00:00", "j.doe", "Entry Added", "Plate", f"Plate: ABC{n:04d}\nReason: bolo"]
+            for n in range(1, 121)]
+    rows[99][0] = "sometime"
+    path = audit_pdf(tmp_path / "hotlist.pdf", headers, rows)
+    err = io.StringIO()
+    call_command("analyze_audit_log", str(path), "--json", stdout=io.StringIO(), stderr=err)
+    page = page_showing(path, "ABC0100")
+    assert page > 1
+    assert f"hotlist.pdf line 101: rejected: unreadable time 'sometime' (page {page})" in err.getvalue()

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from requests_app.auditlogs import frames, parse
+from requests_app.auditlogs import frames, sharing
 from requests_app.auditlogs.states import STATES, state_of
 
 FLOCK_NAMES = (Path(__file__).resolve().parents[3] / "shared" / "reference" / "agencies"
@@ -110,7 +110,7 @@ def test_searches_and_sharing_lists_read_the_state_the_same_way():
     names = [name for name, _ in NAMED + TRAPS]
     table = frames._searcher_table(pl.Series("organization", names, dtype=pl.String))
     assert table["organization_state"].to_list() == [state or "" for _, state in NAMED + TRAPS]
-    relation, = parse.to_relations(2, {"organization": "Riverside County CA SD"})
+    relation = sharing.to_relation(2, {"organization": "Riverside County CA SD"})
     assert relation.state == "CA"
 
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app.deadlines import reminders
-from requests_app.deadlines.models import Reminder
+from requests_app.deadlines.models import Notification, Reminder
 from requests_app.records.lifecycle import request_transition
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 from tests.services import unavailable
@@ -43,8 +43,10 @@ def test_a_due_soon_reminder_is_emailed_by_a_worker_over_redis(redis_url, tmp_pa
     with publishing_to(redis_url), running_worker(redis_url, tmp_path) as worker:
         report = reminders.scan(now=DUE_SOON, send_inline=False)
         assert report.enqueued == 1
-        wait_until(lambda: Reminder.objects.filter(request=request, kind="due_soon", sent_at__isnull=False).exists(),
-                   worker, what="the reminder being sent")
+        # Recorded first, then emailed: the email is what is waited for.
+        wait_until(lambda: Notification.objects.filter(reminder__request=request, reminder__kind="due_soon",
+                                                       emailed_at__isnull=False).exists(),
+                   worker, what="the reminder being emailed")
     mail = mail_in(tmp_path / "mail")
     assert f"To: {owner.user.email}" in mail and request.tracking in mail and "due Friday 11 December 2026" in mail
 
@@ -91,8 +93,8 @@ def test_with_redis_down_requests_still_work_and_the_reminder_goes_out_once_it_i
             server = _start_redis(port)
             later = reminders.scan(now=DUE_SOON + timedelta(minutes=16), send_inline=False)
             assert later.enqueued == 1, "the expired claim is taken again once the broker is back"
-            wait_until(lambda: Reminder.objects.filter(request=request, sent_at__isnull=False).exists(), worker,
-                       seconds=90, what="the reminder being sent after Redis came back")
+            wait_until(lambda: Notification.objects.filter(reminder__request=request, emailed_at__isnull=False).exists(),
+                       worker, seconds=90, what="the reminder being emailed after Redis came back")
         assert request.tracking in mail_in(tmp_path / "mail")
     finally:
         server.terminate()

@@ -276,3 +276,15 @@ def test_another_organizations_letter_is_not_found(bob_client, alice):
     assert bob_client.post(reverse("follow-up-email", args=[request.pk, letter.pk])).status_code == 404
     letter.refresh_from_db()
     assert letter.send_state == SendState.NOT_SENT
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_request_letters_follow_ups_and_appeals_are_emailed_with_no_transaction_open(alice, settings):
+    from tests.deadlines.test_reminder_emails import InTransaction
+
+    settings.EMAIL_BACKEND = "tests.deadlines.test_reminder_emails.InTransaction"
+    InTransaction.atomic = []
+    request = emailed_request(alice)  # the request letter, sent by its task
+    send_now(follow_up(request, alice.user), alice.user)
+    send_now(appeal(request, alice.user), alice.user)
+    assert InTransaction.atomic == [False, False, False]

@@ -354,3 +354,21 @@ def test_the_members_page_makes_the_same_queries_for_more_members(alice_client, 
     MembershipFactory.create_batch(5, organization=alice.organization, role=Role.EDITOR)
     invite(alice, email="two@example.org")
     assert queries() == few
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_invitation_is_emailed_with_no_transaction_open(alice_client, settings):
+    from tests.deadlines.test_reminder_emails import InTransaction
+
+    settings.EMAIL_BACKEND = "tests.deadlines.test_reminder_emails.InTransaction"
+    InTransaction.atomic = []
+    alice_client.post(reverse("member-invite"), {"email": "new@example.org", "role": "viewer"})
+    assert InTransaction.atomic == [False] and Invitation.objects.filter(email="new@example.org").count() == 1
+
+
+def test_a_refused_invitation_leaves_the_earlier_link_working(alice, alice_client, settings):
+    first, token = invite(alice, email="refuse-later@example.org")  # sent before the mailbox filled up
+    settings.EMAIL_BACKEND = "tests.mail.RefusingBackend"
+    alice_client.post(reverse("member-invite"), {"email": first.email, "role": "viewer"}, follow=True)
+    first.refresh_from_db()
+    assert first.revoked_at is None and Invitation.objects.count() == 1

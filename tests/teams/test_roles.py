@@ -110,7 +110,8 @@ READS = {
     "request-export-xlsx",
     "bulk-job", "bulk-job-progress",
     "request-detail", "letter-preview",
-    "letter-download", "request-packet", "audit-report", "audit-flagged-csv", "audit-report-pdf", "audit-import",
+    "letter-download", "request-packet", "audit-report", "audit-flagged-csv", "audit-report-pdf", "audit-sharing-csv",
+    "audit-import",
     "audit-import-progress", "document-detail", "inbox", "search", "document-download", "follow-up-download",
     "deadlines", "campaign-list", "campaign-detail", "campaign-progress", "campaign-download",
     "campaign-needs-contact-csv",
@@ -118,7 +119,8 @@ READS = {
     # already open, so any member may start one (tests/campaigns/test_packets.py).
     "campaign-packets", "campaign-packet-export", "campaign-packet-export-progress",
     "campaign-packet-export-download",
-    "campaign-audit-report", "campaign-audit-flagged-csv", "campaign-audit-report-pdf", "law-list",
+    "campaign-audit-report", "campaign-audit-flagged-csv", "campaign-audit-report-pdf", "campaign-audit-sharing-csv",
+    "law-list",
     # A law page's POST sends a correction note to the owners: it changes no data, so any member
     # may send one (tests/laws/test_law_pages.py).
     "law-detail",

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
 from requests_app.auditlogs.management.columns import add_column_option, add_sheet_option, column_map
 from requests_app.auditlogs.states import STATES
+from requests_app.ops.spreadsheets import csv_writer
 
 FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reason", "case_number", "category", "rule")
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         if path is None:
             return None, None
         handle = open(path, "w", newline="", encoding="utf-8")
-        out = csv.writer(handle)
+        out = csv_writer(handle)
         out.writerow(FLAGGED_COLUMNS)
 
         def write(source: Path, row: dict, found: list[list[str]]) -> None:
@@ -72,11 +72,18 @@ class Command(BaseCommand):
         return write, handle
 
     def _print(self, summary: dict) -> None:
-        self.stdout.write(f"{summary['format']}: {summary['rows']} searches ({summary['duplicates']} repeated, "
-                          f"{summary['rejected']} rejected), {summary['first_search']} to {summary['last_search']}")
-        for name, count in summary["categories"].items():
-            self.stdout.write(f"  {name}: {count}")
-        self.stdout.write(f"  federal searches: {summary['federal_searches']}; out of state: {summary['out_of_state_searches']}")
+        partners = summary["organizations"] or 0  # "rows" counts a sharing release's organizations
+        if summary["organizations"] is None or summary["rows"] > partners:
+            self._print_searches(summary, summary["rows"] - partners)
+        else:
+            self.stdout.write(f"{summary['format']}: {partners} organizations ({summary['duplicates']} listed "
+                              f"again, {summary['rejected']} rejected)")
+        if summary["organizations"] is not None:
+            flows = summary["partner_directions"]
+            self.stdout.write(f"  sharing partners: {summary['organizations']} organizations listed "
+                              f"({summary['federal_partners']} federal): the agency shares with {flows['sharing']} "
+                              f"only, {flows['shared_with_me']} share only with it, {flows['both']} both ways, "
+                              f"{flows['listed']} direction not stated")
         if summary["users"]:
             roles = ", ".join(f"{role}: {n}" for role, n in summary["roles"].items())
             self.stdout.write(f"  users: {summary['users']} ({roles})")
@@ -86,3 +93,10 @@ class Command(BaseCommand):
                               f"repeated, counted once), {each['rejected']} rejected")
         for each in summary["skipped_sheets"]:
             self.stdout.write(f"  {each['file']}, sheet {each['sheet']!r}: {each['why']}")
+
+    def _print_searches(self, summary: dict, searches: int) -> None:
+        self.stdout.write(f"{summary['format']}: {searches} searches ({summary['duplicates']} repeated, "
+                          f"{summary['rejected']} rejected), {summary['first_search']} to {summary['last_search']}")
+        for name, count in summary["categories"].items():
+            self.stdout.write(f"  {name}: {count}")
+        self.stdout.write(f"  federal searches: {summary['federal_searches']}; out of state: {summary['out_of_state_searches']}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from requests_app.agencies.spreadsheets import spreadsheet_safe, spreadsheet_text
+from requests_app.ops.spreadsheets import spreadsheet_safe, spreadsheet_text
 
 
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://x.example")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"])

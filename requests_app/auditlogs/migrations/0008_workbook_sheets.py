@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('auditlogs', '0006_import_progress_time'),
+        ('auditlogs', '0007_sharing_per_organization'),
         ('records', '0011_request_org_agency_index'),
     ]
 
