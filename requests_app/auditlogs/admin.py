@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent, SearchEvent, SharingRelation
+from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent, RosterUser, SearchEvent, SharingRelation
 
 
 @admin.register(AuditImport)
@@ -38,3 +38,11 @@ class HotlistEventAdmin(admin.ModelAdmin):
     search_fields = ["request__tracking", "plate", "reason"]
     list_select_related = ["request"]
     show_full_result_count = False
+
+
+@admin.register(RosterUser)
+class RosterUserAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "role", "last_login", "request"]
+    list_filter = ["role"]
+    search_fields = ["request__tracking", "name", "email"]
+    list_select_related = ["request"]

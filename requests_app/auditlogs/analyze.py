@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import groupby
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,10 @@ from requests_app.auditlogs import scan
 from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.frames import ANALYSIS_FIELDS, Flagger, open_source
 from requests_app.auditlogs.hotlist import HotlistRow, flag_text, hotlist_rows
-from requests_app.auditlogs.parse import Rejected, format_for, headers_of, nothing_read, records, relations
+from requests_app.auditlogs.parse import (WHOLE, Part, Rejected, headers_of, held_open, nothing_read, records,
+                                          relations)
+from requests_app.auditlogs.roster import user_rows
+from requests_app.auditlogs.workbooks import Found, examine
 from requests_app.auditlogs.sharing import Direction, Relation, partner_key
 
 TOP = 10
@@ -28,23 +32,34 @@ OnFlag = Callable[[Path, dict, list[list[str]]], None]
 
 @dataclass
 class FileCount:
-    """What one file gave: rows read, of which ``rows`` counted and ``repeated`` already met
-    (in it or an earlier file), and rows rejected."""
+    """What one file (or one sheet of a workbook) gave: rows read, of which ``rows`` counted
+    and ``repeated`` already met (in it or an earlier file), and rows rejected."""
 
     file: str
     format: str
+    sheet: str | None = None
+    kind: str = "search"
     rows: int = 0
     repeated: int = 0
     rejected: int = 0
     first_rejected: tuple[int, str] | None = None
+    by_sheet: bool = False  # one of several sheets: named with its sheet in messages
+
+    @property
+    def label(self) -> str:
+        return f"{self.file}, sheet {self.sheet!r}" if self.by_sheet else self.file
 
     def summary(self) -> dict[str, object]:
-        return {"file": self.file, "format": self.format, "read": self.rows + self.repeated, "rows": self.rows,
-                "repeated": self.repeated, "rejected": self.rejected}
+        return {"file": self.file, "sheet": self.sheet, "format": self.format, "kind": self.kind,
+                "read": self.rows + self.repeated, "rows": self.rows, "repeated": self.repeated,
+                "rejected": self.rejected}
 
     def unread(self) -> str | None:
         """Why no row of the file was read, or None when some were."""
-        return None if self.rows or self.repeated else f"{self.file}: {nothing_read(self.rejected, self.first_rejected)}"
+        if self.rows or self.repeated:
+            return None
+        where = "sheet" if self.by_sheet else "file"
+        return f"{self.label}: {nothing_read(self.rejected, self.first_rejected, where)}"
 
 
 @dataclass
@@ -89,6 +104,9 @@ class Analysis:
     reasons: Counter = field(default_factory=Counter)
     reason_forms: dict[str, Counter] = field(default_factory=dict)
     files: list[FileCount] = field(default_factory=list)
+    skipped_sheets: list[dict[str, str]] = field(default_factory=list)  # {file, sheet, why}: not an export
+    users: int = 0  # accounts of user rosters, each once
+    roles: Counter = field(default_factory=Counter)
     partners: Partners = field(default_factory=lambda: Partners())
 
     def unread(self) -> list[str]:
@@ -114,6 +132,9 @@ class Analysis:
             "top_reasons": self.top_reasons(),
             "rules_version": rules.VERSION,
             "files": [f.summary() for f in self.files],
+            "skipped_sheets": self.skipped_sheets,
+            "users": self.users,
+            "roles": dict(self.roles.most_common()),
             **self.partners.summary(),
         }
 
@@ -123,54 +144,78 @@ def reason_key(reason: str) -> str:
 
 
 def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: OnFlag | None = None,
-            column_map: dict[str, str] | None = None) -> Analysis:
+            column_map: dict[str, str] | None = None, sheet: str | None = None) -> Analysis:
     """Reads every file (one release may span many monthly files, repeating rows across
     them) and counts as it goes. ``on_flag(path, row, flags)`` sees each flagged search:
     ``row`` holds the normalised columns and ``line``; ``flags`` is [[category, rule], ...].
-    ``column_map`` reads files whose columns are not a known export (see formats.mapped_format).
+    ``column_map`` reads files whose columns are not a known export (see formats.mapped_format);
+    every sheet of a workbook is examined and each recognised one read, or only ``sheet``.
 
     UTF-8 CSV searches are scanned whole by polars (scan.py); spreadsheets, PDFs, other
     encodings and sharing lists are read in batches (frames.py, parse.py)."""
     result = Analysis(out_of_state=0 if home_state else None)
     fields = frozenset(ANALYSIS_FIELDS | ({"user", "case_number"} if on_flag else set()))
-    flagger, scanned, batched, events = Flagger(), [], [], set()
+    flagger, scanned, batched, seen_small = Flagger(), [], [], {"hotlist": set(), "users": set()}
     for path in paths:
-        fmt = format_for(headers_of(path), column_map)
-        result.formats.append(fmt.key)
-        if fmt.kind == "sharing":
-            with _tally(result, path, fmt):
-                _count_relations(result, path)
-            result.partners.listed = True
-        elif fmt.kind == "hotlist":
-            with _tally(result, path, fmt):
-                _count_hotlist(result, path, records(path, column_map)[1], events, on_flag)
-        elif scan.scannable(path):
-            scanned.append((path, scan.scan_file(path, fmt, headers_of(path), fields), _file(result, path, fmt)))
-        else:
-            batched.append((path, fmt))
+        with held_open(path):  # a workbook loaded once for its examination and small sheets
+            layout = examine(path, column_map, sheet)
+            result.skipped_sheets.extend({"file": path.name, "sheet": s.sheet, "why": s.why} for s in layout.skipped)
+            for found in layout.found:
+                result.formats.append(found.format.key)
+                if found.format.kind in _SMALL:
+                    _count_small(result, path, found, layout.is_workbook, seen_small, on_flag)
+                elif found.part is WHOLE and scan.scannable(path):
+                    count = _file(result, path, found.format)
+                    scanned.append((path, scan.scan_file(path, found.format, headers_of(path), fields), count))
+                else:
+                    batched.append((path, found, layout.is_workbook))
     seen = _count_scanned(result, scanned, flagger, home_state, on_flag, keep_keys=bool(batched))
-    for path, fmt in batched:
-        with _tally(result, path, fmt):
-            for batch in open_source(path, column_map, fields=fields).batches:
-                fresh = _unseen(result, _accepted(result, path, batch), seen)
-                _count_pairs(result, _batch_pairs(fresh), home_state)
-                if on_flag:
-                    _report_flagged(fresh, path, on_flag)
+    for path, parts in groupby(batched, key=lambda each: each[0]):
+        with held_open(path):  # and once more for its searches, read after every CSV is scanned
+            for _, found, by_sheet in parts:
+                _count_batched(result, path, found, by_sheet, seen, fields, home_state, on_flag)
     return result
 
 
-def _file(result: Analysis, path: Path, fmt: Format) -> FileCount:
-    result.files.append(FileCount(path.name, fmt.key))
+_SMALL = ("sharing", "hotlist", "users")  # kinds read row by row, as they come
+
+
+def _count_small(result: Analysis, path: Path, found: Found, by_sheet: bool, seen: dict[str, set],
+                 on_flag: OnFlag | None) -> None:
+    fmt, part, mapping = found.format, found.part, found.column_map
+    with _tally(result, path, fmt, part, by_sheet) as count:
+        if fmt.kind == "sharing":
+            _count_relations(result, count, relations(path, mapping, part))
+            result.partners.listed = True
+        elif fmt.kind == "hotlist":
+            _count_hotlist(result, count, records(path, mapping, part)[1], seen["hotlist"], on_flag, path)
+        else:
+            _count_users(result, count, records(path, mapping, part)[1], seen["users"])
+
+
+def _count_batched(result: Analysis, path: Path, found: Found, by_sheet: bool, seen: set[int],
+                   fields: frozenset[str], home_state: str | None, on_flag: OnFlag | None) -> None:
+    with _tally(result, path, found.format, found.part, by_sheet) as count:
+        for batch in open_source(path, found.column_map, fields=fields, part=found.part).batches:
+            fresh = _unseen(result, _accepted(result, count.label, batch), seen)
+            _count_pairs(result, _batch_pairs(fresh), home_state)
+            if on_flag:
+                _report_flagged(fresh, path, on_flag)
+
+
+def _file(result: Analysis, path: Path, fmt: Format, part: Part = WHOLE, by_sheet: bool = False) -> FileCount:
+    result.files.append(FileCount(path.name, fmt.key, part.sheet, fmt.kind, by_sheet=by_sheet))
     return result.files[-1]
 
 
 @contextmanager
-def _tally(result: Analysis, path: Path, fmt: Format) -> Iterator[FileCount]:
-    """Counts what the file read within the block adds to the totals as that file's."""
-    count = _file(result, path, fmt)
+def _tally(result: Analysis, path: Path, fmt: Format, part: Part, by_sheet: bool) -> Iterator[FileCount]:
+    """Counts what the file (or sheet) read within the block adds to the totals as its own;
+    a roster's users are counted by _count_users, apart from the searches."""
+    count = _file(result, path, fmt, part, by_sheet)
     rows, repeated, rejected = result.rows, result.duplicates, len(result.rejected)
     yield count
-    count.rows, count.repeated = result.rows - rows, result.duplicates - repeated
+    count.rows, count.repeated = count.rows + result.rows - rows, count.repeated + result.duplicates - repeated
     _note_rejected(count, result.rejected[rejected:])
 
 
@@ -245,9 +290,9 @@ def _sum_where(counted: pl.DataFrame, condition: pl.Expr) -> int:
     return int(counted.filter(condition)["n"].sum())
 
 
-def _accepted(result: Analysis, path: Path, batch: pl.DataFrame) -> pl.DataFrame:
+def _accepted(result: Analysis, label: str, batch: pl.DataFrame) -> pl.DataFrame:
     rejected = batch.filter(pl.col("rejected").is_not_null()).select("line", "rejected")
-    result.rejected.extend((path.name, line, reason) for line, reason in rejected.iter_rows())
+    result.rejected.extend((label, line, reason) for line, reason in rejected.iter_rows())
     return batch.filter(pl.col("rejected").is_null())
 
 
@@ -276,24 +321,39 @@ def _report_flagged(batch: pl.DataFrame, path: Path, on_flag: OnFlag) -> None:
         on_flag(path, row, json.loads(row["flags"]))
 
 
-def _count_relations(result: Analysis, path: Path) -> None:
+def _count_relations(result: Analysis, count: FileCount, items: Iterable) -> None:
     """A sharing release counted by organization listed (an organization listed again, in
     the file or an earlier one, counts once), each with the way its data flows."""
-    for item in relations(path):
+    for item in items:
         if isinstance(item, Rejected):
-            result.rejected.append((path.name, item.line, item.reason))
+            result.rejected.append((count.label, item.line, item.reason))
         elif result.partners.add(item):
             result.rows += 1
         else:
             result.duplicates += 1
 
 
-def _count_hotlist(result: Analysis, path: Path, items: Iterable, seen: set[str], on_flag: OnFlag | None) -> None:
+def _count_users(result: Analysis, count: FileCount, items: Iterable, seen: set[str]) -> None:
+    """A roster's accounts, each once (by email, else name), and their roles."""
+    for item in user_rows(items):
+        if isinstance(item, Rejected):
+            result.rejected.append((count.label, item.line, item.reason))
+        elif item.key in seen:
+            count.repeated += 1
+        else:
+            seen.add(item.key)
+            count.rows += 1
+            result.users += 1
+            result.roles[item.role or "(no role)"] += 1
+
+
+def _count_hotlist(result: Analysis, count: FileCount, items: Iterable, seen: set[str], on_flag: OnFlag | None,
+                   path: Path) -> None:
     """A hot-list log counted as the importer stores it: the reason under its label, the
     rules run on every detail but the plate, and an event released twice counted once."""
     for item in hotlist_rows(items):
         if isinstance(item, Rejected):
-            result.rejected.append((path.name, item.line, item.reason))
+            result.rejected.append((count.label, item.line, item.reason))
         elif item.key in seen:
             result.duplicates += 1
         else:

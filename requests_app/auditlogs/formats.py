@@ -21,10 +21,14 @@ class Format:
     title: str
     required: tuple[str, ...]
     columns: dict[str, str] = field(default_factory=dict)  # normalised header -> canonical field
-    kind: str = "search"  # "search" events or "sharing" relations or "hotlist" events
+    kind: str = "search"  # "search" events, "sharing" relations, "hotlist" events or "users"
 
     def matches(self, headers: set[str]) -> bool:
-        return all(norm(c) in headers for c in self.required)
+        # A required column written "Email|Email Address" may have either name.
+        return all(any(norm(name) in headers for name in c.split("|")) for c in self.required)
+
+    def required_text(self) -> str:
+        return ", ".join(c.replace("|", " or ") for c in self.required)
 
 
 _AUDIT_COLUMNS = {
@@ -32,6 +36,16 @@ _AUDIT_COLUMNS = {
     "total devices searched": "devices", "time frame": "time_frame", "license plate": "plate", "reason": "reason",
     "case #": "case_number", "filters": "filters", "search time": "searched_at", "search type": "search_type",
     "text prompt": "text_prompt", "moderation": "moderation",
+}
+
+_NAME, _EMAIL, _ROLE = "Name|Full Name|User|User Name|Username", "Email|Email Address|E-mail", "Role|User Role|Roles"
+_USER_COLUMNS = {
+    **{norm(h): "name" for h in _NAME.split("|")}, **{norm(h): "email" for h in _EMAIL.split("|")},
+    **{norm(h): "role" for h in _ROLE.split("|")}, "first name": "first_name", "last name": "last_name",
+    **{h: "permissions" for h in ("permissions", "permission", "permission set", "permission sets", "access level")},
+    **{h: "last_login" for h in ("last login", "last login date", "last active", "last activity", "last seen",
+                                 "last sign in", "last login (utc)", "last active (utc)")},
+    "status": "status", "user status": "status",
 }
 
 FORMATS: tuple[Format, ...] = (
@@ -59,6 +73,9 @@ FORMATS: tuple[Format, ...] = (
            ("Organization Name", "Networks Shared With Me", "Networks I'm Sharing"),
            {"organization name": "organization", "networks shared with me": "shared_with_me",
             "networks i'm sharing": "sharing"}, kind="sharing"),
+    # The user roster (records item 6), under the names rosters are released with.
+    Format("users", "User roster", (_NAME, _EMAIL, _ROLE), _USER_COLUMNS, kind="users"),
+    Format("users_split_name", "User roster", ("First Name", "Last Name", _EMAIL, _ROLE), _USER_COLUMNS, kind="users"),
     Format("sharing_list", "Sharing list", ("Name", "State", "Type"),
            {"name": "organization", "state": "state", "type": "type"}, kind="sharing"),
     Format("hotlist_events", "Hot-list event log", ("Timestamp", "User", "Event Type", "Entity Type", "Entity Details"),
@@ -71,12 +88,16 @@ class UnknownFormat(ValueError):
     """No known export has these columns; the message lists what was found and expected."""
 
 
+def expected_formats() -> str:
+    return "; ".join(f"{f.title}: {f.required_text()}" for f in FORMATS)
+
+
 def recognise(headers: list[str]) -> Format:
     found = {norm(h) for h in headers if h}
     for candidate in FORMATS:  # most specific first
         if candidate.matches(found):
             return candidate
-    expected = "; ".join(f"{f.title}: {', '.join(f.required)}" for f in FORMATS)
+    expected = expected_formats()
     shown = ", ".join(repr(h) for h in headers[:25]) or "(none)"
     raise UnknownFormat(f"the columns are not a known Flock export. Found: {shown}. Expected one of: {expected}. "
                         "If this is an export under other column names, map its columns by hand: on the "

@@ -26,8 +26,8 @@ from requests_app.auditlogs import rules
 from requests_app.auditlogs.csvblocks import CsvBlocks
 from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.states import state_of
-from requests_app.auditlogs.parse import (REDACTED, csv_encoding, file_kind, format_for, mapped_fields,
-                                          row_count, rows_of, stringify)
+from requests_app.auditlogs.parse import (REDACTED, WHOLE, Part, csv_encoding, file_kind, format_for,
+                                          mapped_fields, row_count, rows_of, stringify)
 
 BATCH = 50_000
 TEXT_FIELDS = ("id", "organization", "user", "reason", "case_number", "search_type", "plate", "filters")
@@ -336,19 +336,20 @@ def _count_lines(path: Path) -> int:
 
 
 def open_source(path: Path, column_map: dict[str, str] | None = None, extra: tuple[rules.Rule, ...] = (),
-                fields: frozenset[str] = ALL_FIELDS) -> Source:
-    """The export's format and its normalised, flagged batches (read lazily, as iterated).
+                fields: frozenset[str] = ALL_FIELDS, part: Part = WHOLE) -> Source:
+    """The export's format and its normalised, flagged batches (read lazily, as iterated);
+    ``part`` names a workbook's sheet and its header row (see workbooks.examine).
 
     Raises UnknownFormat (columns not recognised) or ValueError (empty, binary, unreadable)
     before anything is read beyond the header."""
-    rows = rows_of(path)
+    rows = rows_of(path, part)
     try:
         _, first = next(rows)
     except StopIteration:
         raise ValueError("the file has no rows") from None
     headers = [str(h or "") for h in first]
     fmt = format_for(headers, column_map)
-    if file_kind(path) == "csv":
+    if part.sheet is None and file_kind(path) == "csv":
         rows.close()
         return Source(fmt, finish(csv_batches(path, headers, fmt, fields), extra), _count_lines(path))
-    return Source(fmt, finish(row_batches(rows, headers, fmt, fields), extra), row_count(path))
+    return Source(fmt, finish(row_batches(rows, headers, fmt, fields), extra), row_count(path, part))

@@ -8,15 +8,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from requests_app.auditlogs.formats import FORMATS, SEARCH_FIELDS
-from requests_app.auditlogs.mapping import can_remap, document_headers, remap_import
+from requests_app.auditlogs.formats import SEARCH_FIELDS
+from requests_app.auditlogs.mapping import can_remap, document_columns, remap_import
 from requests_app.auditlogs.models import AuditImport
+from requests_app.auditlogs.workbooks import TITLES, sheet_lines
 from requests_app.records.models import RecordsRequest
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
 
-_TITLES = {f.key: f.title for f in FORMATS} | {"mapped": "Columns mapped by hand"}
 _ACTIVE = (AuditImport.State.QUEUED, AuditImport.State.RUNNING)
 
 
@@ -29,11 +29,12 @@ def percent(done: int, total: int) -> int:
 
 
 def _page(request: HttpRequest, records_request: RecordsRequest, audit_import: AuditImport, *,
-          chosen: dict[str, str] | None = None, map_error: str = "") -> HttpResponse:
+          chosen: dict[str, str] | None = None, map_error: str = "", sheet: str = "") -> HttpResponse:
     context = {
         "req": records_request,
         "imp": audit_import,
-        "format_title": _TITLES.get(audit_import.format, audit_import.format),
+        "format_title": TITLES.get(audit_import.format, audit_import.format),
+        "sheet_lines": sheet_lines(audit_import.sheets),
         "active": audit_import.state in _ACTIVE,
         "percent": percent(audit_import.lines_done, audit_import.lines_total),
         "more_rejected": audit_import.rejected - len(audit_import.rejected_sample),
@@ -43,22 +44,25 @@ def _page(request: HttpRequest, records_request: RecordsRequest, audit_import: A
         "map_error": map_error,
     }
     if context["mapping"]:
-        context |= _mapping_rows(audit_import, chosen if chosen is not None else audit_import.column_map)
+        chosen = chosen if chosen is not None else audit_import.column_map
+        context |= _mapping_rows(audit_import, chosen, sheet or audit_import.sheet)
     return render(request, "auditlogs/import.html", context)
 
 
-def _mapping_rows(audit_import: AuditImport, chosen: dict[str, str]) -> dict[str, object]:
+def _mapping_rows(audit_import: AuditImport, chosen: dict[str, str], sheet: str) -> dict[str, object]:
     try:
-        headers = document_headers(audit_import.document)
+        columns = document_columns(audit_import.document, sheet)
     except ValueError as exc:
         return {"headers_error": f"The file's columns could not be read: {exc}."}
-    return {"columns": [(header, chosen.get(header, "")) for header in headers]}
+    return {"columns": [(header, chosen.get(header, "")) for header in columns.headers],
+            "map_sheet": columns.sheet, "map_sheets": columns.sheets if len(columns.sheets) > 1 else ()}
 
 
 @organization_required
 def import_page(request: HttpRequest, pk: int, import_id: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
-    return _page(request, records_request, _import_of(records_request, import_id))
+    # ?sheet=NAME: the columns of that sheet of a workbook, to map them.
+    return _page(request, records_request, _import_of(records_request, import_id), sheet=request.GET.get("sheet", ""))
 
 
 @organization_required
@@ -80,16 +84,17 @@ def import_columns(request: HttpRequest, pk: int, import_id: int) -> HttpRespons
     if not can_remap(audit_import):
         messages.error(request, "Only an import that failed on its columns can be imported again under a column map.")
         return redirect("audit-import", pk, import_id)
+    sheet = request.POST.get("sheet", "")
     try:
-        # Choices are posted by position, so the map can only name columns the file has.
-        headers = document_headers(audit_import.document)
+        # Choices are posted by position, so the map can only name columns the file (or sheet) has.
+        columns = document_columns(audit_import.document, sheet)
     except ValueError:
-        return _page(request, records_request, audit_import)  # the page says why the columns are unreadable
-    chosen = {h: request.POST.get(f"column-{i}", "") for i, h in enumerate(headers)}
+        return _page(request, records_request, audit_import, sheet=sheet)  # the page says why the columns are unreadable
+    chosen = {h: request.POST.get(f"column-{i}", "") for i, h in enumerate(columns.headers)}
     column_map = {header: field for header, field in chosen.items() if field}
     try:
-        new = remap_import(audit_import=audit_import, column_map=column_map, user=request.user)
+        new = remap_import(audit_import=audit_import, column_map=column_map, user=request.user, sheet=columns.sheet)
     except ValueError as exc:
-        return _page(request, records_request, audit_import, chosen=chosen, map_error=str(exc))
+        return _page(request, records_request, audit_import, chosen=chosen, map_error=str(exc), sheet=sheet)
     messages.success(request, f"Reading {audit_import.document.original_name} again under your column map.")
     return redirect("audit-import", pk, new.pk)

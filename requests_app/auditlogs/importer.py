@@ -1,5 +1,6 @@
-"""Imports an audit-log document into a request: search events, sharing partners or
-hot-list events, by the export's format.
+"""Imports an audit-log document into a request: search events, sharing partners,
+hot-list events or roster users, by the export's format; each recognised sheet of a
+workbook by its own.
 
 Searches stream in columnar batches (see frames.py), each stored in its own transaction
 with the import's progress, so a file of millions of rows never sits in memory and a page
@@ -24,10 +25,13 @@ from requests_app.auditlogs import rules
 from requests_app.auditlogs.formats import UnknownFormat
 from requests_app.auditlogs.frames import Source, open_source
 from requests_app.auditlogs.hotlist import store_hotlist
-from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent, SearchEvent, SharingRelation
-from requests_app.auditlogs.parse import Rejected, format_for, headers_of, nothing_read, records, relations
+from requests_app.auditlogs.models import (AuditImport, CustomTerm, HotlistEvent, RosterUser, SearchEvent,
+                                           SharingRelation)
+from requests_app.auditlogs.parse import Rejected, held_open, nothing_read, records, relations
+from requests_app.auditlogs.roster import store_users
 from requests_app.auditlogs.sharing import partner_key
 from requests_app.auditlogs.storage import store_events
+from requests_app.auditlogs.workbooks import Found, Layout, examine
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import User
@@ -117,26 +121,77 @@ def run(audit_import: AuditImport) -> AuditImport:
 
 
 def _read_into(audit_import: AuditImport, path: Path) -> None:
-    column_map = audit_import.column_map or None
-    fmt = format_for(headers_of(path), column_map)
-    audit_import.format = fmt.key
+    with held_open(path):  # a workbook loaded once, however many of its sheets are read
+        _read_parts(audit_import, path)
+
+
+def _read_parts(audit_import: AuditImport, path: Path) -> None:
+    layout = examine(path, audit_import.column_map or None, audit_import.sheet or None)
+    audit_import.format = layout.found[0].format.key if len(layout.found) == 1 else WORKBOOK
     _discard(audit_import)  # rows left by an earlier attempt whose worker was killed
-    if fmt.kind == "sharing":
+    audit_import.rows = audit_import.duplicates = audit_import.rejected = 0  # and its counts: each sheet adds its own
+    audit_import.rejected_sample = []
+    results = [_read_part(audit_import, path, found, by_sheet=layout.is_workbook) for found in layout.found]
+    if layout.is_workbook:
+        audit_import.sheets = _in_sheet_order(layout, results)
+    if not (audit_import.rows or audit_import.duplicates):
+        raise ValueError(_nothing_read(layout, results))
+
+
+WORKBOOK = "workbook"  # the format of an import that read several sheets, each of its own format
+
+
+def _nothing_read(layout: Layout, results: list[dict]) -> str:
+    if not layout.is_workbook:
+        return results[0]["error"]
+    each = "; ".join(f"sheet {r['name']!r}: {r['error']}" for r in results)
+    return f"no row was read from any sheet of the workbook: {each}"
+
+
+def _in_sheet_order(layout: Layout, results: list[dict]) -> list[dict]:
+    skipped = [{"name": s.sheet, "format": None, "why": s.why} for s in layout.skipped]
+    return sorted(results + skipped, key=lambda entry: layout.sheets.index(entry["name"]))
+
+
+def _read_part(audit_import: AuditImport, path: Path, found: Found, *, by_sheet: bool) -> dict:
+    """Reads one part (a sheet, or the whole file) into the import, adding its counts to the
+    import's; returns them, with why nothing was read if so."""
+    rows, repeated, rejected = audit_import.rows, audit_import.duplicates, audit_import.rejected
+    sampled = len(audit_import.rejected_sample)
+    audit_import.rows = audit_import.duplicates = 0
+    _store_part(audit_import, path, found)
+    mine = audit_import.rejected_sample[sampled:]
+    if by_sheet:  # the line alone would not say which sheet a rejected row is on
+        for sample in mine:
+            sample[1] = f"sheet {found.part.sheet!r}: {sample[1]}"
+    result = {"name": found.part.sheet, "format": found.format.key, "kind": found.format.kind,
+              "read": audit_import.rows + audit_import.duplicates, "rows": audit_import.rows,
+              "repeated": audit_import.duplicates, "rejected": audit_import.rejected - rejected}
+    if not result["read"]:
+        result["error"] = nothing_read(result["rejected"], tuple(mine[0]) if mine else None,
+                                       "sheet" if by_sheet else "file")
+    audit_import.rows, audit_import.duplicates = rows + audit_import.rows, repeated + audit_import.duplicates
+    return result
+
+
+def _store_part(audit_import: AuditImport, path: Path, found: Found) -> None:
+    column_map, part, kind = found.column_map, found.part, found.format.kind
+    if kind == "sharing":
         with transaction.atomic():
-            _store_relations(audit_import, relations(path, column_map))
-    elif fmt.kind == "hotlist":
+            _store_relations(audit_import, relations(path, column_map, part))
+    elif kind == "hotlist":
         with transaction.atomic():
-            store_hotlist(audit_import, records(path, column_map)[1])
+            store_hotlist(audit_import, records(path, column_map, part)[1])
+    elif kind == "users":
+        with transaction.atomic():
+            store_users(audit_import, records(path, column_map, part)[1])
     else:
         extra = CustomTerm.rules_of(audit_import.request.organization_id)
-        store_searches(audit_import, open_source(path, column_map, extra))
-    if not (audit_import.rows or audit_import.duplicates):
-        first = audit_import.rejected_sample[0] if audit_import.rejected_sample else None
-        raise ValueError(nothing_read(audit_import.rejected, first))
+        store_searches(audit_import, open_source(path, column_map, extra, part=part))
 
 
 def _discard(audit_import: AuditImport) -> None:
-    for model in (SearchEvent, SharingRelation, HotlistEvent):
+    for model in (SearchEvent, SharingRelation, HotlistEvent, RosterUser):
         model.objects.filter(audit_import_id=audit_import.pk).delete()
 
 

@@ -1,4 +1,4 @@
-"""Audit-log searches and sharing relations, normalised from released exports."""
+"""Audit-log searches, sharing relations, hot-list events and user rosters, normalised from released exports."""
 
 from __future__ import annotations
 
@@ -30,6 +30,12 @@ class AuditImport(models.Model):
     column_map = models.JSONField(
         default=dict, blank=True,
         help_text="For an export under other column names: its header -> canonical field, set by hand.")
+    sheet = models.CharField(
+        max_length=200, blank=True, help_text="The one sheet of a workbook to read (its columns mapped by hand), else all.")
+    sheets = models.JSONField(
+        default=list, blank=True,
+        help_text="Per sheet of a workbook: {name, format, kind, read, rows, repeated, rejected, error} if it was "
+                  "read, {name, format: null, why} if it is not an export.")
     lines_total = models.PositiveIntegerField(default=0, help_text="Progress: lines (or rows) in the file.")
     lines_done = models.PositiveIntegerField(default=0, help_text="Progress: lines read so far.")
     progress_at = models.DateTimeField(
@@ -170,3 +176,25 @@ class CustomTerm(models.Model):
         """The organization's own terms as rules, for searches and hot-list entries alike."""
         terms = cls.objects.filter(organization_id=organization_id, category__in=rules.CATEGORIES)
         return tuple(rules.custom_rule(t.category, t.term) for t in terms)
+
+
+class RosterUser(models.Model):
+    """One account of the agency's Flock user roster (records item 6)."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="roster_users")
+    audit_import = models.ForeignKey(AuditImport, on_delete=models.CASCADE, related_name="roster_users")
+    line = models.PositiveIntegerField()
+    key = models.CharField(max_length=40, help_text="Digest of the email (else the name): a user listed twice counts once.")
+    name = models.CharField(max_length=200, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    role = models.CharField(max_length=100, blank=True)
+    permissions = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(max_length=60, blank=True)
+    last_login = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "email"]
+        constraints = [models.UniqueConstraint(fields=["request", "key"], name="one_roster_user_per_request")]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.email} ({self.role})"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,18 +28,30 @@ EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
+class Part:
+    """What of a file is read as one export: the whole file (CSV, PDF), or one sheet of a
+    workbook from its header row (``header_line``: a title or blank lines may stand above it)."""
+
+    sheet: str | None = None
+    header_line: int = 1
+    rows_total: int = 0  # rows of the sheet, as its dimensions say (0 when unknown), for progress
+
+
+WHOLE = Part()
+
+
+@dataclass(frozen=True)
 class Rejected:
     line: int
     reason: str
 
 
-def nothing_read(rejected: int, first: tuple[int, str] | None) -> str:
-    """Why no row of a file was read: a file that yields none is an error, never an empty success."""
-    if not rejected or first is None:
-        return "no row was read: the file has its column headers but no rows under them"
-    line, reason = first
+def nothing_read(rejected: int, first: tuple[int, str] | None, where: str = "file") -> str:
+    """Why no row of a file (or sheet) was read: one that yields none is an error, never an empty success."""
+    if not rejected:
+        return f"no row was read: the {where} has its column headers but no rows under them"
     every = "the only row was" if rejected == 1 else f"all {rejected} rows were"
-    return f"no row was read: {every} rejected (line {line}: {reason})"
+    return f"no row was read: {every} rejected" + ("" if first is None else f" (line {first[0]}: {first[1]})")
 
 
 def parse_time(value: object) -> datetime:
@@ -121,7 +135,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
                 yield start, row
 
 
-def _workbook(path: Path):
+def _load(path: Path):
     from openpyxl import load_workbook
 
     try:
@@ -130,14 +144,48 @@ def _workbook(path: Path):
         raise ValueError(f"the file is not a readable XLSX workbook ({exc.__class__.__name__})") from None
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
-    workbook = _workbook(path)
+_HELD: ContextVar[tuple[Path, object] | None] = ContextVar("held_workbook", default=None)
+
+
+@contextmanager
+def held_open(path: Path) -> Iterator[None]:
+    """Within the block, a workbook is loaded once however many of its sheets are read: each
+    load parses the whole shared-strings table, seconds for a large release. Anything read
+    from it must be read within the block."""
+    if file_kind(path) != "xlsx":
+        yield
+        return
+    workbook = _load(path)
+    token = _HELD.set((path, workbook))
     try:
-        for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
-            if any(c not in (None, "") for c in row):
-                yield number, list(row)
+        yield
+    finally:
+        _HELD.reset(token)
+        workbook.close()
+
+
+@contextmanager
+def open_workbook(path: Path) -> Iterator[object]:
+    """The workbook, read-only: the one held open (see held_open), else loaded and closed after."""
+    held = _HELD.get()
+    if held is not None and held[0] == path:
+        yield held[1]
+        return
+    workbook = _load(path)
+    try:
+        yield workbook
     finally:
         workbook.close()
+
+
+def _xlsx_rows(path: Path, part: Part = WHOLE) -> Iterator[tuple[int, list[object]]]:
+    """The rows of the part's sheet (the first, if none is named) from its header row on."""
+    with open_workbook(path) as workbook:
+        sheet = workbook[part.sheet] if part.sheet is not None else workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(min_row=part.header_line, values_only=True),
+                                     start=part.header_line):
+            if any(c not in (None, "") for c in row):
+                yield number, list(row)
 
 
 def _pdf_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
@@ -161,18 +209,18 @@ def file_kind(path: Path) -> str:
     return "csv"
 
 
-def row_count(path: Path) -> int:
+def row_count(path: Path, part: Part = WHOLE) -> int:
     """Rows in a spreadsheet, as its dimensions say (0 when unknown), for progress."""
-    if file_kind(path) != "xlsx":
-        return 0
-    workbook = _workbook(path)
-    try:
+    if part.sheet is not None or file_kind(path) != "xlsx":
+        return part.rows_total
+    with open_workbook(path) as workbook:
         return workbook.worksheets[0].max_row or 0
-    finally:
-        workbook.close()
 
 
-def rows_of(path: Path) -> Iterator[tuple[int, list[object]]]:
+def rows_of(path: Path, part: Part = WHOLE) -> Iterator[tuple[int, list[object]]]:
+    """The rows of the file, or of the part of a workbook, from its header row on."""
+    if part.sheet is not None:
+        return _xlsx_rows(path, part)
     readers = {"csv": _csv_rows, "xlsx": _xlsx_rows, "pdf": _pdf_rows}
     return readers[file_kind(path)](path)
 
@@ -189,18 +237,19 @@ def format_for(headers: list[str], column_map: dict[str, str] | None = None) -> 
     return fmt
 
 
-def headers_of(path: Path) -> list[str]:
-    """The first row of the file, as text (for mapping columns by hand)."""
-    rows = rows_of(path)
+def headers_of(path: Path, part: Part = WHOLE) -> list[str]:
+    """The header row of the file or sheet, as text (for mapping columns by hand)."""
+    rows = rows_of(path, part)
     try:
         return [str(h or "") for h in next(rows)[1]]
     except StopIteration:
         raise ValueError("the file has no rows") from None
 
 
-def relations(path: Path, column_map: dict[str, str] | None = None) -> Iterator[Relation | Rejected]:
+def relations(path: Path, column_map: dict[str, str] | None = None,
+              part: Part = WHOLE) -> Iterator[Relation | Rejected]:
     """The partners of a shared-networks export or sharing list, one per organization listed, streamed."""
-    for item in records(path, column_map)[1]:
+    for item in records(path, column_map, part)[1]:
         if isinstance(item, Rejected):
             yield item
             continue
@@ -211,10 +260,11 @@ def relations(path: Path, column_map: dict[str, str] | None = None) -> Iterator[
             yield Rejected(line, on_page(str(exc), values))
 
 
-def records(path: Path, column_map: dict[str, str] | None = None) -> tuple[Format, Iterator[tuple[int, dict] | Rejected]]:
+def records(path: Path, column_map: dict[str, str] | None = None,
+            part: Part = WHOLE) -> tuple[Format, Iterator[tuple[int, dict] | Rejected]]:
     """The file's format and its rows as {canonical field: value}, streamed (for small
-    exports read row by row: hot-list event logs)."""
-    rows = rows_of(path)
+    exports read row by row: hot-list event logs, sharing lists, user rosters)."""
+    rows = rows_of(path, part)
     try:
         _, headers = next(rows)
     except StopIteration:

@@ -18,7 +18,7 @@ from django.db.models.functions import TruncMonth
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.charts import ReportCharts, report_charts
 from requests_app.auditlogs.findings import Finding, findings_for
-from requests_app.auditlogs.models import AuditImport, HotlistEvent, SearchEvent, SharingRelation
+from requests_app.auditlogs.models import AuditImport, HotlistEvent, RosterUser, SearchEvent, SharingRelation
 from requests_app.auditlogs.sharing import Direction
 from requests_app.campaigns.models import Campaign
 from requests_app.records.models import RecordsRequest
@@ -77,6 +77,12 @@ class Hotlist:
 
 
 @dataclass(frozen=True)
+class Roster:
+    total: int
+    roles: list[tuple[str, int]]  # (role, users), most held first
+
+
+@dataclass(frozen=True)
 class Report:
     total: int
     first: object
@@ -91,6 +97,7 @@ class Report:
     findings: list
     flagged_total: int = 0
     hotlist: Hotlist | None = None
+    roster: Roster | None = None
 
     @cached_property
     def charts(self) -> ReportCharts:
@@ -143,6 +150,12 @@ def _hotlist(events: QuerySet, *, related: tuple[str, ...] = ()) -> Hotlist:
     )
 
 
+def _roster(users: QuerySet) -> Roster:
+    roles = users.order_by().values("role").annotate(n=Count("pk")).order_by("-n", "role")
+    pairs = [(r["role"] or "(no role)", r["n"]) for r in roles]
+    return Roster(total=sum(n for _, n in pairs), roles=pairs)
+
+
 def _findings(home: str, tally: Tally, hotlist_sensitive: int, outside_partners: int) -> list[Finding]:
     return findings_for(home, outside=tally.outside, immigration_or_reproductive=tally.sensitive,
                         outside_partners=outside_partners, hotlist_sensitive=hotlist_sensitive)
@@ -159,7 +172,7 @@ def report_for(request: RecordsRequest) -> Report:
         months=_months(events), organizations=_organizations(events), reasons=_reasons(events),
         out_of_state=tally.out_of_state, federal=tally.federal, home_state=home, flagged_total=tally.flagged,
         findings=_findings(home, tally, hotlist.sensitive.get(request.pk, 0), _outside_partners(partners, home)),
-        hotlist=hotlist,
+        hotlist=hotlist, roster=_roster(RosterUser.objects.filter(request=request)),
     )
 
 

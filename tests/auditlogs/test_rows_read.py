@@ -41,8 +41,8 @@ def test_each_file_gives_its_rows_read_repeated_and_rejected(tmp_path):
     second = write_csv(tmp_path / "2.csv", NETWORK_14, rows[3:])
     files = analyse(first, second)["files"]
     assert files == [
-        {"file": "1.csv", "format": "network_audit_14", "read": 4, "rows": 4, "repeated": 0, "rejected": 0},
-        {"file": "2.csv", "format": "network_audit_14", "read": 5, "rows": 3, "repeated": 2, "rejected": 1},
+        {"file": "1.csv", "sheet": None, "format": "network_audit_14", "kind": "search", "read": 4, "rows": 4, "repeated": 0, "rejected": 0},
+        {"file": "2.csv", "sheet": None, "format": "network_audit_14", "kind": "search", "read": 5, "rows": 3, "repeated": 2, "rejected": 1},
     ]
 
 

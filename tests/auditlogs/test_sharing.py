@@ -104,8 +104,8 @@ def test_the_analysis_counts_organizations_not_networks(tmp_path):
     assert (summary["organizations"], summary["federal_partners"]) == (7, 2)
     assert summary["partner_directions"] == {"sharing": 3, "shared_with_me": 2, "both": 1, "listed": 1}
     assert summary["top_orgs"] == []  # partners are not searchers
-    assert summary["files"] == [{"file": "networks.csv", "format": "shared_networks", "read": 8, "rows": 7,
-                                 "repeated": 1, "rejected": 1}]
+    assert summary["files"] == [{"file": "networks.csv", "sheet": None, "format": "shared_networks", "kind": "sharing",
+                                 "read": 8, "rows": 7, "repeated": 1, "rejected": 1}]
 
 
 def test_an_organization_listed_in_two_releases_counts_once(tmp_path):

@@ -1,5 +1,5 @@
 """The commands' way to read an export whose columns are not a known format: name which
-column holds what, as the import page's form does."""
+column holds what (and of which sheet of a workbook), as the import page's form does."""
 
 from __future__ import annotations
 
@@ -14,6 +14,13 @@ def add_column_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--column", action="append", default=[], metavar="HEADER=FIELD",
         help=f"read an unrecognised export by naming its columns, once per column; fields: {', '.join(SEARCH_FIELDS)}")
+
+
+def add_sheet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sheet", metavar="NAME",
+        help="read only this sheet of a workbook (its name, in any case); by default every sheet is examined and "
+             "each recognised one read. A --column map applies to this sheet.")
 
 
 def column_map(pairs: list[str]) -> dict[str, str] | None:

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
-from requests_app.auditlogs.management.columns import add_column_option, column_map
+from requests_app.auditlogs.management.columns import add_column_option, add_sheet_option, column_map
 from requests_app.auditlogs.states import STATES
 from requests_app.ops.spreadsheets import csv_writer
 
@@ -15,7 +15,8 @@ FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reaso
 
 
 class Command(BaseCommand):
-    help = ("Analyse Flock audit-log exports (CSV or XLSX; several monthly files of one release at once) "
+    help = ("Analyse Flock audit-log exports (CSV, XLSX or PDF; several monthly files of one release at once; every "
+            "sheet of a workbook, each recognised one by its kind) "
             "without the database: counts, flagged searches by category, federal and out-of-state searchers.")
 
     def add_arguments(self, parser) -> None:
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--flagged", type=Path, metavar="OUT.csv", help="write each flagged search with its rule")
         parser.add_argument("--state", help="the agency's state, to count out-of-state searchers (e.g. OR)")
         add_column_option(parser)
+        add_sheet_option(parser)
 
     def handle(self, *args, files: list[Path], **options) -> None:
         state = (options["state"] or "").upper() or None
@@ -34,7 +36,8 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {', '.join(missing)}")
         writer, handle = self._flagged_writer(options["flagged"])
         try:
-            result = analyze(files, home_state=state, on_flag=writer, column_map=column_map(options["column"]))
+            result = analyze(files, home_state=state, on_flag=writer, column_map=column_map(options["column"]),
+                             sheet=options["sheet"])
         except (UnknownFormat, ValueError) as exc:
             raise CommandError(str(exc)) from None
         finally:
@@ -81,9 +84,15 @@ class Command(BaseCommand):
                               f"({summary['federal_partners']} federal): the agency shares with {flows['sharing']} "
                               f"only, {flows['shared_with_me']} share only with it, {flows['both']} both ways, "
                               f"{flows['listed']} direction not stated")
+        if summary["users"]:
+            roles = ", ".join(f"{role}: {n}" for role, n in summary["roles"].items())
+            self.stdout.write(f"  users: {summary['users']} ({roles})")
         for each in summary["files"]:
-            self.stdout.write(f"  {each['file']}: {each['format']}: {each['read']} rows read ({each['repeated']} "
+            where = each["file"] if each["sheet"] is None else f"{each['file']}, sheet {each['sheet']!r}"
+            self.stdout.write(f"  {where}: {each['format']}: {each['read']} rows read ({each['repeated']} "
                               f"repeated, counted once), {each['rejected']} rejected")
+        for each in summary["skipped_sheets"]:
+            self.stdout.write(f"  {each['file']}, sheet {each['sheet']!r}: {each['why']}")
 
     def _print_searches(self, summary: dict, searches: int) -> None:
         self.stdout.write(f"{summary['format']}: {searches} searches ({summary['duplicates']} repeated, "

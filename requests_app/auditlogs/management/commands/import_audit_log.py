@@ -6,8 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.auditlogs.importer import AUDIT_LOG_KINDS, NotAnAuditLog, run
 from requests_app.auditlogs.formats import FORMATS
-from requests_app.auditlogs.management.columns import add_column_option, column_map
+from requests_app.auditlogs.management.columns import add_column_option, add_sheet_option, column_map
 from requests_app.auditlogs.models import AuditImport
+from requests_app.auditlogs.workbooks import NOUNS, sheet_lines
 from requests_app.documents.upload import upload_file
 from requests_app.records.models import RecordsRequest
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("tracking")
         parser.add_argument("files", nargs="+", type=Path)
         add_column_option(parser)
+        add_sheet_option(parser)
 
     def handle(self, *args, tracking: str, files: list[Path], **options) -> None:
         try:
@@ -31,11 +33,12 @@ class Command(BaseCommand):
         except RecordsRequest.DoesNotExist:
             raise CommandError(f"no request with tracking reference {tracking!r}") from None
         mapping = column_map(options["column"]) or {}
-        failed = sum(self._one(request, path, mapping) for path in files)
+        sheet = (options["sheet"] or "").strip()
+        failed = sum(self._one(request, path, mapping, sheet) for path in files)
         if failed:
-            raise CommandError(f"{failed} file(s) not imported")
+            raise CommandError(f"{failed} file(s) not imported, or not wholly: see above")
 
-    def _one(self, request: RecordsRequest, path: Path, mapping: dict[str, str]) -> int:
+    def _one(self, request: RecordsRequest, path: Path, mapping: dict[str, str], sheet: str) -> int:
         try:
             with open(path, "rb") as stream:
                 uploaded = upload_file(request=request, user=None, name=path.name, stream=stream)
@@ -48,13 +51,20 @@ class Command(BaseCommand):
         if uploaded.document.kind not in AUDIT_LOG_KINDS:
             self.stdout.write(f"{path}: {NotAnAuditLog.__name__}: a {uploaded.document.get_kind_display()} file")
             return 1
-        result = run(AuditImport.objects.create(request=request, document=uploaded.document, column_map=mapping))
+        result = run(AuditImport.objects.create(request=request, document=uploaded.document, column_map=mapping,
+                                                sheet=sheet))
         if result.state == AuditImport.State.FAILED:
             self.stdout.write(f"{path}: not imported: {result.error}")
             return 1
-        noun = {"sharing": "partner organizations", "hotlist": "hot-list events"}.get(_kind(result.format), "searches")
-        self.stdout.write(f"{path}: {result.format}: {result.rows} {noun} stored, {result.duplicates} repeated, "
-                          f"{result.rejected} rejected")
+        if result.sheets:
+            self.stdout.write(f"{path}: {result.rows} rows stored, {result.duplicates} repeated, "
+                              f"{result.rejected} rejected")
+            for line, _ in sheet_lines(result.sheets):
+                self.stdout.write(f"  {line}")
+        else:
+            noun = NOUNS.get(_kind(result.format), "searches")
+            self.stdout.write(f"{path}: {result.format}: {result.rows} {noun} stored, {result.duplicates} repeated, "
+                              f"{result.rejected} rejected")
         for line, reason in result.rejected_sample[:20]:
             self.stdout.write(f"  line {line}: {reason}")
-        return 0
+        return int(any(entry.get("error") for entry in result.sheets))  # a sheet that gave nothing is an error
