@@ -19,6 +19,7 @@ from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.frames import ANALYSIS_FIELDS, Flagger, open_source
 from requests_app.auditlogs.hotlist import HotlistRow, flag_text, hotlist_rows
 from requests_app.auditlogs.parse import Rejected, format_for, headers_of, nothing_read, records, relations
+from requests_app.auditlogs.zones import LocalZone, state_zone
 
 TOP = 10
 KEY_SEED = 20261127  # any fixed seed: hashes are compared within one run only
@@ -61,6 +62,7 @@ class Analysis:
     reasons: Counter = field(default_factory=Counter)
     reason_forms: dict[str, Counter] = field(default_factory=dict)
     files: list[FileCount] = field(default_factory=list)
+    zone: LocalZone = field(default_factory=lambda: state_zone(None))  # what times without a zone were read in
 
     def unread(self) -> list[str]:
         """Why each file from which no row was read gave none (an error, never an empty success)."""
@@ -78,6 +80,8 @@ class Analysis:
             "rejected": len(self.rejected),
             "first_search": self.first.isoformat() if self.first else None,
             "last_search": self.last.isoformat() if self.last else None,
+            "time_zone": self.zone.name,  # what times without a zone were read in; the two above are UTC
+            "time_zone_source": self.zone.why,
             "categories": {name: self.categories.get(name, 0) for name in rules.CATEGORIES},
             "federal_searches": self.federal,
             "out_of_state_searches": self.out_of_state,
@@ -93,15 +97,17 @@ def reason_key(reason: str) -> str:
 
 
 def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: OnFlag | None = None,
-            column_map: dict[str, str] | None = None) -> Analysis:
+            column_map: dict[str, str] | None = None, zone: LocalZone | None = None) -> Analysis:
     """Reads every file (one release may span many monthly files, repeating rows across
     them) and counts as it goes. ``on_flag(path, row, flags)`` sees each flagged search:
     ``row`` holds the normalised columns and ``line``; ``flags`` is [[category, rule], ...].
     ``column_map`` reads files whose columns are not a known export (see formats.mapped_format).
+    Times without a zone are read in ``zone``, by default the home state's (UTC without one).
 
     UTF-8 CSV searches are scanned whole by polars (scan.py); spreadsheets, PDFs, other
     encodings and sharing lists are read in batches (frames.py, parse.py)."""
-    result = Analysis(out_of_state=0 if home_state else None)
+    result = Analysis(out_of_state=0 if home_state else None, zone=zone or state_zone(home_state))
+    local = result.zone.name
     fields = frozenset(ANALYSIS_FIELDS | ({"user", "case_number"} if on_flag else set()))
     flagger, scanned, batched, events = Flagger(), [], [], set()
     for path in paths:
@@ -112,15 +118,15 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
                 _count_relations(result, path)
         elif fmt.kind == "hotlist":
             with _tally(result, path, fmt):
-                _count_hotlist(result, path, records(path, column_map)[1], events, on_flag)
+                _count_hotlist(result, path, hotlist_rows(records(path, column_map)[1], local), events, on_flag)
         elif scan.scannable(path):
-            scanned.append((path, scan.scan_file(path, fmt, headers_of(path), fields), _file(result, path, fmt)))
+            scanned.append((path, scan.scan_file(path, fmt, headers_of(path), fields, local), _file(result, path, fmt)))
         else:
             batched.append((path, fmt))
     seen = _count_scanned(result, scanned, flagger, home_state, on_flag, keep_keys=bool(batched))
     for path, fmt in batched:
         with _tally(result, path, fmt):
-            for batch in open_source(path, column_map, fields=fields).batches:
+            for batch in open_source(path, column_map, fields=fields, zone=local).batches:
                 fresh = _unseen(result, _accepted(result, path, batch), seen)
                 _count_pairs(result, _batch_pairs(fresh), home_state)
                 if on_flag:
@@ -156,7 +162,7 @@ def _count_scanned(result: Analysis, scanned: list, flagger: Flagger, home_state
         return set()
     parts = []
     for number, (path, found, count) in enumerate(scanned):
-        rejected = [(path.name, line, why) for line, why in scan.rejected(found.rows).iter_rows()]
+        rejected = [(path.name, line, why) for line, why in scan.rejected(found.rows, result.zone.name).iter_rows()]
         result.rejected.extend(rejected)
         _note_rejected(count, rejected)
         rows = scan.with_lines(found.rows) if on_flag else found.rows
@@ -254,10 +260,11 @@ def _count_relations(result: Analysis, path: Path) -> None:
             result.organizations[item.organization] += 1
 
 
-def _count_hotlist(result: Analysis, path: Path, items: Iterable, seen: set[str], on_flag: OnFlag | None) -> None:
+def _count_hotlist(result: Analysis, path: Path, events: Iterable[HotlistRow | Rejected], seen: set[str],
+                   on_flag: OnFlag | None) -> None:
     """A hot-list log counted as the importer stores it: the reason under its label, the
     rules run on every detail but the plate, and an event released twice counted once."""
-    for item in hotlist_rows(items):
+    for item in events:
         if isinstance(item, Rejected):
             result.rejected.append((path.name, item.line, item.reason))
         elif item.key in seen:

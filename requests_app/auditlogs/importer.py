@@ -27,6 +27,7 @@ from requests_app.auditlogs.hotlist import store_hotlist
 from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent, SearchEvent, SharingRelation
 from requests_app.auditlogs.parse import Rejected, format_for, headers_of, nothing_read, records, relations
 from requests_app.auditlogs.storage import store_events
+from requests_app.auditlogs.zones import LocalZone, check_zone, state_zone
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import User
@@ -42,16 +43,25 @@ class NotAnAuditLog(ValueError):
     pass
 
 
+def request_zone(request: RecordsRequest) -> LocalZone:
+    """Where the agency's own system wrote its times: the zone of its state (UTC for a
+    federal agency), the default for times without a zone."""
+    return state_zone(request.agency.jurisdiction.state_code)
+
+
 def import_queue(*, request: RecordsRequest, document: Document, user: User | None,
-                 column_map: dict[str, str] | None = None) -> AuditImport:
+                 column_map: dict[str, str] | None = None, time_zone: str | None = None) -> AuditImport:
+    """A queued import of the document; times without a zone are read in ``time_zone`` (an
+    IANA name, checked: ValueError), by default the agency's (``request_zone``)."""
     from requests_app.auditlogs.tasks import run_import
     from requests_app.ops.queue import enqueue_on_commit
 
     if document.kind not in AUDIT_LOG_KINDS:
         raise NotAnAuditLog(f"{document.original_name} is a {document.get_kind_display()}; "
                             "audit logs are read from CSV, XLSX or PDF releases.")
+    zone = check_zone(time_zone) if time_zone else request_zone(request).name
     audit_import = AuditImport.objects.create(request=request, document=document, created_by=user,
-                                              column_map=column_map or {})
+                                              column_map=column_map or {}, time_zone=zone)
     enqueue_on_commit(run_import, audit_import.pk)
     return audit_import
 
@@ -91,7 +101,7 @@ def run(audit_import: AuditImport) -> AuditImport:
     AuditImport.objects.filter(pk=audit_import.pk).update(state=AuditImport.State.RUNNING, progress_at=timezone.now())
     try:
         with tempfile.TemporaryDirectory(prefix="recordsreq-audit-") as folder:
-            _read_into(audit_import, _local_copy(audit_import.document, folder))
+            _read_replacing(audit_import, _local_copy(audit_import.document, folder))
     except (UnknownFormat, NotAnAuditLog, ValueError) as exc:
         _discard(audit_import)
         audit_import.state, audit_import.error = AuditImport.State.FAILED, str(exc)[:4000]
@@ -115,6 +125,21 @@ def run(audit_import: AuditImport) -> AuditImport:
     return audit_import
 
 
+def _read_replacing(audit_import: AuditImport, path: Path) -> None:
+    """Reads the file; a reading again (in another zone) of an earlier import replaces that
+    import's rows in one transaction, so they go only if the new reading succeeds. (Its
+    progress is seen when it commits: other connections do not see inside it.)"""
+    if audit_import.replaces_id is None:
+        _read_into(audit_import, path)
+        return
+    with transaction.atomic():
+        earlier = AuditImport(pk=audit_import.replaces_id)
+        _discard(earlier)  # first: the new rows have the same keys
+        _read_into(audit_import, path)
+        earlier.delete()
+        audit_import.replaces = None
+
+
 def _read_into(audit_import: AuditImport, path: Path) -> None:
     column_map = audit_import.column_map or None
     fmt = format_for(headers_of(path), column_map)
@@ -128,7 +153,7 @@ def _read_into(audit_import: AuditImport, path: Path) -> None:
             store_hotlist(audit_import, records(path, column_map)[1])
     else:
         extra = CustomTerm.rules_of(audit_import.request.organization_id)
-        store_searches(audit_import, open_source(path, column_map, extra))
+        store_searches(audit_import, open_source(path, column_map, extra, zone=audit_import.time_zone))
     if not (audit_import.rows or audit_import.duplicates):
         first = audit_import.rejected_sample[0] if audit_import.rejected_sample else None
         raise ValueError(nothing_read(audit_import.rejected, first))

@@ -29,6 +29,13 @@ class AuditImport(models.Model):
     column_map = models.JSONField(
         default=dict, blank=True,
         help_text="For an export under other column names: its header -> canonical field, set by hand.")
+    time_zone = models.CharField(
+        max_length=64, default="UTC",
+        help_text="The IANA zone times without one were read in; stored times are UTC.")
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The import of the same document this one reads again (in another zone); "
+                  "its rows are removed when this one succeeds, and kept if it fails.")
     lines_total = models.PositiveIntegerField(default=0, help_text="Progress: lines (or rows) in the file.")
     lines_done = models.PositiveIntegerField(default=0, help_text="Progress: lines read so far.")
     progress_at = models.DateTimeField(

@@ -10,8 +10,16 @@ from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
 from requests_app.auditlogs.management.columns import add_column_option, column_map
 from requests_app.auditlogs.states import STATES
+from requests_app.auditlogs.zones import LocalZone, chosen_zone
 
 FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reason", "case_number", "category", "rule")
+
+
+def _zone(name: str | None, state: str | None) -> LocalZone:
+    try:
+        return chosen_zone(name, state)
+    except ValueError as exc:
+        raise CommandError(f"--tz: {exc}") from None
 
 
 class Command(BaseCommand):
@@ -22,19 +30,24 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path)
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
         parser.add_argument("--flagged", type=Path, metavar="OUT.csv", help="write each flagged search with its rule")
-        parser.add_argument("--state", help="the agency's state, to count out-of-state searchers (e.g. OR)")
+        parser.add_argument("--state", help="the agency's state, to count out-of-state searchers (e.g. OR); "
+                                             "times without a zone are read in its zone")
+        parser.add_argument("--tz", metavar="ZONE", help="the IANA zone times without a zone are in (e.g. "
+                                                         "America/Chicago); default the --state's zone, else UTC")
         add_column_option(parser)
 
     def handle(self, *args, files: list[Path], **options) -> None:
         state = (options["state"] or "").upper() or None
         if state and state not in STATES:
             raise CommandError(f"--state {options['state']!r} is not a state code")
+        zone = _zone(options["tz"], state)
         missing = [str(p) for p in files if not p.is_file()]
         if missing:
             raise CommandError(f"no such file: {', '.join(missing)}")
         writer, handle = self._flagged_writer(options["flagged"])
         try:
-            result = analyze(files, home_state=state, on_flag=writer, column_map=column_map(options["column"]))
+            result = analyze(files, home_state=state, on_flag=writer, column_map=column_map(options["column"]),
+                             zone=zone)
         except (UnknownFormat, ValueError) as exc:
             raise CommandError(str(exc)) from None
         finally:
@@ -71,6 +84,7 @@ class Command(BaseCommand):
     def _print(self, summary: dict) -> None:
         self.stdout.write(f"{summary['format']}: {summary['rows']} searches ({summary['duplicates']} repeated, "
                           f"{summary['rejected']} rejected), {summary['first_search']} to {summary['last_search']}")
+        self.stdout.write(f"  {LocalZone(summary['time_zone'], summary['time_zone_source']).explain()}")
         for name, count in summary["categories"].items():
             self.stdout.write(f"  {name}: {count}")
         self.stdout.write(f"  federal searches: {summary['federal_searches']}; out of state: {summary['out_of_state_searches']}")
