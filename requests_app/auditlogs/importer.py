@@ -27,7 +27,7 @@ from requests_app.auditlogs.hotlist import store_hotlist
 from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent, SearchEvent, SharingRelation
 from requests_app.auditlogs.parse import Rejected, format_for, headers_of, nothing_read, records, relations
 from requests_app.auditlogs.storage import store_events
-from requests_app.auditlogs.zones import LocalZone, check_zone, state_zone
+from requests_app.auditlogs.zones import check_zone, request_zone
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import User
@@ -41,12 +41,6 @@ STALE = timedelta(minutes=15)
 
 class NotAnAuditLog(ValueError):
     pass
-
-
-def request_zone(request: RecordsRequest) -> LocalZone:
-    """Where the agency's own system wrote its times: the zone of its state (UTC for a
-    federal agency), the default for times without a zone."""
-    return state_zone(request.agency.jurisdiction.state_code)
 
 
 def import_queue(*, request: RecordsRequest, document: Document, user: User | None,

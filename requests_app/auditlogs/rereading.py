@@ -8,10 +8,9 @@ it succeeds (importer._read_replacing), and if it fails they stay as they were.
 
 from __future__ import annotations
 
-from requests_app.auditlogs.importer import request_zone
 from requests_app.auditlogs.models import AuditImport
 from requests_app.auditlogs.tasks import run_import
-from requests_app.auditlogs.zones import STATE_ZONES, UTC, check_zone
+from requests_app.auditlogs.zones import STATE_ZONES, UTC, check_zone, request_zone
 from requests_app.ops.queue import enqueue_on_commit
 from requests_app.teams.models import User
 
@@ -29,7 +28,7 @@ def can_reread(audit_import: AuditImport) -> bool:
 def zone_why(audit_import: AuditImport) -> str:
     """Why the import read its bare times in its zone: the agency's state's, or chosen."""
     home = request_zone(audit_import.request)
-    return f"{home.why}, the agency's" if home.name == audit_import.time_zone else "chosen"
+    return home.why if home.name == audit_import.time_zone else "chosen"
 
 
 def reread_import(*, audit_import: AuditImport, time_zone: str, user: User | None) -> AuditImport:

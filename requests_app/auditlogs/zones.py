@@ -16,10 +16,14 @@ or none, has no state: its bare times are read as UTC, and that is said.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from requests_app.agencies.directory import STATE_NAMES
+
+if TYPE_CHECKING:
+    from requests_app.records.models import RecordsRequest
 
 UTC = "UTC"
 EXAMPLE = "America/Chicago"
@@ -76,6 +80,12 @@ def state_zone(state: str | None) -> LocalZone:
     if code in STATE_ZONES:
         return LocalZone(STATE_ZONES[code], f"{_state_name(code)}'s zone")
     return LocalZone(UTC, "no state, so UTC" if not code or code == "US" else f"no zone known for {code}, so UTC")
+
+
+def request_zone(request: RecordsRequest) -> LocalZone:
+    """Where the agency's own system wrote its times: the zone of its state (UTC for a
+    federal agency), the default for times without a zone."""
+    return state_zone(request.agency.jurisdiction.state_code)
 
 
 def chosen_zone(name: str | None, state: str | None) -> LocalZone:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from requests_app.auditlogs.importer import AUDIT_LOG_KINDS, NotAnAuditLog, request_zone, run
-from requests_app.auditlogs.zones import LocalZone, check_zone
+from requests_app.auditlogs.importer import AUDIT_LOG_KINDS, NotAnAuditLog, run
+from requests_app.auditlogs.zones import LocalZone, check_zone, request_zone
 from requests_app.auditlogs.formats import FORMATS
 from requests_app.auditlogs.management.columns import add_column_option, column_map
 from requests_app.auditlogs.models import AuditImport
