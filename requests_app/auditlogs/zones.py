@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 UTC = "UTC"
 EXAMPLE = "America/Chicago"
+_NOT_ZONES = {"localtime", "posixrules", "Factory"}  # files of the zone database, not places
 
 STATE_ZONES = {
     "AL": "America/Chicago", "AK": "America/Anchorage", "AZ": "America/Phoenix", "AR": "America/Chicago",
@@ -65,8 +66,8 @@ def check_zone(name: str) -> str:
     """The IANA zone name, as given; ValueError naming it when there is no such zone."""
     name = name.strip()
     try:
-        # available_timezones() keeps out "localtime" and paths that ZoneInfo would open.
-        if name in available_timezones() or name == UTC:
+        # Only names of the zone database: ZoneInfo alone would also open paths such as "../x".
+        if name == UTC or (name in available_timezones() and name not in _NOT_ZONES):
             ZoneInfo(name)
             return name
     except (ZoneInfoNotFoundError, ValueError):
