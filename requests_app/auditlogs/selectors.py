@@ -26,9 +26,9 @@ from requests_app.auditlogs import rules
 from requests_app.auditlogs.charts import ReportCharts, report_charts
 from requests_app.auditlogs.findings import Finding, findings_for
 from requests_app.auditlogs.models import AuditImport, HotlistEvent, SearchEvent, SharingRelation
+from requests_app.auditlogs.zones import UTC, request_zone
 from requests_app.campaigns.models import Campaign
 from requests_app.records.models import RecordsRequest
-from requests_app.auditlogs.zones import UTC, request_zone
 
 TOP = 15
 HOTLIST_SHOWN = 200

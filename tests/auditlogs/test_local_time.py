@@ -177,6 +177,14 @@ def test_the_command_names_the_zone_in_its_text_output(tmp_path):
     assert "times without a zone read as America/Los_Angeles (Oregon's zone; --tz to change)" in out.getvalue()
 
 
+def test_the_flagged_searches_file_gives_local_times_with_their_offset(tmp_path):
+    path = write(tmp_path / "portal.csv", PORTAL, [["s-1", "u-1", "2025-06-18 00:02:04", 1, "ICE warrant"]])
+    call_command("analyze_audit_log", str(path), "--state", "OR", "--flagged", str(tmp_path / "f.csv"),
+                 stdout=io.StringIO())
+    with open(tmp_path / "f.csv", encoding="utf-8") as handle:
+        assert next(csv.DictReader(handle))["search_time"] == "2025-06-18T00:02:04-07:00"
+
+
 def test_the_command_refuses_an_unknown_zone(tmp_path):
     path = portal_log(tmp_path / "portal.csv", ["2025-06-18 00:02:04.789"])
     with pytest.raises(CommandError, match=r"--tz: unknown time zone 'Pacific/Eugene'.*America/Chicago"):
@@ -375,3 +383,35 @@ def test_the_flagged_csv_gives_local_times_with_their_offset_and_zone(oregon, tm
     response = client.get(reverse("audit-flagged-csv", args=[oregon.pk]))
     row = next(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert (row["search_time"], row["time_zone"]) == ("2025-06-18T00:02:04-07:00", "America/Los_Angeles")
+
+
+def read_in_state_zones() -> None:
+    for each in AuditImport.objects.select_related("request__agency__jurisdiction"):
+        each.time_zone = state_zone(each.request.agency.jurisdiction.state_code).name
+        each.save()
+
+
+@pytest.mark.django_db
+def test_a_campaign_in_one_zone_shows_its_times_in_it(alice, alice_client):
+    from tests.auditlogs.test_reports import make_campaign
+
+    campaign = make_campaign(alice, ["OR"])
+    read_in_state_zones()
+    body = alice_client.get(reverse("campaign-audit-report", args=[campaign.pk])).content.decode()
+    assert "Times in America/Los_Angeles" in body and "Time (America/Los_Angeles)" in body
+    assert "2025-01-31 15:00" in body  # the ICE search at 23:00 UTC
+
+
+@pytest.mark.django_db
+def test_a_campaign_across_zones_shows_utc_and_its_csv_each_agencys_own(alice, alice_client):
+    from tests.auditlogs.test_reports import make_campaign
+
+    campaign = make_campaign(alice, ["OR", "TX"])
+    read_in_state_zones()
+    body = alice_client.get(reverse("campaign-audit-report", args=[campaign.pk])).content.decode()
+    assert "Times in UTC: the agencies are in several zones" in body and "2025-01-31 23:00" in body
+    response = alice_client.get(reverse("campaign-audit-flagged-csv", args=[campaign.pk]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    ice = {r["agency_state"]: (r["search_time"], r["time_zone"]) for r in rows if r["reason"] == "ICE warrant"}
+    assert ice == {"OR": ("2025-01-31T15:00:00-08:00", "America/Los_Angeles"),
+                   "TX": ("2025-01-31T17:00:00-06:00", "America/Chicago")}

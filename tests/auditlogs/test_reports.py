@@ -234,6 +234,8 @@ def test_the_eugene_sample_makes_a_pdf_report(alice):
     run(request.tracking, str(EUGENE))
     text = pdf_text(report_pdf.request_report_pdf(request=request, generated=GENERATED))
     assert "lists 4,294 searches" in text and "UUV 778" in text and "No data: the export names no" in text
+    # Its times carry no zone: Eugene's clock, stored in UTC and printed in Pacific time again.
+    assert "searches from 18 June 2025 to 2 December 2025 (times in America/Los_Angeles)" in " ".join(text.split())
 
 
 def test_the_pdf_shows_the_first_flagged_searches_and_points_to_the_csv(oregon, monkeypatch):

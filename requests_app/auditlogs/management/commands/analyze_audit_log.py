@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         missing = [str(p) for p in files if not p.is_file()]
         if missing:
             raise CommandError(f"no such file: {', '.join(missing)}")
-        writer, handle = self._flagged_writer(options["flagged"])
+        writer, handle = self._flagged_writer(options["flagged"], zone.name)
         try:
             result = analyze(files, home_state=state, on_flag=writer, column_map=column_map(options["column"]),
                              zone=zone)
@@ -66,7 +67,8 @@ class Command(BaseCommand):
         if unread:  # the others are counted above; a file that gave nothing is never a success
             raise CommandError("; ".join(unread))
 
-    def _flagged_writer(self, path: Path | None):
+    def _flagged_writer(self, path: Path | None, zone: str):
+        """Each flagged search's time in ``zone``, with its offset: as the agency's clock read it."""
         if path is None:
             return None, None
         handle = open(path, "w", newline="", encoding="utf-8")
@@ -74,7 +76,7 @@ class Command(BaseCommand):
         out.writerow(FLAGGED_COLUMNS)
 
         def write(source: Path, row: dict, found: list[list[str]]) -> None:
-            searched_at = row["searched_at"].isoformat() if row["searched_at"] else ""
+            searched_at = row["searched_at"].astimezone(ZoneInfo(zone)).isoformat() if row["searched_at"] else ""
             for category, rule in found:
                 out.writerow([source.name, row["line"], searched_at, row["organization"], row.get("user", ""),
                               row["reason"], row.get("case_number", ""), category, rule])

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from requests_app.auditlogs.importer import AUDIT_LOG_KINDS, NotAnAuditLog, run
-from requests_app.auditlogs.zones import LocalZone, check_zone, request_zone
+from requests_app.auditlogs.zones import LocalZone, chosen_zone
 from requests_app.auditlogs.formats import FORMATS
 from requests_app.auditlogs.management.columns import add_column_option, column_map
 from requests_app.auditlogs.models import AuditImport
@@ -18,10 +18,8 @@ def _kind(format_key: str) -> str:
 
 
 def _zone(name: str | None, request: RecordsRequest) -> LocalZone:
-    if not name:
-        return request_zone(request)
     try:
-        return LocalZone(check_zone(name), "chosen")
+        return chosen_zone(name, request.agency.jurisdiction.state_code)
     except ValueError as exc:
         raise CommandError(f"--tz: {exc}") from None
 
