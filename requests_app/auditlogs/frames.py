@@ -2,9 +2,10 @@
 
 Network audits run to millions of rows, so rows are never handled one by one in Python.
 A CSV is read in blocks of whole records (csvblocks.py), each parsed by polars, and comes
-out normalised: times parsed to UTC (bare ones read in the agency's zone), ``***`` redactions blanked, Time Frame split, the
-searcher's state and federal status read from its name, and every rule of the rule set
-evaluated once per distinct reason (dropdown reasons repeat a million times). XLSX and PDF
+out normalised: times parsed to UTC (those without a zone read in the agency's zone),
+``***`` redactions blanked, Time Frame split, the searcher's state and federal status read
+from its name, and every rule of the rule set evaluated once per distinct reason (dropdown
+reasons repeat a million times). XLSX and PDF
 releases, which cannot be read that way, are read row by row into batches of ``BATCH``.
 
 Each batch has the searches' normalised columns (only those asked for: counting needs
@@ -26,10 +27,10 @@ from requests_app.auditlogs import rules
 from requests_app.auditlogs.csvblocks import CsvBlocks
 from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.states import state_of
-from requests_app.auditlogs.zones import UTC
-from requests_app.auditlogs.zones import gap_reason as gap_reason_text
 from requests_app.auditlogs.parse import (REDACTED, csv_encoding, file_kind, format_for, mapped_fields,
                                           row_count, rows_of, stringify)
+from requests_app.auditlogs.zones import UTC
+from requests_app.auditlogs.zones import gap_reason as gap_reason_text
 
 BATCH = 50_000
 TEXT_FIELDS = ("id", "organization", "user", "reason", "case_number", "search_type", "plate", "filters")
@@ -308,12 +309,12 @@ _TIME_TEXT = pl.col("raw_time").fill_null("").str.strip_chars()
 
 
 def rejection(zone: str) -> pl.Expr:
-    """Why a row cannot be read (it has no usable search time), else null. Costly on a time
-    that fits no shape: ask it of the rows whose time is null."""
+    """Why a row cannot be read (it has no usable search time), else null. It tries every
+    shape again to say why: ask it only of the rows whose time is null."""
     unreadable = pl.format("unreadable time '{}'", _TIME_TEXT.str.head(40))
+    why = unreadable if zone == UTC else pl.coalesce(gap_reason(_TIME_TEXT, zone), unreadable)
     return (pl.when(_TIME_TEXT == "").then(pl.lit("no search time"))
-            .when(pl.col("searched_at").is_null())
-            .then(unreadable if zone == UTC else pl.coalesce(gap_reason(_TIME_TEXT, zone), unreadable))).alias("rejected")
+            .when(pl.col("searched_at").is_null()).then(why)).alias("rejected")
 
 
 def _with_lines(batch: pl.DataFrame) -> pl.DataFrame:
