@@ -93,6 +93,7 @@ urlpatterns = [
          name="audit-import-progress"),
     path("requests/<int:pk>/audit/imports/<int:import_id>/columns/", audit_imports.import_columns,
          name="audit-import-columns"),
+    path("requests/<int:pk>/audit/imports/<int:import_id>/zone/", audit_imports.import_zone, name="audit-import-zone"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path("audit-terms/", auditlogs.custom_terms, name="audit-terms"),
     path("inbox/", documents.inbox, name="inbox"),

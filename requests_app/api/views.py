@@ -192,6 +192,7 @@ def _summary(report) -> dict:
         "searches": report.total,
         "first_search": report.first.isoformat() if report.first else None,
         "last_search": report.last.isoformat() if report.last else None,
+        "time_zone": report.time_zone,  # the agency's, the report's; the two times above are UTC
         "categories": {key: n for key, _label, n in report.categories},
         "federal_searches": report.federal,
         "out_of_state_searches": report.out_of_state,

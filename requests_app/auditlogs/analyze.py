@@ -24,6 +24,7 @@ from requests_app.auditlogs.parse import (WHOLE, Part, Rejected, headers_of, hel
 from requests_app.auditlogs.roster import user_rows
 from requests_app.auditlogs.workbooks import Found, examine
 from requests_app.auditlogs.sharing import Direction, Relation, partner_key
+from requests_app.auditlogs.zones import LocalZone, state_zone
 
 TOP = 10
 KEY_SEED = 20261127  # any fixed seed: hashes are compared within one run only
@@ -108,6 +109,7 @@ class Analysis:
     users: int = 0  # accounts of user rosters, each once
     roles: Counter = field(default_factory=Counter)
     partners: Partners = field(default_factory=lambda: Partners())
+    zone: LocalZone = field(default_factory=lambda: state_zone(None))  # what times without a zone were read in
 
     def unread(self) -> list[str]:
         """Why each file from which no row was read gave none (an error, never an empty success)."""
@@ -125,6 +127,8 @@ class Analysis:
             "rejected": len(self.rejected),
             "first_search": self.first.isoformat() if self.first else None,
             "last_search": self.last.isoformat() if self.last else None,
+            "time_zone": self.zone.name,  # what times without a zone were read in; the two above are UTC
+            "time_zone_source": self.zone.why,
             "categories": {name: self.categories.get(name, 0) for name in rules.CATEGORIES},
             "federal_searches": self.federal,
             "out_of_state_searches": self.out_of_state,
@@ -144,16 +148,19 @@ def reason_key(reason: str) -> str:
 
 
 def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: OnFlag | None = None,
-            column_map: dict[str, str] | None = None, sheet: str | None = None) -> Analysis:
+            column_map: dict[str, str] | None = None, sheet: str | None = None,
+            zone: LocalZone | None = None) -> Analysis:
     """Reads every file (one release may span many monthly files, repeating rows across
     them) and counts as it goes. ``on_flag(path, row, flags)`` sees each flagged search:
     ``row`` holds the normalised columns and ``line``; ``flags`` is [[category, rule], ...].
     ``column_map`` reads files whose columns are not a known export (see formats.mapped_format);
     every sheet of a workbook is examined and each recognised one read, or only ``sheet``.
+    Times without a zone are read in ``zone``, by default the home state's (UTC without one).
 
     UTF-8 CSV searches are scanned whole by polars (scan.py); spreadsheets, PDFs, other
     encodings and sharing lists are read in batches (frames.py, parse.py)."""
-    result = Analysis(out_of_state=0 if home_state else None)
+    result = Analysis(out_of_state=0 if home_state else None, zone=zone or state_zone(home_state))
+    local = result.zone.name
     fields = frozenset(ANALYSIS_FIELDS | ({"user", "case_number"} if on_flag else set()))
     flagger, scanned, batched, seen_small = Flagger(), [], [], {"hotlist": set(), "users": set()}
     for path in paths:
@@ -166,7 +173,7 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
                     _count_small(result, path, found, layout.is_workbook, seen_small, on_flag)
                 elif found.part is WHOLE and scan.scannable(path):
                     count = _file(result, path, found.format)
-                    scanned.append((path, scan.scan_file(path, found.format, headers_of(path), fields), count))
+                    scanned.append((path, scan.scan_file(path, found.format, headers_of(path), fields, local), count))
                 else:
                     batched.append((path, found, layout.is_workbook))
     seen = _count_scanned(result, scanned, flagger, home_state, on_flag, keep_keys=bool(batched))
@@ -196,7 +203,8 @@ def _count_small(result: Analysis, path: Path, found: Found, by_sheet: bool, see
 def _count_batched(result: Analysis, path: Path, found: Found, by_sheet: bool, seen: set[int],
                    fields: frozenset[str], home_state: str | None, on_flag: OnFlag | None) -> None:
     with _tally(result, path, found.format, found.part, by_sheet) as count:
-        for batch in open_source(path, found.column_map, fields=fields, part=found.part).batches:
+        for batch in open_source(path, found.column_map, fields=fields, part=found.part,
+                                 zone=result.zone.name).batches:
             fresh = _unseen(result, _accepted(result, count.label, batch), seen)
             _count_pairs(result, _batch_pairs(fresh), home_state)
             if on_flag:
@@ -232,7 +240,7 @@ def _count_scanned(result: Analysis, scanned: list, flagger: Flagger, home_state
         return set()
     parts = []
     for number, (path, found, count) in enumerate(scanned):
-        rejected = [(path.name, line, why) for line, why in scan.rejected(found.rows).iter_rows()]
+        rejected = [(path.name, line, why) for line, why in scan.rejected(found.rows, result.zone.name).iter_rows()]
         result.rejected.extend(rejected)
         _note_rejected(count, rejected)
         rows = scan.with_lines(found.rows) if on_flag else found.rows
@@ -335,7 +343,7 @@ def _count_relations(result: Analysis, count: FileCount, items: Iterable) -> Non
 
 def _count_users(result: Analysis, count: FileCount, items: Iterable, seen: set[str]) -> None:
     """A roster's accounts, each once (by email, else name), and their roles."""
-    for item in user_rows(items):
+    for item in user_rows(items, result.zone.name):
         if isinstance(item, Rejected):
             result.rejected.append((count.label, item.line, item.reason))
         elif item.key in seen:
@@ -351,7 +359,7 @@ def _count_hotlist(result: Analysis, count: FileCount, items: Iterable, seen: se
                    path: Path) -> None:
     """A hot-list log counted as the importer stores it: the reason under its label, the
     rules run on every detail but the plate, and an event released twice counted once."""
-    for item in hotlist_rows(items):
+    for item in hotlist_rows(items, result.zone.name):
         if isinstance(item, Rejected):
             result.rejected.append((count.label, item.line, item.reason))
         elif item.key in seen:

@@ -2,9 +2,10 @@
 
 Network audits run to millions of rows, so rows are never handled one by one in Python.
 A CSV is read in blocks of whole records (csvblocks.py), each parsed by polars, and comes
-out normalised: times parsed to UTC, ``***`` redactions blanked, Time Frame split, the
-searcher's state and federal status read from its name, and every rule of the rule set
-evaluated once per distinct reason (dropdown reasons repeat a million times). XLSX and PDF
+out normalised: times parsed to UTC (those without a zone read in the agency's zone),
+``***`` redactions blanked, Time Frame split, the searcher's state and federal status read
+from its name, and every rule of the rule set evaluated once per distinct reason (dropdown
+reasons repeat a million times). XLSX and PDF
 releases, which cannot be read that way, are read row by row into batches of ``BATCH``.
 
 Each batch has the searches' normalised columns (only those asked for: counting needs
@@ -28,6 +29,8 @@ from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.states import state_of
 from requests_app.auditlogs.parse import (REDACTED, WHOLE, Part, csv_encoding, file_kind, format_for,
                                           mapped_fields, row_count, rows_of, stringify)
+from requests_app.auditlogs.zones import UTC
+from requests_app.auditlogs.zones import gap_reason as gap_reason_text
 
 BATCH = 50_000
 TEXT_FIELDS = ("id", "organization", "user", "reason", "case_number", "search_type", "plate", "filters")
@@ -37,6 +40,7 @@ _TIME_FORMATS = ("%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y, %H:
 # Excel serial dates between 1954 and 2119: a bare "2025" is a year, not 1905.
 _SERIAL_RANGE = (20_000, 80_000)
 _UTC = pl.Datetime("us", "UTC")
+_ZONE_MARK = r"\s*(?:UTC|GMT|Z)$"
 
 
 @dataclass(frozen=True)
@@ -69,36 +73,67 @@ def _time_shapes() -> list[str]:
     return [f + suffix for f in _TIME_FORMATS for suffix in ("", " UTC", " GMT", "Z")]
 
 
-def likely_shape(raw: pl.Series) -> str | None:
-    """The timestamp shape most of a sample fits, so a batch is parsed in one pass."""
+def likely_shape(raw: pl.Series, last: str | None = None) -> str | None:
+    """The timestamp shape most of a sample fits, so a batch is parsed in one pass; ``last``,
+    the shape of the file's previous batch, is tried first (a file keeps one shape)."""
     sample = raw.drop_nulls().head(20)
     if sample.is_empty():
         return None
-    global _last_shape
-    if _last_shape and not sample.str.strptime(pl.Datetime("us"), _last_shape, strict=False).null_count():
-        return _last_shape  # a file keeps one shape: the next batch is almost surely the same
+    if last and not sample.str.strptime(pl.Datetime("us"), last, strict=False).null_count():
+        return last
     fits = {f: sample.str.strptime(pl.Datetime("us"), f, strict=False).null_count() for f in _time_shapes()}
     best = min(fits, key=fits.get)
-    _last_shape = best if fits[best] < len(sample) else None
-    return _last_shape
+    return best if fits[best] < len(sample) else None
 
 
-_last_shape: str | None = None
+def says_zone(shape: str) -> bool:
+    """Whether text in this shape names its zone (Flock's "... UTC"), or is a bare clock time."""
+    return shape.endswith((" UTC", " GMT", "Z"))
 
 
-def parse_times(raw: pl.Series) -> pl.Series:
-    """UTC datetimes from the shapes exports use (null where none fits): one pass in the
-    shape the sample suggests, then every shape for whatever that left."""
-    shape = likely_shape(raw)
+def localise(wall: pl.Expr, zone: str) -> pl.Expr:
+    """UTC instants of clock times in ``zone``: the first of a time that came twice (clocks
+    going back), null for one that never came (clocks going forward; see gap_reason)."""
+    if zone == UTC:
+        return wall.dt.replace_time_zone(UTC)
+    return wall.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null").dt.convert_time_zone(UTC)
+
+
+def shape_times(raw: pl.Expr, shape: str | None, zone: str) -> pl.Expr:
+    """UTC times from text in one known shape, bare ones read in ``zone`` (null where it does not fit)."""
     if shape is None:
-        parsed = pl.Series(raw.name, [None] * len(raw), dtype=pl.Datetime("us"))
+        return pl.lit(None, dtype=_UTC)
+    return localise(shape_expr(raw, shape), UTC if says_zone(shape) else zone)
+
+
+class TimeReader:
+    """Parses one file's times, batch after batch: bare ones in ``zone``, each batch first in
+    the shape the file's last batch had. One per file, so files read at once (or in two
+    threads) never take each other's shape."""
+
+    def __init__(self, zone: str = UTC) -> None:
+        self.zone = zone
+        self.shape: str | None = None
+
+    def __call__(self, raw: pl.Series) -> pl.Series:
+        self.shape = likely_shape(raw, self.shape) or self.shape
+        return parse_times(raw, self.zone, shape=self.shape)
+
+
+def parse_times(raw: pl.Series, zone: str = UTC, *, shape: str | None = None) -> pl.Series:
+    """UTC datetimes from the shapes exports use (null where none fits): one pass in
+    ``shape`` (by default, the one a sample suggests), then every shape for whatever that left.
+    Times that name their zone keep it; bare ones are clock times in ``zone``."""
+    shape = shape or likely_shape(raw)
+    if shape is None:
+        parsed = pl.Series(raw.name, dtype=_UTC).extend_constant(None, len(raw))
     else:
-        parsed = raw.to_frame("t").select(shape_expr(pl.col("t"), shape))["t"].alias(raw.name)
+        parsed = raw.to_frame("t").select(shape_times(pl.col("t"), shape, zone))["t"].alias(raw.name)
     missed = parsed.is_null() & raw.is_not_null()
     if missed.any():
-        rest = raw.filter(missed).to_frame("t").select(_any_shape(pl.col("t")).dt.replace_time_zone(None))["t"]
+        rest = raw.filter(missed).to_frame("t").select(_any_shape(pl.col("t"), zone))["t"]
         parsed = parsed.scatter(missed.arg_true(), rest)
-    return parsed.dt.replace_time_zone("UTC")
+    return parsed
 
 
 def shape_expr(raw: pl.Expr, shape: str) -> pl.Expr:
@@ -118,14 +153,30 @@ def _twelve_hour(raw: pl.Expr, shape: str) -> pl.Expr:
     return pl.when(valid).then(clock + pl.duration(hours=shift))
 
 
-def _any_shape(raw: pl.Expr) -> pl.Expr:
-    text = raw.str.strip_chars().str.replace(r"\s*(?:UTC|GMT|Z)$", "")
+def _any_shape(raw: pl.Expr, zone: str) -> pl.Expr:
+    text = raw.str.strip_chars()
     offset = text.str.strptime(_UTC, "%Y-%m-%dT%H:%M:%S%.f%:z", strict=False)
-    shapes = [text.str.strptime(pl.Datetime("us"), f, strict=False).dt.replace_time_zone("UTC") for f in _TIME_FORMATS]
-    serial = text.cast(pl.Float64, strict=False)
+    marked = text.str.contains(_ZONE_MARK)
+    wall = _wall(text)
+    return pl.coalesce(offset, pl.when(marked).then(localise(wall, UTC)).otherwise(localise(wall, zone)))
+
+
+def _wall(text: pl.Expr) -> pl.Expr:
+    """The clock time of text in any shape, its zone mark cut (null where none fits)."""
+    bare = text.str.replace(_ZONE_MARK, "")
+    shapes = [bare.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TIME_FORMATS]
+    serial = bare.cast(pl.Float64, strict=False)
     excel = pl.when(serial.is_between(*_SERIAL_RANGE)).then(
-        pl.datetime(1899, 12, 30, time_zone="UTC") + pl.duration(milliseconds=(serial * 86_400_000).round()))
-    return pl.coalesce(offset, *shapes, excel)
+        pl.datetime(1899, 12, 30) + pl.duration(milliseconds=(serial * 86_400_000).round()))
+    return pl.coalesce(*shapes, excel)
+
+
+def gap_reason(raw: pl.Expr, zone: str) -> pl.Expr:
+    """Why a bare time that fits a shape was not read: it never came in ``zone`` (null otherwise)."""
+    text = raw.str.strip_chars()
+    wall = _wall(text)
+    never = ~text.str.contains(_ZONE_MARK) & wall.is_not_null() & localise(wall, zone).is_null()
+    return pl.when(never).then(pl.format(gap_reason_text("{}", zone), wall.dt.to_string("%Y-%m-%d %H:%M:%S")))
 
 
 def _time_frame(frame: pl.Series) -> pl.DataFrame:
@@ -155,7 +206,7 @@ def _select(frame: pl.LazyFrame, fields: dict[str, int]) -> pl.LazyFrame:
     return frame.select("__row", "__nl", *kept, *(expr.alias(name) for name, expr in columns.items()))
 
 
-def _normalise(batch: pl.DataFrame) -> pl.DataFrame:
+def _normalise(batch: pl.DataFrame, times: TimeReader) -> pl.DataFrame:
     present = [name for name in TEXT_FIELDS if name in batch.columns]
     clean = batch.with_columns(
         *(_text(pl.col(name)).alias(name) for name in (*present, "time_frame") if name in batch.columns),
@@ -166,7 +217,7 @@ def _normalise(batch: pl.DataFrame) -> pl.DataFrame:
     if "id" in clean.columns:
         # The usual case, every row with an ID, skips building a million joined strings.
         key = pl.col("id") if (clean["id"] != "").all() else pl.when(pl.col("id") != "").then("id").otherwise(key)
-    clean = clean.with_columns(key.alias("key"), searched_at=parse_times(clean["raw_time"]))
+    clean = clean.with_columns(key.alias("key"), searched_at=times(clean["raw_time"]))
     if "time_frame" in clean.columns:
         clean = pl.concat([clean, _time_frame(clean["time_frame"])], how="horizontal")
     return clean.drop("id", "filters", "time_frame", strict=False)
@@ -256,31 +307,47 @@ block), and the line breaks inside quoted cells of earlier rows (a Time Frame ce
 two lines) add on."""
 
 _TIME_TEXT = pl.col("raw_time").fill_null("").str.strip_chars()
-REJECTION = (pl.when(_TIME_TEXT == "").then(pl.lit("no search time"))
-             .when(pl.col("searched_at").is_null())
-             .then(pl.format("unreadable time '{}'", _TIME_TEXT.str.head(40)))).alias("rejected")
-"""Why a row cannot be read (it has no usable search time), else null."""
+
+
+def rejection(zone: str) -> pl.Expr:
+    """Why a row cannot be read (it has no usable search time), else null. It tries every
+    shape again to say why: ask it only of the rows whose time is null."""
+    unreadable = pl.format("unreadable time '{}'", _TIME_TEXT.str.head(40))
+    why = unreadable if zone == UTC else pl.coalesce(gap_reason(_TIME_TEXT, zone), unreadable)
+    return (pl.when(_TIME_TEXT == "").then(pl.lit("no search time"))
+            .when(pl.col("searched_at").is_null()).then(why)).alias("rejected")
 
 
 def _with_lines(batch: pl.DataFrame) -> pl.DataFrame:
     return batch.with_columns(LINE).drop("__row", "__nl")
 
 
-def _rejections(batch: pl.DataFrame) -> pl.DataFrame:
-    """Why each row cannot be read: the reader's own reason where it could not make a row of
-    the lines (``__why``), else the row's; a PDF's row is found by its page as well."""
-    columns = batch.columns
-    why = pl.coalesce(pl.col("__why"), REJECTION) if "__why" in columns else REJECTION
+def _rejections(batch: pl.DataFrame, zone: str) -> pl.DataFrame:
+    """Why each row cannot be read, else null; asked only of the rows without a time, as it
+    tries every shape again to say why."""
+    missing = batch["searched_at"].is_null()
+    reasons = pl.Series("rejected", dtype=pl.String).extend_constant(None, batch.height)
+    if missing.any():
+        reasons = reasons.scatter(missing.arg_true(), batch.filter(missing).select(_why(batch.columns, zone))["rejected"])
+    return batch.with_columns(reasons).drop("raw_time", "__page", "__why", strict=False)
+
+
+def _why(columns: list[str], zone: str) -> pl.Expr:
+    """The row's reason; the reader's own where it could not make a row of the lines
+    (``__why``); a PDF's row found by its page as well."""
+    why = rejection(zone)
+    if "__why" in columns:
+        why = pl.coalesce(pl.col("__why"), why)
     if "__page" in columns:
         own = pl.col("__why").is_null() if "__why" in columns else pl.lit(True)
         why = pl.when(why.is_not_null() & own).then(pl.format("{} (page {})", why, pl.col("__page"))).otherwise(why)
-    return batch.with_columns(why.alias("rejected")).drop("raw_time", "__page", "__why", strict=False)
+    return why.alias("rejected")
 
 
-def finish(batches: Iterator[pl.DataFrame], extra: tuple[rules.Rule, ...]) -> Iterator[pl.DataFrame]:
-    flag = Flagger(extra)
-    for batch in (_normalise(_with_lines(batch)) for batch in batches):
-        yield _rejections(flag(batch))
+def finish(batches: Iterator[pl.DataFrame], extra: tuple[rules.Rule, ...], zone: str = UTC) -> Iterator[pl.DataFrame]:
+    flag, times = Flagger(extra), TimeReader(zone)
+    for batch in (_normalise(_with_lines(batch), times) for batch in batches):
+        yield _rejections(flag(batch), zone)
 
 
 ALL_FIELDS = frozenset((*TEXT_FIELDS, "searched_at", "time_frame", "networks", "devices", "details"))
@@ -336,9 +403,10 @@ def _count_lines(path: Path) -> int:
 
 
 def open_source(path: Path, column_map: dict[str, str] | None = None, extra: tuple[rules.Rule, ...] = (),
-                fields: frozenset[str] = ALL_FIELDS, part: Part = WHOLE) -> Source:
-    """The export's format and its normalised, flagged batches (read lazily, as iterated);
-    ``part`` names a workbook's sheet and its header row (see workbooks.examine).
+                fields: frozenset[str] = ALL_FIELDS, part: Part = WHOLE, zone: str = UTC) -> Source:
+    """The export's format and its normalised, flagged batches (read lazily, as iterated),
+    times without a zone read in ``zone``; ``part`` names a workbook's sheet and its header row
+    (see workbooks.examine).
 
     Raises UnknownFormat (columns not recognised) or ValueError (empty, binary, unreadable)
     before anything is read beyond the header."""
@@ -351,5 +419,5 @@ def open_source(path: Path, column_map: dict[str, str] | None = None, extra: tup
     fmt = format_for(headers, column_map)
     if part.sheet is None and file_kind(path) == "csv":
         rows.close()
-        return Source(fmt, finish(csv_batches(path, headers, fmt, fields), extra), _count_lines(path))
-    return Source(fmt, finish(row_batches(rows, headers, fmt, fields), extra), row_count(path, part))
+        return Source(fmt, finish(csv_batches(path, headers, fmt, fields), extra, zone), _count_lines(path))
+    return Source(fmt, finish(row_batches(rows, headers, fmt, fields), extra, zone), row_count(path, part))

@@ -18,6 +18,7 @@ from requests_app.auditlogs import rules
 from requests_app.auditlogs.formats import norm
 from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent
 from requests_app.auditlogs.parse import REDACTED, Rejected, on_page, parse_time
+from requests_app.auditlogs.zones import UTC
 
 BATCH = 5000
 
@@ -89,13 +90,14 @@ def _labelled(details: dict[str, str], labels: tuple[str, ...]) -> str:
     return next((by_label[name] for name in labels if by_label.get(name)), "")
 
 
-def to_hotlist(line: int, fields: dict[str, object]) -> HotlistRow:
-    """One event from a row's canonical fields (formats.py names the timestamp ``searched_at``);
-    raises ValueError when the row has no readable timestamp."""
+def to_hotlist(line: int, fields: dict[str, object], zone: str = UTC) -> HotlistRow:
+    """One event from a row's canonical fields (formats.py names the timestamp ``searched_at``),
+    a timestamp without a zone read in ``zone``; raises ValueError when the row has no
+    readable timestamp."""
     raw_time = fields.get("searched_at")
     if raw_time is None or not str(raw_time).strip():
         raise ValueError("no timestamp")
-    occurred_at = parse_time(raw_time)
+    occurred_at = parse_time(raw_time, zone)
     details = parse_details(fields.get("details"))
     user, event_type, entity_type = (_clean(fields.get(name)) for name in ("user", "event_type", "entity_type"))
     return HotlistRow(
@@ -134,7 +136,8 @@ def _event(audit_import: AuditImport, row: HotlistRow, extra: tuple[rules.Rule, 
     )
 
 
-def hotlist_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow | Rejected]:
+def hotlist_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected],
+                 zone: str = UTC) -> Iterator[HotlistRow | Rejected]:
     """The events of a hot-list log's rows (parse.records), or why a row was refused."""
     for item in items:
         if isinstance(item, Rejected):
@@ -142,13 +145,13 @@ def hotlist_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> I
             continue
         line, fields = item
         try:
-            yield to_hotlist(line, fields)
+            yield to_hotlist(line, fields, zone)
         except (ValueError, TypeError, OverflowError) as exc:  # parse_time's shapes, as for searches
             yield Rejected(line, on_page(str(exc), fields))
 
 
 def _rows(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow]:
-    for item in hotlist_rows(items):
+    for item in hotlist_rows(items, audit_import.time_zone):
         if isinstance(item, Rejected):
             audit_import.note_rejected([(item.line, item.reason)])
         else:
@@ -156,8 +159,9 @@ def _rows(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object
 
 
 def store_hotlist(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> None:
-    """Stores a hot-list log's events in batches, each row once per request, and counts rows,
-    repeats and rejects on ``audit_import``; the caller saves it."""
+    """Stores a hot-list log's events in batches, each row once per request, timestamps
+    without a zone read in the import's zone, and counts rows, repeats and rejects on
+    ``audit_import``; the caller saves it."""
     extra = CustomTerm.rules_of(audit_import.request.organization_id)
     existing = HotlistEvent.objects.filter(request_id=audit_import.request_id)
     before, read = existing.count(), 0

@@ -8,15 +8,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from requests_app.auditlogs.formats import SEARCH_FIELDS
+from requests_app.auditlogs.formats import FORMATS, SEARCH_FIELDS
 from requests_app.auditlogs.mapping import can_remap, document_columns, remap_import
 from requests_app.auditlogs.models import AuditImport
 from requests_app.auditlogs.workbooks import TITLES, sheet_lines
+from requests_app.auditlogs.rereading import ZONE_CHOICES, can_reread, reread_import, zone_why
 from requests_app.records.models import RecordsRequest
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
 
+_UNTIMED = {f.key for f in FORMATS if f.kind == "sharing"}  # sharing lists have no times
 _ACTIVE = (AuditImport.State.QUEUED, AuditImport.State.RUNNING)
 
 
@@ -29,7 +31,8 @@ def percent(done: int, total: int) -> int:
 
 
 def _page(request: HttpRequest, records_request: RecordsRequest, audit_import: AuditImport, *,
-          chosen: dict[str, str] | None = None, map_error: str = "", sheet: str = "") -> HttpResponse:
+          chosen: dict[str, str] | None = None, map_error: str = "", sheet: str = "", zone_error: str = "",
+          zone_asked: str = "") -> HttpResponse:
     context = {
         "req": records_request,
         "imp": audit_import,
@@ -42,6 +45,12 @@ def _page(request: HttpRequest, records_request: RecordsRequest, audit_import: A
         "fields": SEARCH_FIELDS,
         "map_used": [(header, SEARCH_FIELDS.get(name, name)) for header, name in audit_import.column_map.items()],
         "map_error": map_error,
+        "timed": audit_import.format not in _UNTIMED,
+        "zone_why": zone_why(audit_import),
+        "rereading": can_reread(audit_import),
+        "zone_choices": ZONE_CHOICES,
+        "zone_error": zone_error,
+        "zone_asked": zone_asked,
     }
     if context["mapping"]:
         chosen = chosen if chosen is not None else audit_import.column_map
@@ -97,4 +106,20 @@ def import_columns(request: HttpRequest, pk: int, import_id: int) -> HttpRespons
     except ValueError as exc:
         return _page(request, records_request, audit_import, chosen=chosen, map_error=str(exc), sheet=sheet)
     messages.success(request, f"Reading {audit_import.document.original_name} again under your column map.")
+    return redirect("audit-import", pk, new.pk)
+
+
+@editor_required
+@require_POST
+def import_zone(request: HttpRequest, pk: int, import_id: int) -> HttpResponse:
+    """Reads the document again with its bare times in another zone."""
+    records_request = request_of(request.organization, pk)
+    audit_import = _import_of(records_request, import_id)
+    asked = request.POST.get("time_zone", "").strip()
+    try:
+        new = reread_import(audit_import=audit_import, time_zone=asked, user=request.user)
+    except ValueError as exc:
+        return _page(request, records_request, audit_import, zone_error=str(exc), zone_asked=asked)
+    messages.success(request, f"Reading {audit_import.document.original_name} again with times without a zone in "
+                              f"{new.time_zone}; the earlier reading's rows stay until this one has succeeded.")
     return redirect("audit-import", pk, new.pk)

@@ -32,6 +32,7 @@ from requests_app.auditlogs.roster import store_users
 from requests_app.auditlogs.sharing import partner_key
 from requests_app.auditlogs.storage import store_events
 from requests_app.auditlogs.workbooks import Found, Layout, examine
+from requests_app.auditlogs.zones import check_zone, request_zone
 from requests_app.documents.models import Document
 from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import User
@@ -48,15 +49,18 @@ class NotAnAuditLog(ValueError):
 
 
 def import_queue(*, request: RecordsRequest, document: Document, user: User | None,
-                 column_map: dict[str, str] | None = None) -> AuditImport:
+                 column_map: dict[str, str] | None = None, time_zone: str | None = None) -> AuditImport:
+    """A queued import of the document; times without a zone are read in ``time_zone`` (an
+    IANA name, checked: ValueError), by default the agency's (``request_zone``)."""
     from requests_app.auditlogs.tasks import run_import
     from requests_app.ops.queue import enqueue_on_commit
 
     if document.kind not in AUDIT_LOG_KINDS:
         raise NotAnAuditLog(f"{document.original_name} is a {document.get_kind_display()}; "
                             "audit logs are read from CSV, XLSX or PDF releases.")
+    zone = check_zone(time_zone) if time_zone else request_zone(request).name
     audit_import = AuditImport.objects.create(request=request, document=document, created_by=user,
-                                              column_map=column_map or {})
+                                              column_map=column_map or {}, time_zone=zone)
     enqueue_on_commit(run_import, audit_import.pk)
     return audit_import
 
@@ -96,7 +100,7 @@ def run(audit_import: AuditImport) -> AuditImport:
     AuditImport.objects.filter(pk=audit_import.pk).update(state=AuditImport.State.RUNNING, progress_at=timezone.now())
     try:
         with tempfile.TemporaryDirectory(prefix="recordsreq-audit-") as folder:
-            _read_into(audit_import, _local_copy(audit_import.document, folder))
+            _read_replacing(audit_import, _local_copy(audit_import.document, folder))
     except (UnknownFormat, NotAnAuditLog, ValueError) as exc:
         _discard(audit_import)
         audit_import.state, audit_import.error = AuditImport.State.FAILED, str(exc)[:4000]
@@ -118,6 +122,21 @@ def run(audit_import: AuditImport) -> AuditImport:
     audit_import.rules_version, audit_import.finished_at = rules.VERSION, timezone.now()
     audit_import.save()
     return audit_import
+
+
+def _read_replacing(audit_import: AuditImport, path: Path) -> None:
+    """Reads the file; a reading again (in another zone) of an earlier import replaces that
+    import's rows in one transaction, so they go only if the new reading succeeds. (Its
+    progress is seen when it commits: other connections do not see inside it.)"""
+    if audit_import.replaces_id is None:
+        _read_into(audit_import, path)
+        return
+    with transaction.atomic():
+        earlier = AuditImport(pk=audit_import.replaces_id)
+        _discard(earlier)  # first: the new rows have the same keys
+        _read_into(audit_import, path)
+        earlier.delete()
+        audit_import.replaces = None
 
 
 def _read_into(audit_import: AuditImport, path: Path) -> None:
@@ -187,7 +206,7 @@ def _store_part(audit_import: AuditImport, path: Path, found: Found) -> None:
             store_users(audit_import, records(path, column_map, part)[1])
     else:
         extra = CustomTerm.rules_of(audit_import.request.organization_id)
-        store_searches(audit_import, open_source(path, column_map, extra, part=part))
+        store_searches(audit_import, open_source(path, column_map, extra, part=part, zone=audit_import.time_zone))
 
 
 def _discard(audit_import: AuditImport) -> None:

@@ -102,6 +102,7 @@ def remap_import(*, audit_import: AuditImport, column_map: dict[str, str], user:
         raise ValueError("only an import that failed on its columns can be imported again under a column map")
     mapped_format(column_map)
     new = AuditImport.objects.create(request_id=audit_import.request_id, document_id=audit_import.document_id,
-                                     column_map=column_map, sheet=sheet, created_by=user)
+                                     column_map=column_map, sheet=sheet, time_zone=audit_import.time_zone,
+                                     created_by=user)
     enqueue_on_commit(run_import, new.pk)
     return new

@@ -36,6 +36,13 @@ class AuditImport(models.Model):
         default=list, blank=True,
         help_text="Per sheet of a workbook: {name, format, kind, read, rows, repeated, rejected, error} if it was "
                   "read, {name, format: null, why} if it is not an export.")
+    time_zone = models.CharField(
+        max_length=64, default="UTC",
+        help_text="The IANA zone times without one were read in; stored times are UTC.")
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The import of the same document this one reads again (in another zone); "
+                  "its rows are removed when this one succeeds, and kept if it fails.")
     lines_total = models.PositiveIntegerField(default=0, help_text="Progress: lines (or rows) in the file.")
     lines_done = models.PositiveIntegerField(default=0, help_text="Progress: lines read so far.")
     progress_at = models.DateTimeField(

@@ -19,12 +19,15 @@ from pathlib import Path
 
 from requests_app.auditlogs.formats import Format, UnknownFormat, mapped_format, norm, recognise
 from requests_app.auditlogs.sharing import Relation, to_relation
+from requests_app.auditlogs.zones import UTC as UTC_ZONE
+from requests_app.auditlogs.zones import to_utc
 
 REDACTED = {"***", "[redacted]", "redacted"}
 _TIMESTAMP_FORMATS = ("%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y, %H:%M:%S", "%m/%d/%Y %H:%M:%S",
                       "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S",
                       "%m/%d/%Y")
-EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)
+EXCEL_EPOCH = datetime(1899, 12, 30)  # a clock time, like the serials counted from it
+_ZONE_MARK = re.compile(r"\s*(?:UTC|GMT|Z)$")
 
 
 @dataclass(frozen=True)
@@ -54,28 +57,44 @@ def nothing_read(rejected: int, first: tuple[int, str] | None, where: str = "fil
     return f"no row was read: {every} rejected" + ("" if first is None else f" (line {first[0]}: {first[1]})")
 
 
-def parse_time(value: object) -> datetime:
-    """A UTC time from the shapes exports use; raises ValueError with what was seen."""
+def parse_time(value: object, zone: str = UTC_ZONE) -> datetime:
+    """A UTC time from the shapes exports use; raises ValueError with what was seen.
+
+    A time that says its zone (``UTC``, ``GMT``, ``Z``, an offset, an aware cell) keeps it;
+    a bare one (text, an Excel serial, a naive spreadsheet cell) is a clock time in ``zone``."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value if value.tzinfo else to_utc(value, zone)
     if isinstance(value, (int, float)):
-        return EXCEL_EPOCH + timedelta(days=float(value))
+        return to_utc(EXCEL_EPOCH + timedelta(days=float(value)), zone)
     text = str(value).strip()
-    text = re.sub(r"\s*(?:UTC|GMT|Z)$", "", text)
+    bare = _ZONE_MARK.sub("", text)
+    wall = _wall_time(bare)
+    if wall is not None:
+        return wall.replace(tzinfo=UTC) if bare != text else to_utc(wall, zone)
+    moment = _iso_or_serial(text)
+    if moment is None:
+        raise ValueError(f"unreadable time {str(value)[:40]!r}")
+    return moment if moment.tzinfo else to_utc(moment, zone)
+
+
+def _wall_time(text: str) -> datetime | None:
     for pattern in _TIMESTAMP_FORMATS:
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=UTC)
+            return datetime.strptime(text, pattern)
         except ValueError:
             continue
+    return None
+
+
+def _iso_or_serial(text: str) -> datetime | None:
     try:
-        moment = datetime.fromisoformat(text)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return datetime.fromisoformat(text)
     except ValueError:
         pass
     try:
         return EXCEL_EPOCH + timedelta(days=float(text))  # an Excel serial date written as text
-    except ValueError:
-        raise ValueError(f"unreadable time {str(value)[:40]!r}") from None
+    except (ValueError, OverflowError):
+        return None
 
 
 def _clean(value: object) -> str:
@@ -97,11 +116,12 @@ def mapped_fields(fmt: Format, headers: list[str]) -> dict[str, int]:
 
 
 def stringify(cell: object) -> str | None:
-    """A spreadsheet or PDF cell as the text a CSV would hold (times as ISO 8601 in UTC)."""
+    """A spreadsheet or PDF cell as the text a CSV would hold (times as ISO 8601: a naive
+    cell stays without a zone, to be read in the agency's, and an aware one keeps its offset)."""
     if cell is None:
         return None
     if isinstance(cell, datetime):
-        return (cell if cell.tzinfo else cell.replace(tzinfo=UTC)).isoformat()
+        return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell)

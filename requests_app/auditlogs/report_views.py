@@ -12,7 +12,8 @@ from requests_app.auditlogs import rules
 from requests_app.ops.spreadsheets import csv_writer
 from requests_app.auditlogs.models import AuditImport, SearchEvent, SharingRelation
 from requests_app.auditlogs.report_pdf import campaign_report_pdf, request_report_pdf
-from requests_app.auditlogs.selectors import campaign_flagged, campaign_report_for, rules_versions
+from requests_app.auditlogs.selectors import (campaign_flagged, campaign_report_for, campaign_requests, local_iso,
+                                            rules_versions, zones_of)
 from requests_app.campaigns.models import Campaign
 from requests_app.records.selectors import request_of
 from requests_app.teams.models import Organization
@@ -20,7 +21,7 @@ from requests_app.teams.views import organization_required
 
 CAMPAIGN_FLAGGED_SHOWN = 200
 CSV_HEADER = ["tracking", "agency", "agency_state", "search_time", "organization", "state", "federal", "user",
-              "reason", "case_number", "category", "rule", "line", "rules_version"]
+              "reason", "case_number", "category", "rule", "line", "rules_version", "time_zone"]
 
 
 def campaign_of(organization: Organization, pk: int) -> Campaign:
@@ -66,24 +67,26 @@ class _Echo:
         return value
 
 
-def _flag_rows(events: Iterator[SearchEvent]) -> Iterator[list]:
+def _flag_rows(events: Iterator[SearchEvent], zones: dict[int, str]) -> Iterator[list]:
+    """Each flag of each search, its time in its own agency's zone (named on the row)."""
     for event in events:
-        agency = event.request.agency
+        agency, zone = event.request.agency, zones[event.request_id]
         for category, rule in event.flags:
             yield [event.request.tracking, agency.name, agency.jurisdiction.state_code,
-                   event.searched_at.isoformat() if event.searched_at else "", event.organization,
+                   local_iso(event.searched_at, zone), event.organization,
                    event.organization_state, event.federal, event.user, event.reason, event.case_number,
-                   category, rule, event.line, event.rules_version]
+                   category, rule, event.line, event.rules_version, zone]
 
 
 @organization_required
 def campaign_flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = campaign_of(request.organization, pk)
     writer = csv_writer(_Echo())
+    zones = zones_of(campaign_requests(campaign))
 
     def lines() -> Iterator[str]:
         yield writer.writerow(CSV_HEADER)
-        for row in _flag_rows(campaign_flagged(campaign).iterator(chunk_size=2000)):
+        for row in _flag_rows(campaign_flagged(campaign).iterator(chunk_size=2000), zones):
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -14,7 +14,8 @@ from datetime import datetime
 from itertools import islice
 
 from requests_app.auditlogs.models import AuditImport, RosterUser
-from requests_app.auditlogs.parse import REDACTED, Rejected, parse_time
+from requests_app.auditlogs.parse import REDACTED, Rejected, on_page, parse_time
+from requests_app.auditlogs.zones import UTC
 
 BATCH = 5000
 NEVER = {"", "never", "n/a", "none", "-", "—"}
@@ -37,7 +38,7 @@ def _clean(value: object) -> str:
     return "" if text.casefold() in REDACTED else text
 
 
-def _last_login(value: object) -> datetime | None:
+def _last_login(value: object, zone: str) -> datetime | None:
     """The last login, or None for a user who never logged in or whose cell is not a time.
 
     A roster row is an account whatever its last-login cell says ("3 days ago", "Pending"):
@@ -46,26 +47,28 @@ def _last_login(value: object) -> datetime | None:
     if isinstance(text, str) and text.casefold() in NEVER:
         return None
     try:
-        return parse_time(text)
+        return parse_time(text, zone)
     except (ValueError, OverflowError):
         return None
 
 
-def to_user(line: int, fields: dict[str, object]) -> UserRow:
-    """One account from a roster row's canonical fields; ValueError when the row names nobody."""
+def to_user(line: int, fields: dict[str, object], zone: str = UTC) -> UserRow:
+    """One account from a roster row's canonical fields (a last login without a zone read in
+    ``zone``); ValueError when the row names nobody."""
     name = _clean(fields.get("name")) or " ".join(
         filter(None, (_clean(fields.get("first_name")), _clean(fields.get("last_name")))))
     email = _clean(fields.get("email"))
     if not (name or email):
         raise ValueError("no name or email")
-    last_login = _last_login(fields.get("last_login"))
+    last_login = _last_login(fields.get("last_login"), zone)
     identity = f"email:{email.casefold()}" if email else f"name:{name.casefold()}"
     return UserRow(line=line, name=name, email=email, role=_clean(fields.get("role")),
                    permissions=_clean(fields.get("permissions")), status=_clean(fields.get("status")),
                    last_login=last_login, key=hashlib.blake2b(identity.encode(), digest_size=20).hexdigest())
 
 
-def user_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[UserRow | Rejected]:
+def user_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected],
+              zone: str = UTC) -> Iterator[UserRow | Rejected]:
     """The accounts of a roster's rows (parse.records), or why a row was refused."""
     for item in items:
         if isinstance(item, Rejected):
@@ -73,13 +76,13 @@ def user_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iter
             continue
         line, fields = item
         try:
-            yield to_user(line, fields)
+            yield to_user(line, fields, zone)
         except (ValueError, TypeError, OverflowError) as exc:
-            yield Rejected(line, str(exc))
+            yield Rejected(line, on_page(str(exc), fields))
 
 
 def _rows(audit_import: AuditImport, items: Iterable) -> Iterator[UserRow]:
-    for item in user_rows(items):
+    for item in user_rows(items, audit_import.time_zone):
         if isinstance(item, Rejected):
             audit_import.note_rejected([(item.line, item.reason)])
         else:

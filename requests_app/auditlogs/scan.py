@@ -21,6 +21,7 @@ import polars as pl
 from requests_app.auditlogs import frames
 from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.parse import csv_encoding, file_kind
+from requests_app.auditlogs.zones import UTC
 
 SAMPLE_ROWS = 500
 
@@ -30,14 +31,15 @@ class Scanned:
     """A file's searches: every row read, and the flag tables of its distinct pairs."""
 
     name: str
-    rows: pl.DataFrame  # __row, line inputs, key, org/reason as released, raw_time, searched_at, ...
+    rows: pl.DataFrame  # __row, line inputs, key, org/reason as released, raw_time, searched_at (UTC), ...
 
 
 def scannable(path: Path) -> bool:
     return file_kind(path) == "csv" and csv_encoding(path).startswith("utf-8")
 
 
-def scan_file(path: Path, fmt: Format, headers: list[str], fields: frozenset[str]) -> Scanned:
+def scan_file(path: Path, fmt: Format, headers: list[str], fields: frozenset[str], zone: str = UTC) -> Scanned:
+    """The file's rows, times in UTC: bare ones read as clock times in ``zone``."""
     wanted = frames._wanted(fmt, headers, fields)
     names = [f"c{i}" for i in range(len(headers))]
     breaking = _columns_with_breaks(path, names)
@@ -58,9 +60,9 @@ def scan_file(path: Path, fmt: Format, headers: list[str], fields: frozenset[str
         *(raw.get(n, pl.lit(None, dtype=pl.String)).fill_null("").alias(f"{n}_raw") for n in ("organization", "reason")),
         *(raw[n].alias(n) for n in ("time_frame", "networks", "devices") if n in raw),
         raw_time.alias("raw_time"),
-        (frames.shape_expr(raw_time, shape) if shape else pl.lit(None, dtype=pl.Datetime("us"))).alias("searched_at"),
+        frames.shape_times(raw_time, shape, zone).alias("searched_at"),
     ).collect()
-    return Scanned(path.name, _with_keys(_late_times(rows)))
+    return Scanned(path.name, _with_keys(_late_times(rows, zone)))
 
 
 def _columns_with_breaks(path: Path, names: list[str]) -> set[int]:
@@ -79,13 +81,13 @@ def _shape_of(path: Path, names: list[str], index: int | None) -> str | None:
     return frames.likely_shape(sample.to_series().str.strip_chars()) if sample.height else None
 
 
-def _late_times(rows: pl.DataFrame) -> pl.DataFrame:
+def _late_times(rows: pl.DataFrame, zone: str) -> pl.DataFrame:
     """Rows in another shape than the sample's get every shape tried (they are few)."""
     missed = rows["searched_at"].is_null() & rows["raw_time"].fill_null("").str.strip_chars().ne("")
     if missed.any():
-        late = frames.parse_times(rows["raw_time"].filter(missed).str.strip_chars()).dt.replace_time_zone(None)
+        late = frames.parse_times(rows["raw_time"].filter(missed).str.strip_chars(), zone)
         rows = rows.with_columns(rows["searched_at"].scatter(missed.arg_true(), late))
-    return rows.with_columns(pl.col("searched_at").dt.replace_time_zone("UTC"))
+    return rows
 
 
 def _with_keys(rows: pl.DataFrame) -> pl.DataFrame:
@@ -102,8 +104,8 @@ def with_lines(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns(frames.LINE)
 
 
-def rejected(rows: pl.DataFrame) -> pl.DataFrame:
-    return with_lines(rows).filter(pl.col("searched_at").is_null()).select("line", frames.REJECTION)
+def rejected(rows: pl.DataFrame, zone: str = UTC) -> pl.DataFrame:
+    return with_lines(rows).filter(pl.col("searched_at").is_null()).select("line", frames.rejection(zone))
 
 
 def pairs(rows: pl.DataFrame, flagger: frames.Flagger) -> pl.DataFrame:

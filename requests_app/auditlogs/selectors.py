@@ -3,13 +3,20 @@
 A campaign can hold hundreds of agencies, so its figures come from a fixed number of grouped
 queries (``values("request", ...).annotate(...)``) summed in Python, never a query per request.
 Each agency's own state decides which sharing law its findings are read against.
+
+Times are stored in UTC and shown in the agency's zone (zones.py), named on the page: a
+request's report in the zone its imports read bare times in (the agency's state's unless a
+user chose another). A campaign's agencies in one zone are shown in it; agencies in several
+are shown in UTC, said, rather than a page of times each in its own zone (the CSV export
+gives each agency's rows in its own zone, with the zone on every row).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from functools import cached_property
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet
@@ -20,6 +27,7 @@ from requests_app.auditlogs.charts import ReportCharts, report_charts
 from requests_app.auditlogs.findings import Finding, findings_for
 from requests_app.auditlogs.models import AuditImport, HotlistEvent, RosterUser, SearchEvent, SharingRelation
 from requests_app.auditlogs.sharing import Direction
+from requests_app.auditlogs.zones import UTC, request_zone
 from requests_app.campaigns.models import Campaign
 from requests_app.records.models import RecordsRequest
 
@@ -98,10 +106,15 @@ class Report:
     flagged_total: int = 0
     hotlist: Hotlist | None = None
     roster: Roster | None = None
+    time_zone: str = UTC  # the zone its times are shown in
 
     @cached_property
     def charts(self) -> ReportCharts:
         return report_charts(self)
+
+    @property
+    def zone_note(self) -> str:
+        return f"times in {self.time_zone}"
 
 
 def _tallies(events: QuerySet, homes: dict[int, str]) -> dict[int, Tally]:
@@ -117,9 +130,9 @@ def _tallies(events: QuerySet, homes: dict[int, str]) -> dict[int, Tally]:
     return tallies
 
 
-def _months(events: QuerySet) -> list[tuple[object, int]]:
-    # Months in UTC, like the times in the exports, the CSV and the tables, not the server's zone.
-    months = (events.exclude(searched_at=None).annotate(month=TruncMonth("searched_at", tzinfo=timezone.utc))
+def _months(events: QuerySet, zone: str) -> list[tuple[object, int]]:
+    # Months in the report's zone, like its other times, not the server's zone.
+    months = (events.exclude(searched_at=None).annotate(month=TruncMonth("searched_at", tzinfo=ZoneInfo(zone)))
               .values("month")
               .annotate(n=Count("pk")).order_by("month"))
     return [(m["month"], m["n"]) for m in months]
@@ -161,18 +174,34 @@ def _findings(home: str, tally: Tally, hotlist_sensitive: int, outside_partners:
                         outside_partners=outside_partners, hotlist_sensitive=hotlist_sensitive)
 
 
+def zones_of(requests: list[RecordsRequest]) -> dict[int, str]:
+    """The zone each request's times are shown in: the one its finished imports read bare
+    times in when they agree, else its agency's state's. One query for any number."""
+    read: dict[int, set[str]] = defaultdict(set)
+    done = AuditImport.objects.filter(request__in=[r.pk for r in requests], state=AuditImport.State.DONE)
+    for request_id, zone in done.values_list("request_id", "time_zone").distinct():
+        read[request_id].add(zone)
+    return {r.pk: next(iter(read[r.pk])) if len(read[r.pk]) == 1 else request_zone(r).name for r in requests}
+
+
+def local_iso(moment: datetime | None, zone: str) -> str:
+    """A stored (UTC) time as ISO 8601 in ``zone``, with its offset: local and unambiguous."""
+    return moment.astimezone(ZoneInfo(zone)).isoformat() if moment else ""
+
+
 def report_for(request: RecordsRequest) -> Report:
     events = SearchEvent.objects.filter(request=request)
+    zone = zones_of([request])[request.pk]
     home = request.agency.jurisdiction.state_code
     tally = _tallies(events, {request.pk: home})[request.pk]
     hotlist = _hotlist(HotlistEvent.objects.filter(request=request))
     partners = _partner_groups(SharingRelation.objects.filter(request=request))
     return Report(
         total=tally.total, first=tally.first, last=tally.last, categories=tally.category_rows(),
-        months=_months(events), organizations=_organizations(events), reasons=_reasons(events),
+        months=_months(events, zone), organizations=_organizations(events), reasons=_reasons(events),
         out_of_state=tally.out_of_state, federal=tally.federal, home_state=home, flagged_total=tally.flagged,
         findings=_findings(home, tally, hotlist.sensitive.get(request.pk, 0), _outside_partners(partners, home)),
-        hotlist=hotlist, roster=_roster(RosterUser.objects.filter(request=request)),
+        hotlist=hotlist, roster=_roster(RosterUser.objects.filter(request=request)), time_zone=zone,
     )
 
 
@@ -268,6 +297,8 @@ class CampaignReport:
     agencies: list[AgencyRow]
     hotlist: Hotlist
     sharing: Topology
+    time_zone: str = UTC  # the agencies' one zone, or UTC when they span several
+    zones: dict[int, str] = field(default_factory=dict)  # request id -> its agency's zone
 
     @cached_property
     def charts(self) -> ReportCharts:
@@ -276,6 +307,12 @@ class CampaignReport:
     @property
     def findings(self) -> list[tuple[AgencyRow, Finding]]:
         return [(row, finding) for row in self.agencies for finding in row.findings]
+
+    @property
+    def zone_note(self) -> str:
+        if self.time_zone == UTC and len(set(self.zones.values())) > 1:
+            return "times in UTC: the agencies are in several zones"
+        return f"times in {self.time_zone}"
 
     @property
     def reporting(self) -> int:
@@ -291,6 +328,8 @@ def campaign_requests(campaign: Campaign) -> list[RecordsRequest]:
 def campaign_report_for(campaign: Campaign) -> CampaignReport:
     requests = campaign_requests(campaign)
     homes = {r.pk: r.agency.jurisdiction.state_code for r in requests}
+    zones = zones_of(requests)
+    zone = next(iter(set(zones.values()))) if len(set(zones.values())) == 1 else UTC
     events = SearchEvent.objects.filter(request__campaign=campaign)
     tallies = _tallies(events, homes)
     hotlist = _hotlist(HotlistEvent.objects.filter(request__campaign=campaign), related=("request__agency",))
@@ -305,10 +344,10 @@ def campaign_report_for(campaign: Campaign) -> CampaignReport:
     states = set(homes.values())
     return CampaignReport(
         campaign=campaign, total=total.total, first=total.first, last=total.last, categories=total.category_rows(),
-        months=_months(events), organizations=_organizations(events), reasons=_reasons(events),
+        months=_months(events, zone), organizations=_organizations(events), reasons=_reasons(events),
         out_of_state=total.out_of_state, federal=total.federal, flagged_total=total.flagged,
         home_state=states.pop() if len(states) == 1 else "", agencies=rows, hotlist=hotlist,
-        sharing=_topology(partners, marked),
+        sharing=_topology(partners, marked), time_zone=zone, zones=zones,
     )
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.importer import NotAnAuditLog, import_queue
 from requests_app.auditlogs.models import CustomTerm
-from requests_app.auditlogs.selectors import flagged, report_for, rules_versions, sharing_for
+from requests_app.auditlogs.selectors import flagged, local_iso, report_for, rules_versions, sharing_for, zones_of
 from requests_app.documents.models import Document
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
@@ -56,15 +56,16 @@ class _Echo:
 def flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     records_request = request_of(request.organization, pk)
     writer = csv_writer(_Echo())
+    zone = zones_of([records_request])[records_request.pk]
 
     def rows():
         yield writer.writerow(["search_time", "organization", "state", "federal", "user", "reason", "case_number",
-                               "category", "rule", "line", "rules_version"])
+                               "category", "rule", "line", "rules_version", "time_zone"])
         for event in flagged(records_request).iterator(chunk_size=2000):
             for category, rule in event.flags:
-                yield writer.writerow([event.searched_at.isoformat() if event.searched_at else "", event.organization,
+                yield writer.writerow([local_iso(event.searched_at, zone), event.organization,
                                        event.organization_state, event.federal, event.user, event.reason,
-                                       event.case_number, category, rule, event.line, event.rules_version])
+                                       event.case_number, category, rule, event.line, event.rules_version, zone])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{records_request.tracking}-flagged-searches.csv"'

@@ -128,6 +128,7 @@ def test_the_audit_summary_gives_the_reports_figures(alice_api, oregon):
                                flags=[["immigration", "ICE"]], searched_at="2025-06-01T00:00:00Z")
     body = alice_api.get(f"/api/requests/{oregon.pk}/audit-summary/").json()
     assert (body["searches"], body["categories"]["immigration"], body["out_of_state_searches"]) == (1, 1, 1)
+    assert (body["first_search"], body["time_zone"]) == ("2025-06-01T00:00:00+00:00", "UTC")  # as that import read it
 
 
 def _document(request):

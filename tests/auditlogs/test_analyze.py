@@ -156,8 +156,9 @@ def test_the_command_prints_json_and_writes_flagged_searches(tmp_path):
     call_command("analyze_audit_log", str(path), "--json", "--state", "or", "--flagged", str(tmp_path / "f.csv"),
                  stdout=out, stderr=io.StringIO())
     summary = json.loads(out.getvalue())
-    assert list(summary)[:11] == ["format", "rows", "duplicates", "rejected", "first_search", "last_search",
-                                  "categories", "federal_searches", "out_of_state_searches", "top_orgs", "top_reasons"]
+    assert list(summary)[:13] == ["format", "rows", "duplicates", "rejected", "first_search", "last_search",
+                                  "time_zone", "time_zone_source", "categories", "federal_searches",
+                                  "out_of_state_searches", "top_orgs", "top_reasons"]
     flagged = list(csv.DictReader(open(tmp_path / "f.csv")))
     assert {(r["reason"], r["rule"]) for r in flagged} >= {("ICE warrant", "ICE"), ("abortion", "abortion")}
 

@@ -55,6 +55,9 @@ def test_the_eugene_sample_imports_all_its_searches(oregon):
     if not EUGENE.exists():
         pytest.skip("the sample is not beside this checkout")
     assert "portal_search_audit: 4294 searches stored, 0 repeated, 0 rejected" in run(oregon.tracking, str(EUGENE))
+    # Its times carry no zone: Eugene's clock (Pacific), stored in UTC.
+    first = SearchEvent.objects.order_by("searched_at").first()
+    assert first.searched_at.isoformat() == "2025-06-18T07:02:04.789000+00:00"
 
 
 def test_a_file_that_is_not_an_audit_log_imports_nothing(oregon, tmp_path):

@@ -193,9 +193,9 @@ def test_the_campaign_report_makes_as_many_queries_for_one_agency_as_for_four(al
 @pytest.mark.parametrize("states", [["OR"], ["CA", "IL", "OR"]])
 def test_the_campaign_figures_take_a_fixed_number_of_queries(alice, django_assert_num_queries, states):
     campaign = populated_campaign(alice, "fixed", states)
-    # Requests, search tallies, months, organizations, reasons, hot-list groups and flagged
-    # entries, sharing groups and named partners.
-    with django_assert_num_queries(9):
+    # Requests, the zones their imports read times in, search tallies, months, organizations,
+    # reasons, hot-list groups and flagged entries, sharing groups and named partners.
+    with django_assert_num_queries(10):
         report = campaign_report_for(campaign)
         assert len(report.agencies) == len(states) and report.sharing.total == len(states)
 
@@ -234,6 +234,8 @@ def test_the_eugene_sample_makes_a_pdf_report(alice):
     run(request.tracking, str(EUGENE))
     text = pdf_text(report_pdf.request_report_pdf(request=request, generated=GENERATED))
     assert "lists 4,294 searches" in text and "UUV 778" in text and "No data: the export names no" in text
+    # Its times carry no zone: Eugene's clock, stored in UTC and printed in Pacific time again.
+    assert "searches from 18 June 2025 to 2 December 2025 (times in America/Los_Angeles)" in " ".join(text.split())
 
 
 def test_the_pdf_shows_the_first_flagged_searches_and_points_to_the_csv(oregon, monkeypatch):

@@ -373,5 +373,6 @@ def test_a_roster_csv_is_imported_as_users(oregon, tmp_path):
     output = run_import(oregon.tracking, path)
     assert "users: 2 users stored, 0 repeated, 0 rejected" in output
     ann = RosterUser.objects.get(email="ann@bend.example")
-    assert (ann.name, ann.role, ann.last_login.isoformat()) == ("Ann Lee", "Admin", "2025-01-05T09:00:00+00:00")
+    # A last login without a zone is Bend's local time (PST in January), stored in UTC.
+    assert (ann.name, ann.role, ann.last_login.isoformat()) == ("Ann Lee", "Admin", "2025-01-05T17:00:00+00:00")
     assert AuditImport.objects.get().sheets == []

@@ -63,6 +63,8 @@ CHANGES = [
     ("audit-analyse", lambda w: [w.request.pk, w.document.pk], lambda w: {}, Role.EDITOR),
     ("audit-import-columns", lambda w: [w.request.pk, w.audit_import.pk], lambda w: {"column-0": "plate"},
      Role.EDITOR),
+    ("audit-import-zone", lambda w: [w.request.pk, w.audit_import.pk], lambda w: {"time_zone": "America/Denver"},
+     Role.EDITOR),
     ("audit-terms", lambda w: [], lambda w: {"category": "immigration", "term": "ICE"}, Role.EDITOR),
     ("inbox-assign", lambda w: [w.inbound.pk], lambda w: {"action": "dismiss"}, Role.EDITOR),
     ("send-email", lambda w: [w.request.pk], lambda w: {}, Role.EDITOR),
