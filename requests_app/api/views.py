@@ -23,7 +23,8 @@ from requests_app.agencies.models import Agency
 from requests_app.agencies.selectors import DirectoryFilters, agency_search
 from requests_app.api import serializers as s
 from requests_app.api.access import membership_of
-from requests_app.api.files import FileErrorsAsJson
+from requests_app.api.parameters import REQUEST_FILTERS
+from requests_app.api.files import DataAsJson
 from requests_app.api.views_bulk import BulkActions
 from requests_app.api.views_letters import LetterActions
 from requests_app.auditlogs.selectors import report_for
@@ -71,7 +72,7 @@ class LawViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
                 .order_by("jurisdiction__code"))
 
 
-class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMixin, mixins.CreateModelMixin,
+class RequestViewSet(DataAsJson, LetterActions, BulkActions, ApiViewSetMixin, mixins.CreateModelMixin,
                      viewsets.ReadOnlyModelViewSet):
     """The organization's requests, filtered and sorted as the request list is: ``status``
     (repeatable), ``state``, ``agency``, ``campaign``, ``tag``, ``owner``, ``due_from``,
@@ -89,6 +90,10 @@ class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMix
         if errors:
             raise ApiValidationError({"detail": errors})
         return requests.select_related("clock").prefetch_related("items", "tags")
+
+    @extend_schema(parameters=REQUEST_FILTERS)
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=s.RequestCreateSerializer, responses={201: s.RequestSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -123,7 +128,7 @@ class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMix
 
     @extend_schema(methods=["GET"], responses={200: s.CommunicationSerializer(many=True)})
     @extend_schema(methods=["POST"], request=s.CommunicationCreateSerializer, responses={201: s.CommunicationSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a request's own: one list
     def communications(self, request: Request, pk: str | None = None) -> Response:
         """The request's correspondence; posting one logs it as the request page does, its
         action (acknowledged, extension, denied...) moving the status and the clock."""
@@ -139,7 +144,7 @@ class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMix
     @extend_schema(methods=["GET"], responses={200: s.DocumentSerializer(many=True)})
     @extend_schema(methods=["POST"], request={"multipart/form-data": s.UploadSerializer},
                    responses={201: s.DocumentSerializer})
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, JSONParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, JSONParser], pagination_class=None)
     def documents(self, request: Request, pk: str | None = None) -> Response:
         """The request's documents; posting a file stores it through the upload service (type
         checked on content, stored once per organization by hash)."""

@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from requests_app.api import serializers as s
 from requests_app.api.access import membership_of
 from requests_app.api.files import CsvRenderer
+from requests_app.api.parameters import REQUEST_FILTERS
 from requests_app.records import bulk
 from requests_app.records.exports import requests_csv
 from requests_app.records.bulk_jobs import bulk_job_start
@@ -144,7 +145,7 @@ class BulkActions:
             raise ApiValidationError({"detail": exc.messages}) from None
         return entry.answer(name, ids, result)
 
-    @extend_schema(responses={
+    @extend_schema(parameters=REQUEST_FILTERS, responses={
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The request list's CSV export."),
     })
     @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer, CsvRenderer])
