@@ -158,6 +158,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["requests_app.api.access.MemberAccess"],
     "DEFAULT_PAGINATION_CLASS": "requests_app.api.pagination.Pages",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "requests_app.api.files.FormatNegotiation",
     "DEFAULT_SCHEMA_CLASS": "requests_app.api.schema.ContractSchema",
     "DEFAULT_THROTTLE_CLASSES": ["requests_app.api.throttling.MemberRateThrottle"],
     # Counted in the default cache: shared by every web process when CACHE_URL names Redis.

@@ -8,6 +8,8 @@ the endpoint's description (OPTIONS).
 
 from __future__ import annotations
 
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -36,3 +38,15 @@ class DataAsJson:
         if isinstance(response, Response) and isinstance(getattr(request, "accepted_renderer", None), FileRenderer):
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    """An unknown format (``?format=``, ``.xyz``) is not found (404), as DRF has it, and the
+    answer names the formats there are."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching:
+            formats = ", ".join(renderer.format for renderer in renderers)
+            raise NotFound(f"No format {format!r} here: choose {formats}.")
+        return matching

@@ -26,7 +26,7 @@ _INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description=(
 _ERRORS = {
     "401": "No token, or an unknown or revoked one.",
     "403": "Your role cannot do this (viewers read only), or no organization is chosen.",
-    "404": "Not found: not one of your organization's objects, or a page past the last.",
+    "404": "Not found: not one of your organization's objects, a page past the last, or no such format.",
     "415": "The body's content type is not one the operation reads.",
     "429": "Too many calls: wait the seconds the message gives.",
 }
@@ -57,6 +57,6 @@ class ContractSchema(AutoSchema):
             codes.append("400")
         if writes:
             codes.append("415")
-        if "{" in self.path or paginated:
+        if "{" in self.path or paginated or self._get_format_parameters():  # ?format= names no renderer
             codes.append("404")
         return codes

@@ -113,6 +113,12 @@ class RequestCreateSerializer(serializers.Serializer):
     date_to = TypedDateField(required=False, allow_null=True)
     fee_cap = MoneyField(max_digits=8, required=False)
 
+    def validate_agency(self, pk: int) -> Agency:
+        agency = Agency.objects.filter(pk=pk).first()
+        if agency is None:  # the body names it: a field to correct, not a missing URL (404)
+            raise serializers.ValidationError(f"Unknown agency id {pk}. Look the agencies up in /api/agencies/.")
+        return agency
+
 
 class StatusChangeSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Status.choices)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -19,7 +18,6 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from requests_app.agencies.models import Agency
 from requests_app.agencies.selectors import DirectoryFilters, agency_search
 from requests_app.api import serializers as s
 from requests_app.api.access import membership_of
@@ -170,7 +168,7 @@ class RequestViewSet(DataAsJson, LetterActions, BulkActions, ApiViewSetMixin, mi
 
 
 def _create(membership, data: dict) -> RecordsRequest:
-    agency = get_object_or_404(Agency, pk=data["agency"])
+    agency = data["agency"]
     try:
         items = items_for(organization=membership.organization, keys=data["items"])
         extra = {k: data[k] for k in ("date_from", "date_to", "fee_cap") if data.get(k) is not None}

@@ -192,3 +192,16 @@ def test_the_request_lists_filters_are_documented_with_their_bounds(schema):
     parameters = {p["name"]: p for p in schema["paths"]["/api/requests/"]["get"]["parameters"]}
     assert parameters["agency"]["schema"]["maximum"] == 2**63 - 1 and "owner" in parameters
     assert "400" in schema["paths"]["/api/requests/export/"]["get"]["responses"]
+
+
+def test_an_unknown_format_is_a_404_naming_the_formats_and_documented(alice_api, oregon, schema):
+    answer = alice_api.get("/api/requests/export/", {"format": "xlsx"})
+    assert answer.status_code == 404 and "choose json, csv" in answer.json()["detail"]
+    assert "404" in schema["paths"]["/api/requests/export/"]["get"]["responses"]
+    assert "404" in schema["paths"]["/api/laws/"]["get"]["responses"]
+
+
+def test_a_request_for_an_unknown_agency_is_refused_on_its_field(alice_api):
+    answer = alice_api.post("/api/requests/", {"agency": 999999, "title": "ALPR", "items": ["org-audit"]},
+                            format="json")
+    assert "Unknown agency id 999999" in _refused(answer, "agency")[0]
