@@ -40,8 +40,8 @@ class ContractSchema(AutoSchema):
             if code == "400":
                 answer = self._get_response_for_code(_INVALID, code, ("application/json",), direction)
             else:
-                answer = self._get_response_for_code(OpenApiResponse(ErrorSerializer, description=_ERRORS.get(code, "")),
-                                                     code, ("application/json",), direction)
+                error = OpenApiResponse(ErrorSerializer, description=_ERRORS.get(code, ""))
+                answer = self._get_response_for_code(error, code, ("application/json",), direction)
             declared = responses.setdefault(code, answer)
             if "content" not in declared:  # declared by the view with a description only
                 declared["content"] = answer["content"]

@@ -142,7 +142,8 @@ class RequestViewSet(DataAsJson, LetterActions, BulkActions, ApiViewSetMixin, mi
     @extend_schema(methods=["GET"], responses={200: s.DocumentSerializer(many=True)})
     @extend_schema(methods=["POST"], request={"multipart/form-data": s.UploadSerializer},
                    responses={201: s.DocumentSerializer})
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, JSONParser], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, JSONParser],
+            pagination_class=None)
     def documents(self, request: Request, pk: str | None = None) -> Response:
         """The request's documents; posting a file stores it through the upload service (type
         checked on content, stored once per organization by hash)."""
