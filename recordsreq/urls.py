@@ -146,6 +146,5 @@ urlpatterns = [
 
 # Under /api/ these answer JSON; elsewhere the site's own pages.
 handler400 = "requests_app.api.errors.bad_request"
-handler403 = "requests_app.api.errors.permission_denied"
 handler404 = "requests_app.api.errors.page_not_found"
 handler500 = "requests_app.api.errors.server_error"

@@ -1,9 +1,10 @@
 """Errors under /api/ are JSON, whoever answers them.
 
 DRF explains the errors of its own views (``{"detail": ...}`` or one list of messages per
-field). What happens before a view is found (an unknown path, a request Django refuses)
-or after it fails (a server error) is answered by Django's handlers: these give the
-site's HTML pages, and the same ``{"detail": ...}`` for an API path.
+field). An unknown path, a request Django itself refuses before any view reads it (too
+many fields, a disallowed host) and a server error are answered by Django's handlers:
+these give the site's HTML pages, and the same ``{"detail": ...}`` for an API path. A
+refusal (403) under /api/ always comes from DRF, so the site's 403 page needs no JSON twin.
 """
 
 from __future__ import annotations
@@ -23,12 +24,6 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         return JsonResponse({"detail": "The request could not be read (malformed, or larger than accepted)."},
                             status=400)
     return defaults.bad_request(request, exception)
-
-
-def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
-        return JsonResponse({"detail": str(exception) or "You do not have permission to do this."}, status=403)
-    return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

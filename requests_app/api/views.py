@@ -21,8 +21,8 @@ from rest_framework.response import Response
 from requests_app.agencies.selectors import DirectoryFilters, agency_search
 from requests_app.api import serializers as s
 from requests_app.api.access import membership_of
-from requests_app.api.parameters import REQUEST_FILTERS
 from requests_app.api.files import DataAsJson
+from requests_app.api.parameters import REQUEST_FILTERS
 from requests_app.api.views_bulk import BulkActions
 from requests_app.api.views_letters import LetterActions
 from requests_app.auditlogs.selectors import report_for
@@ -143,7 +143,7 @@ class RequestViewSet(DataAsJson, LetterActions, BulkActions, ApiViewSetMixin, mi
     @extend_schema(methods=["POST"], request={"multipart/form-data": s.UploadSerializer},
                    responses={201: s.DocumentSerializer})
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, JSONParser],
-            pagination_class=None)
+            pagination_class=None)  # a request's own: one list
     def documents(self, request: Request, pk: str | None = None) -> Response:
         """The request's documents; posting a file stores it through the upload service (type
         checked on content, stored once per organization by hash)."""

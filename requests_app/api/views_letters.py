@@ -30,7 +30,7 @@ from requests_app.letters.services import (
     letter_is_current,
     residency_warning_of,
 )
-from requests_app.records.bounds import parse_id
+from requests_app.records.bounds import MAX_ID, parse_id
 from requests_app.records.lifecycle import TransitionError
 from requests_app.records.models import RecordsRequest, SendChannel
 from requests_app.records.sending import (
@@ -41,7 +41,8 @@ from requests_app.records.sending import (
 )
 from requests_app.records.services import NotADraft, request_edit_letter
 
-_VERSION = OpenApiParameter("version", int, description="A version number (default: the latest).")
+_VERSION = OpenApiParameter("version", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                            description="A version number (default: the latest).")
 
 
 class LetterActions:
@@ -60,7 +61,6 @@ class LetterActions:
             if "text" in form.validated_data:
                 _edit(records_request, request, form.validated_data["text"])
         return Response(_letter(records_request, request))
-
 
     @extend_schema(request=s.AcknowledgeSerializer, responses={200: s.LetterVersionSerializer})
     @action(detail=True, methods=["post"], url_path="letter/finalise", url_name="letter-finalise")
@@ -134,7 +134,8 @@ class LetterActions:
         201: s.FollowUpSerializer,
         409: OpenApiResponse(description="A follow-up was already drafted today."),
     })
-    @action(detail=True, methods=["get", "post"], url_path="follow-ups", url_name="follow-ups", pagination_class=None)
+    @action(detail=True, methods=["get", "post"], url_path="follow-ups", url_name="follow-ups",
+            pagination_class=None)  # a request's own letters: one list
     def follow_ups(self, request: Request, pk: str | None = None) -> Response:
         """The request's follow-up and appeal letters; POST drafts a follow-up today, for a
         request awaiting the agency's answer."""

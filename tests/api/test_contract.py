@@ -205,3 +205,10 @@ def test_a_request_for_an_unknown_agency_is_refused_on_its_field(alice_api):
     answer = alice_api.post("/api/requests/", {"agency": 999999, "title": "ALPR", "items": ["org-audit"]},
                             format="json")
     assert "Unknown agency id 999999" in _refused(answer, "agency")[0]
+
+
+def test_a_request_django_refuses_before_the_api_reads_it_is_a_json_400(alice_api, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    answer = alice_api.post("/api/requests/bulk/", {f"field{n}": "x" for n in range(10)})
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/json"
+    assert answer.json()["detail"].startswith("The request could not be read")
