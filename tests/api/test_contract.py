@@ -212,3 +212,15 @@ def test_a_request_django_refuses_before_the_api_reads_it_is_a_json_400(alice_ap
     answer = alice_api.post("/api/requests/bulk/", {f"field{n}": "x" for n in range(10)})
     assert answer.status_code == 400 and answer["Content-Type"] == "application/json"
     assert answer.json()["detail"].startswith("The request could not be read")
+
+
+def test_the_export_answers_a_failing_query_with_a_json_500_not_a_cut_download(alice_api, oregon, monkeypatch):
+    from requests_app.records import exports
+
+    def fail(*args, **kwargs):
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setattr(exports, "export_rows", fail)
+    alice_api.raise_request_exception = False
+    answer = alice_api.get("/api/requests/export/")
+    assert answer.status_code == 500 and answer["Content-Type"] == "application/json"
