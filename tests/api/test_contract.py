@@ -224,3 +224,9 @@ def test_the_export_answers_a_failing_query_with_a_json_500_not_a_cut_download(a
     alice_api.raise_request_exception = False
     answer = alice_api.get("/api/requests/export/")
     assert answer.status_code == 500 and answer["Content-Type"] == "application/json"
+
+
+def test_one_request_is_found_by_its_id_whatever_the_lists_filters_say(alice_api, oregon):
+    # The schema documents the filters on the list only: elsewhere they are not read.
+    assert alice_api.get(f"/api/requests/{oregon.pk}/", {"status": "fulfilled", "owner": "abc"}).status_code == 200
+    assert alice_api.get(f"/api/requests/{oregon.pk}/letter/", {"agency": "x"}).status_code == 200
