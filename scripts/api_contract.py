@@ -64,7 +64,9 @@ def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-time", type=int, default=50, help="seconds of schemathesis per role (default 50)")
     parser.add_argument("--max-examples", type=int, default=15, help="examples per operation (default 15)")
-    parser.add_argument("--workers", type=int, default=1)
+    # One: with two, Hypothesis describing its strategies in parallel threads tripped CPython
+    # 3.11's parser ("AST constructor recursion depth mismatch"), failing operations untested.
+    parser.add_argument("--workers", type=int, default=1, help="schemathesis workers (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the database and files, and print where")
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)  # the child that seeds
     return parser.parse_args()
@@ -112,7 +114,7 @@ def _seed() -> int:
     items = items_for(organization=organization, keys=["org-audit", "sharing"])
     requests = [request_create(organization=organization, agency=agency, user=owner, title="ALPR records",
                                items=items, today=today) for agency in agencies[:3]]
-    sent = requests[0]  # submitted a week ago, with the agency's acknowledgment logged
+    sent = requests[0]  # submitted a week ago, with an email from the agency logged
     request_transition(request=sent, to_status="submitted", user=owner, on=today - timedelta(days=7))
     communication_log(request=sent, user=owner, message=Message(
         direction="from_agency", channel="email", occurred_on=today - timedelta(days=5), subject="Received"))
