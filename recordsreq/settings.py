@@ -163,7 +163,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["requests_app.api.access.MemberAccess"],
     "DEFAULT_PAGINATION_CLASS": "requests_app.api.pagination.Pages",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "requests_app.api.files.FormatNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "requests_app.api.schema.ContractSchema",
     "DEFAULT_THROTTLE_CLASSES": ["requests_app.api.throttling.MemberRateThrottle"],
     # Counted in the default cache: shared by every web process when CACHE_URL names Redis.
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", "1200/hour")},

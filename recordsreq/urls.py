@@ -151,3 +151,8 @@ urlpatterns = [
     path("favicon.ico", ops.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ these answer JSON; elsewhere the site's own pages.
+handler400 = "requests_app.api.errors.bad_request"
+handler404 = "requests_app.api.errors.page_not_found"
+handler500 = "requests_app.api.errors.server_error"

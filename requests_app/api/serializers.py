@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from requests_app.agencies.models import Agency
+from requests_app.api.fields import IdField, MoneyField, TypedDateField
 from requests_app.correspondence.models import Communication
 from requests_app.laws.models import LawFact, PublicRecordsLaw, StatutoryDeadline
 from requests_app.letters.models import FollowUpLetter, LetterVersion
@@ -73,7 +74,8 @@ class RequestSerializer(serializers.ModelSerializer):
     agency = AgencyBriefSerializer(read_only=True)
     items = serializers.SerializerMethodField()
     response_due = serializers.SerializerMethodField()
-    owner = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The member's user id, or null.")
+    owner = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
+                                               help_text="The member's user id, or null.")
     tags = serializers.SerializerMethodField()
     send_state = serializers.CharField(read_only=True,
                                        help_text="Email sending: \"\", queued, sending, sent or failed.")
@@ -103,19 +105,25 @@ class RequestBriefSerializer(serializers.ModelSerializer):
 
 
 class RequestCreateSerializer(serializers.Serializer):
-    agency = serializers.IntegerField(help_text="An agency's id (see /api/agencies/).")
+    agency = IdField(help_text="An agency's id (see /api/agencies/).")
     title = serializers.CharField(max_length=200)
     items = serializers.ListField(child=serializers.CharField(max_length=40), min_length=1,
                                   help_text="Item keys, e.g. org-audit, network-audit, sharing.")
-    date_from = serializers.DateField(required=False, allow_null=True)
-    date_to = serializers.DateField(required=False, allow_null=True)
-    fee_cap = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
+    date_from = TypedDateField(required=False, allow_null=True)
+    date_to = TypedDateField(required=False, allow_null=True)
+    fee_cap = MoneyField(max_digits=8, required=False)
+
+    def validate_agency(self, pk: int) -> Agency:
+        agency = Agency.objects.filter(pk=pk).first()
+        if agency is None:  # the body names it: a field to correct, not a missing URL (404)
+            raise serializers.ValidationError(f"Unknown agency id {pk}. Look the agencies up in /api/agencies/.")
+        return agency
 
 
 class StatusChangeSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    on = serializers.DateField(required=False, help_text="The day it happened (default today).")
+    on = TypedDateField(required=False, help_text="The day it happened (default today).")
 
 
 class ClockSerializer(serializers.Serializer):
@@ -144,15 +152,15 @@ class CommunicationSerializer(serializers.Serializer):
 class CommunicationCreateSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Communication.Direction.choices)
     channel = serializers.ChoiceField(choices=Communication.Channel.choices)
-    occurred_on = serializers.DateField()
+    occurred_on = TypedDateField()
     sender = serializers.CharField(allow_blank=True, required=False, max_length=300)
     recipient = serializers.CharField(allow_blank=True, required=False, max_length=300)
     subject = serializers.CharField(allow_blank=True, required=False, max_length=500)
     body = serializers.CharField(allow_blank=True, required=False)
     action = serializers.ChoiceField(choices=Communication.Action.choices, required=False, allow_blank=True)
     agency_reference = serializers.CharField(allow_blank=True, required=False, max_length=100)
-    extended_to = serializers.DateField(required=False, allow_null=True)
-    fee_amount = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
+    extended_to = TypedDateField(required=False, allow_null=True)
+    fee_amount = MoneyField(max_digits=10, required=False, allow_null=True)
     exemptions = serializers.CharField(allow_blank=True, required=False)
 
 
@@ -215,7 +223,7 @@ class SendSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=SendChannel.choices,
                                       help_text="email: queued to the agency's records email; portal or mail: "
                                                 "record a submission made outside the app.")
-    sent_on = serializers.DateField(required=False, help_text="Portal or mail: the day it was submitted.")
+    sent_on = TypedDateField(required=False, help_text="Portal or mail: the day it was submitted.")
     reference = serializers.CharField(required=False, allow_blank=True, default="",
                                       max_length=SubmissionForm.base_fields["reference"].max_length,
                                       help_text="Portal: the request or confirmation number the portal gave "
@@ -245,7 +253,7 @@ class BulkSerializer(serializers.Serializer):
     """What to do (``action``) to which requests (``ids``), with the action's own fields."""
 
     action = serializers.CharField(help_text="What to do; the other fields depend on it.")
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=BULK_MAX_IDS,
+    ids = serializers.ListField(child=IdField(), min_length=1, max_length=BULK_MAX_IDS,
                                 help_text="Request ids. Ids that are not your organization's requests are skipped.")
 
 

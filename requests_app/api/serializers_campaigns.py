@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from requests_app.agencies.models import Agency
+from requests_app.api.fields import IdField, MoneyField, TypedDateField
 from requests_app.api.serializers import RequestBriefSerializer
 from requests_app.campaigns.models import Campaign
 from requests_app.records.services import check_date_range, items_for
@@ -48,7 +49,7 @@ class CampaignDetailSerializer(CampaignSerializer):
 
 
 class AgencyIdsSerializer(serializers.Serializer):
-    agencies = serializers.ListField(child=serializers.IntegerField(), min_length=1,
+    agencies = serializers.ListField(child=IdField(), min_length=1,
                                      help_text="Agency ids (see /api/agencies/); one draft request each.")
 
     def validate_agencies(self, ids: list[int]) -> list[Agency]:
@@ -67,11 +68,10 @@ class CampaignCreateSerializer(AgencyIdsSerializer):
     title = serializers.CharField(max_length=Campaign._meta.get_field("title").max_length)
     item_keys = serializers.ListField(child=serializers.CharField(max_length=40), min_length=1,
                                       help_text="Item keys, e.g. org-audit, network-audit, sharing.")
-    date_from = serializers.DateField(required=False, allow_null=True)
-    date_to = serializers.DateField(required=False, allow_null=True)
-    fee_cap = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False,
-                                       help_text="Above this amount (USD) the agency is asked to check first; "
-                                                 "default 50.")
+    date_from = TypedDateField(required=False, allow_null=True)
+    date_to = TypedDateField(required=False, allow_null=True)
+    fee_cap = MoneyField(max_digits=8, required=False,
+                         help_text="Above this amount (USD) the agency is asked to check first; default 50.")
 
     def validate_item_keys(self, keys: list[str]) -> list[str]:
         try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -19,11 +18,11 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from requests_app.agencies.models import Agency
 from requests_app.agencies.selectors import DirectoryFilters, agency_search
 from requests_app.api import serializers as s
 from requests_app.api.access import membership_of
-from requests_app.api.files import FileErrorsAsJson
+from requests_app.api.files import DataAsJson
+from requests_app.api.parameters import REQUEST_FILTERS
 from requests_app.api.views_bulk import BulkActions
 from requests_app.api.views_letters import LetterActions
 from requests_app.auditlogs.selectors import report_for
@@ -33,6 +32,7 @@ from requests_app.laws.models import PublicRecordsLaw
 from requests_app.records.lifecycle import TransitionError, request_transition
 from requests_app.records.listing import filtered_requests
 from requests_app.records.models import BulkJob, RecordsRequest
+from requests_app.records.selectors import requests_of
 from requests_app.records.services import items_for, request_create
 
 
@@ -71,7 +71,7 @@ class LawViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
                 .order_by("jurisdiction__code"))
 
 
-class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMixin, mixins.CreateModelMixin,
+class RequestViewSet(DataAsJson, LetterActions, BulkActions, ApiViewSetMixin, mixins.CreateModelMixin,
                      viewsets.ReadOnlyModelViewSet):
     """The organization's requests, filtered and sorted as the request list is: ``status``
     (repeatable), ``state``, ``agency``, ``campaign``, ``tag``, ``owner``, ``due_from``,
@@ -83,12 +83,18 @@ class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMix
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):  # the schema is built without a caller
             return RecordsRequest.objects.none()
-        membership = membership_of(self.request)
+        organization = membership_of(self.request).organization
+        if self.action != "list":  # one request is found by its id, whatever the list's filters say
+            return requests_of(organization).select_related("clock").prefetch_related("items", "tags")
         # The request list's filters and sorts, so a script and the page answer alike.
-        requests, errors = filtered_requests(organization=membership.organization, params=self.request.query_params)
+        requests, errors = filtered_requests(organization=organization, params=self.request.query_params)
         if errors:
             raise ApiValidationError({"detail": errors})
         return requests.select_related("clock").prefetch_related("items", "tags")
+
+    @extend_schema(parameters=REQUEST_FILTERS)
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=s.RequestCreateSerializer, responses={201: s.RequestSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -123,7 +129,7 @@ class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMix
 
     @extend_schema(methods=["GET"], responses={200: s.CommunicationSerializer(many=True)})
     @extend_schema(methods=["POST"], request=s.CommunicationCreateSerializer, responses={201: s.CommunicationSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a request's own: one list
     def communications(self, request: Request, pk: str | None = None) -> Response:
         """The request's correspondence; posting one logs it as the request page does, its
         action (acknowledged, extension, denied...) moving the status and the clock."""
@@ -139,7 +145,8 @@ class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMix
     @extend_schema(methods=["GET"], responses={200: s.DocumentSerializer(many=True)})
     @extend_schema(methods=["POST"], request={"multipart/form-data": s.UploadSerializer},
                    responses={201: s.DocumentSerializer})
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, JSONParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, JSONParser],
+            pagination_class=None)  # a request's own: one list
     def documents(self, request: Request, pk: str | None = None) -> Response:
         """The request's documents; posting a file stores it through the upload service (type
         checked on content, stored once per organization by hash)."""
@@ -165,7 +172,7 @@ class RequestViewSet(FileErrorsAsJson, LetterActions, BulkActions, ApiViewSetMix
 
 
 def _create(membership, data: dict) -> RecordsRequest:
-    agency = get_object_or_404(Agency, pk=data["agency"])
+    agency = data["agency"]
     try:
         items = items_for(organization=membership.organization, keys=data["items"])
         extra = {k: data[k] for k in ("date_from", "date_to", "fee_cap") if data.get(k) is not None}

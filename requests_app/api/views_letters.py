@@ -30,6 +30,7 @@ from requests_app.letters.services import (
     letter_is_current,
     residency_warning_of,
 )
+from requests_app.records.bounds import MAX_ID, parse_id
 from requests_app.records.lifecycle import TransitionError
 from requests_app.records.models import RecordsRequest, SendChannel
 from requests_app.records.sending import (
@@ -40,7 +41,8 @@ from requests_app.records.sending import (
 )
 from requests_app.records.services import NotADraft, request_edit_letter
 
-_VERSION = OpenApiParameter("version", int, description="A version number (default: the latest).")
+_VERSION = OpenApiParameter("version", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                            description="A version number (default: the latest).")
 
 
 class LetterActions:
@@ -50,17 +52,14 @@ class LetterActions:
     @extend_schema(methods=["PUT", "PATCH"], request=s.LetterEditSerializer, responses={200: s.LetterSerializer})
     @action(detail=True, methods=["get", "put", "patch"])
     def letter(self, request: Request, pk: str | None = None) -> Response:
-        """The draft letter and its finalised versions; PUT or PATCH ``text`` edits the draft
-        (a sent request's letter can no longer change)."""
+        """The draft letter and its finalised versions; PUT ``text`` edits the draft, as PATCH
+        does when it gives ``text`` (a sent request's letter can no longer change)."""
         records_request = self.get_object()
         if request.method != "GET":
-            form = s.LetterEditSerializer(data=request.data)
+            form = s.LetterEditSerializer(data=request.data, partial=request.method == "PATCH")
             form.is_valid(raise_exception=True)
-            try:
-                request_edit_letter(request=records_request, letter_text=form.validated_data["text"],
-                                    user=request.user)
-            except (NotADraft, ValidationError) as exc:
-                raise ApiValidationError({"text": _messages(exc)}) from None
+            if "text" in form.validated_data:
+                _edit(records_request, request, form.validated_data["text"])
         return Response(_letter(records_request, request))
 
     @extend_schema(request=s.AcknowledgeSerializer, responses={200: s.LetterVersionSerializer})
@@ -92,9 +91,10 @@ class LetterActions:
         """The latest finalised letter's PDF, or version ``version``."""
         versions = self.get_object().letters.order_by("-number")
         wanted = request.query_params.get("version", "").strip()
-        if wanted and not wanted.isdigit():
+        number = parse_id(wanted) if wanted else None
+        if wanted and number is None:
             raise ApiValidationError({"version": ["Give a version number, e.g. 1."]})
-        version = (versions.filter(number=int(wanted)) if wanted else versions).first()
+        version = (versions.filter(number=number) if wanted else versions).first()
         if version is None:
             raise NotFound("No such letter version." if wanted else
                            "The letter has not been finalised: POST to letter/finalise/ first.")
@@ -134,7 +134,8 @@ class LetterActions:
         201: s.FollowUpSerializer,
         409: OpenApiResponse(description="A follow-up was already drafted today."),
     })
-    @action(detail=True, methods=["get", "post"], url_path="follow-ups", url_name="follow-ups")
+    @action(detail=True, methods=["get", "post"], url_path="follow-ups", url_name="follow-ups",
+            pagination_class=None)  # a request's own letters: one list
     def follow_ups(self, request: Request, pk: str | None = None) -> Response:
         """The request's follow-up and appeal letters; POST drafts a follow-up today, for a
         request awaiting the agency's answer."""
@@ -151,6 +152,13 @@ class LetterActions:
             return Response({"detail": "A follow-up was already drafted today: GET follow-ups/ lists it."},
                             status=status.HTTP_409_CONFLICT)
         return Response(s.FollowUpSerializer(letter).data, status=status.HTTP_201_CREATED)
+
+
+def _edit(records_request: RecordsRequest, request: Request, text: str) -> None:
+    try:
+        request_edit_letter(request=records_request, letter_text=text, user=request.user)
+    except (NotADraft, ValidationError) as exc:
+        raise ApiValidationError({"text": _messages(exc)}) from None
 
 
 def _letter(records_request: RecordsRequest, request: Request) -> dict:

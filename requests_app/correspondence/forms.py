@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from requests_app.correspondence.models import Communication, Fee
+from requests_app.records.bounds import date_in_range
 from requests_app.records.models import RequestItem
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -24,6 +25,8 @@ class CommunicationForm(forms.ModelForm):
         """``channel``: the way the request went; an agency mostly answers the same way."""
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate
+        for name in ("occurred_on", "extended_to"):
+            self.fields[name].validators.append(date_in_range)
         # What is logged is mostly the agency's answer, so both start chosen, with no blank
         # "---------" to pick by mistake.
         self.fields["direction"].choices = Communication.Direction.choices
@@ -54,3 +57,4 @@ class FeeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate
+        self.fields["occurred_on"].validators.append(date_in_range)

@@ -4,15 +4,19 @@ from datetime import date
 
 from django import forms
 
+from requests_app.records.bounds import date_in_range
+
 
 class ExtensionForm(forms.Form):
     agency_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                  validators=[date_in_range],
                                   label="New due date named by the agency",
                                   help_text="Leave empty to apply the law's own extension period.")
 
 
 class PersonalReminderForm(forms.Form):
-    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Remind me on")
+    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Remind me on",
+                         validators=[date_in_range])
     note = forms.CharField(max_length=500, required=False, label="Note")
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from requests_app.agencies.pickers import AgencyChoiceField, AgencyPickerMixin
+from requests_app.records.bounds import date_in_range
 from requests_app.records.catalogue import BUILT_IN
 from requests_app.records.models import CustomItem, SendChannel, Status
 from requests_app.teams.models import Organization
@@ -21,8 +22,10 @@ class RequestTermsForm(forms.Form):
 
     title = forms.CharField(max_length=200, initial="ALPR records")
     items = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, initial=DEFAULT_ITEMS)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Records from")
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Records from",
+                                validators=[date_in_range])
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Records until",
+                              validators=[date_in_range],
                               help_text="Leave empty for “to the date of your search”.")
     fee_cap = forms.DecimalField(min_value=0, max_digits=8, decimal_places=2, initial=50, label="Fee cap (USD)",
                                  help_text="Above this amount the agency is asked to check with you first.")
@@ -58,7 +61,8 @@ class FinaliseForm(forms.Form):
 
 class SubmissionForm(forms.Form):
     channel = forms.ChoiceField(choices=[(SendChannel.PORTAL, "Records portal"), (SendChannel.MAIL, "Mail")])
-    sent_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Submitted on", initial=timezone.localdate)
+    sent_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Submitted on",
+                              initial=timezone.localdate, validators=[date_in_range])
     reference = forms.CharField(max_length=200, required=False, label="Agency's reference",
                                 help_text="The request or confirmation number the portal gave (needed for a portal "
                                           "submission); for mail, a certified-mail number if you have one.")
@@ -85,7 +89,8 @@ class StatusForm(forms.Form):
     """A move in the lifecycle; the lifecycle itself refuses moves it does not allow."""
 
     status = forms.ChoiceField(choices=Status.choices, label="New status")
-    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate, label="As of")
+    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate, label="As of",
+                         validators=[date_in_range])
     reason = forms.CharField(max_length=500, required=False, label="Why")
 
     def __init__(self, *args, moves: list | None = None, **kwargs) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, Func, OrderBy, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -21,6 +22,7 @@ from requests_app.agencies.sets import agency_ids_in_set, sets_of
 from requests_app.campaigns.models import Campaign
 from requests_app.deadlines.models import RequestClock
 from requests_app.documents.models import RequestDocument
+from requests_app.records.bounds import DATE_RANGE_MESSAGE, MAX_ID, date_in_range, parse_id
 from requests_app.records.models import RecordsRequest, Status, Tag
 from requests_app.records.selectors import requests_of
 from requests_app.teams.models import Organization, User
@@ -129,10 +131,11 @@ def _id_filter(name: str, label: str, lookup: str) -> Filter:
         value = params.get(name, "").strip()
         if not value:
             return requests
-        if not value.isdigit():
-            errors.append(f"{label} {value!r} is not a valid choice; ignored.")
+        pk = parse_id(value)
+        if pk is None:
+            errors.append(f"{label} {value!r} is not a valid choice (an id from 1 to {MAX_ID}); ignored.")
             return requests
-        return requests.filter(**{lookup: int(value)})
+        return requests.filter(**{lookup: pk})
 
     return apply
 
@@ -169,10 +172,15 @@ def _date(params: QueryDict, name: str, label: str, errors: list[str]) -> date |
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        typed = date.fromisoformat(value)
+        date_in_range(typed)
     except ValueError:
         errors.append(f"{label} {value!r} is not a date such as 2026-12-31; ignored.")
         return None
+    except ValidationError:
+        errors.append(f"{label} {value!r}: {DATE_RANGE_MESSAGE} Ignored.")
+        return None
+    return typed
 
 
 def _has_documents(requests: Requests, params: QueryDict, errors: list[str], organization: Organization) -> Requests:
@@ -190,7 +198,8 @@ def _agency_set(requests: Requests, params: QueryDict, errors: list[str], organi
     value = params.get("agency_set", "").strip()
     if not value:
         return requests
-    agency_set = sets_of(organization).filter(pk=int(value)).first() if value.isdigit() else None
+    pk = parse_id(value)
+    agency_set = sets_of(organization).filter(pk=pk).first() if pk is not None else None
     if agency_set is None:
         errors.append(f"Agency set {value!r} is not one of your organization's sets; ignored.")
         return requests

@@ -90,8 +90,9 @@ def test_bad_input_is_explained(alice_api):
                               format="json")
     assert no_items.status_code == 400 and "Unknown item key" in str(no_items.json())
     assert alice_api.post("/api/requests/", {"title": "x"}, format="json").status_code == 400
+    # The agency is a field of the body, refused on that field as a campaign's agencies are.
     assert alice_api.post("/api/requests/", {"agency": 999999, "title": "x", "items": ["org-audit"]},
-                          format="json").status_code == 404
+                          format="json").status_code == 400
 
 
 def test_a_viewer_reads_but_cannot_change(alice, oregon):
