@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "recordsreq API",
     "DESCRIPTION": "Public-records requests, campaigns, deadlines and audit-log summaries of one organization. "
-                   "Authenticate with a token made on the API tokens page: Authorization: Bearer <token>.",
+                   "Authenticate with a token made on the API tokens page: `Authorization: Bearer <token>`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
