@@ -52,8 +52,6 @@ def test_importing_the_next_monthly_file_does_not_count_repeated_rows_twice(oreg
 
 
 def test_the_eugene_sample_imports_all_its_searches(oregon):
-    if not EUGENE.exists():
-        pytest.skip("the sample is not beside this checkout")
     assert "portal_search_audit: 4294 searches stored, 0 repeated, 0 rejected" in run(oregon.tracking, str(EUGENE))
     # Its times carry no zone: Eugene's clock (Pacific), stored in UTC.
     first = SearchEvent.objects.order_by("searched_at").first()
@@ -122,8 +120,6 @@ SHARING = EUGENE.parent / "eugene-or-sharing-orgs.csv"
 
 
 def test_a_sharing_list_is_imported_as_the_agencys_partners(oregon, alice_client):
-    if not SHARING.exists():
-        pytest.skip("the sample is not beside this checkout")
     assert "sharing_list: 59 partner organizations stored, 0 repeated, 0 rejected" in run(oregon.tracking, str(SHARING))
     from requests_app.auditlogs.models import SharingRelation
 

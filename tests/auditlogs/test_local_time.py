@@ -209,8 +209,6 @@ def test_a_hotlist_log_is_analysed_in_the_zone(tmp_path):
 
 
 def test_the_eugene_portal_audit_read_in_oregons_zone_starts_at_seven_utc():
-    if not EUGENE.exists():
-        pytest.skip(f"the sample is not beside this checkout ({EUGENE})")
     summary = analyze([EUGENE], home_state="OR").summary()
     assert (summary["rows"], summary["rejected"]) == (4294, 0)
     # 2025-06-18 00:02:04.789 to 2025-12-02 23:01:50.984 as printed, Pacific time.

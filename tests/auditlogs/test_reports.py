@@ -227,8 +227,6 @@ def test_the_eugene_sample_makes_a_pdf_report(alice):
     from tests.auditlogs.test_analyze import EUGENE
     from tests.auditlogs.test_import import run
 
-    if not EUGENE.exists():
-        pytest.skip("the sample is not beside this checkout")
     request = draft_request(organization=alice.organization, user=alice.user,
                             agency=AgencyFactory(name="Eugene Police Department", jurisdiction=state("OR")))
     run(request.tracking, str(EUGENE))

@@ -12,7 +12,8 @@ import pytest
 from requests_app.auditlogs import frames, sharing
 from requests_app.auditlogs.states import STATES, state_of
 
-FLOCK_NAMES = (Path(__file__).resolve().parents[3] / "shared" / "reference" / "agencies"
+# Flock's own list of network names, as the project ships it for its agency directory.
+FLOCK_NAMES = (Path(__file__).resolve().parents[2] / "requests_app" / "agencies" / "data" / "directory"
                / "flock_network_agencies_2026-04.csv")
 
 NAMED = [
@@ -115,8 +116,6 @@ def test_searches_and_sharing_lists_read_the_state_the_same_way():
 
 
 def test_the_flock_network_names_are_read_as_flock_files_them():
-    if not FLOCK_NAMES.exists():
-        pytest.skip(f"the reference list is not beside this checkout ({FLOCK_NAMES})")
     with open(FLOCK_NAMES, encoding="utf-8") as handle:
         filed = [(row["name"], row["state"]) for row in csv.DictReader(handle) if row["state"] in STATES]
     found = [(name, state, state_of(name)) for name, state in filed]
