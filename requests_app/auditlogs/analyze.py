@@ -171,9 +171,9 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
                 result.formats.append(found.format.key)
                 if found.format.kind in _SMALL:
                     _count_small(result, path, found, layout.is_workbook, seen_small, on_flag)
-                elif found.part is WHOLE and scan.scannable(path):
-                    count = _file(result, path, found.format)
-                    scanned.append((path, scan.scan_file(path, found.format, headers_of(path), fields, local), count))
+                elif found.part is WHOLE and scan.scannable(path) and (
+                        read := _scan(path, found, fields, local)) is not None:
+                    scanned.append((path, read, _file(result, path, found.format)))
                 else:
                     batched.append((path, found, layout.is_workbook))
     seen = _count_scanned(result, scanned, flagger, home_state, on_flag, keep_keys=bool(batched))
@@ -182,6 +182,15 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
             for _, found, by_sheet in parts:
                 _count_batched(result, path, found, by_sheet, seen, fields, home_state, on_flag)
     return result
+
+
+def _scan(path: Path, found: Found, fields: frozenset[str], zone: str) -> scan.Scanned | None:
+    """The file scanned whole, or None when polars' reader cannot parse it (a quote never
+    closed): the block reader then reads it and says on which line it stops."""
+    try:
+        return scan.scan_file(path, found.format, headers_of(path), fields, zone)
+    except pl.exceptions.ComputeError:
+        return None
 
 
 _SMALL = ("sharing", "hotlist", "users")  # kinds read row by row, as they come
