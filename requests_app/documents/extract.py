@@ -50,8 +50,15 @@ def decode(data: bytes, hint: str = "") -> tuple[str, str]:
 
 
 def read_pdf(handle: IO[bytes]) -> tuple[str, dict[str, Any], bool]:
+    """The PDF's text, page by page until MAX_TEXT characters are held (pypdf itself caps
+    each stream it inflates at 75 MB), its page count, and whether it has no text (a scan)."""
     reader = PdfReader(handle, strict=False)
-    pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
+    pages, held = [], 0
+    for page in reader.pages[:MAX_PDF_PAGES]:
+        pages.append(page.extract_text() or "")
+        held += len(pages[-1])
+        if held >= MAX_TEXT:
+            break
     text = "\n\n".join(pages)
     return text, {"pages": len(reader.pages)}, not text.strip()
 

@@ -141,3 +141,16 @@ def test_reading_a_long_docx_takes_a_fixed_amount_of_memory(tmp_path):
     assert measured["cut"] and measured["chars"] < 17 * 1024 * 1024
     # 16 MB read, decoded and stripped of its tags: a few copies, never the 200 MB body.
     assert measured["grew_mb"] < 160, measured
+
+
+def test_a_pdf_is_read_page_by_page_only_until_enough_text_is_held(monkeypatch):
+    from weasyprint import HTML
+
+    from requests_app.documents import extract
+
+    pages = "".join(f"<p style='break-after: page'>{'page %d ' % n * 50}</p>" for n in range(1, 6))
+    data = HTML(string=f"<html><body>{pages}</body></html>").write_pdf()
+    monkeypatch.setattr(extract, "MAX_TEXT", 500)
+    text, preview, scanned = extract.read_pdf(io.BytesIO(data))
+    assert preview["pages"] == 5 and not scanned
+    assert "page 1" in text and "page 2" in text and "page 3" not in text
