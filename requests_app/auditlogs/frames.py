@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from requests_app.auditlogs import rules
+from requests_app.auditlogs import rules, timestamps
 from requests_app.auditlogs.csvblocks import CsvBlocks
 from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.states import state_of
@@ -34,13 +34,7 @@ from requests_app.auditlogs.zones import gap_reason as gap_reason_text
 
 BATCH = 50_000
 TEXT_FIELDS = ("id", "organization", "user", "reason", "case_number", "search_type", "plate", "filters")
-# polars (chrono) spellings of the timestamp shapes exports use; a trailing UTC/GMT/Z is cut first.
-_TIME_FORMATS = ("%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y, %H:%M:%S", "%m/%d/%Y %H:%M:%S",
-                 "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M", "%m/%d/%Y")
-# Excel serial dates between 1954 and 2119: a bare "2025" is a year, not 1905.
-_SERIAL_RANGE = (20_000, 80_000)
 _UTC = pl.Datetime("us", "UTC")
-_ZONE_MARK = r"\s*(?:UTC|GMT|Z)$"
 
 
 @dataclass(frozen=True)
@@ -70,7 +64,7 @@ def _number(expr: pl.Expr) -> pl.Expr:
 
 
 def _time_shapes() -> list[str]:
-    return [f + suffix for f in _TIME_FORMATS for suffix in ("", " UTC", " GMT", "Z")]
+    return [f + suffix for f in timestamps.SHAPES for suffix in ("", *timestamps.ZONE_MARKS)]
 
 
 def likely_shape(raw: pl.Series, last: str | None = None) -> str | None:
@@ -88,7 +82,7 @@ def likely_shape(raw: pl.Series, last: str | None = None) -> str | None:
 
 def says_zone(shape: str) -> bool:
     """Whether text in this shape names its zone (Flock's "... UTC"), or is a bare clock time."""
-    return shape.endswith((" UTC", " GMT", "Z"))
+    return shape.endswith(timestamps.ZONE_MARKS)
 
 
 def localise(wall: pl.Expr, zone: str) -> pl.Expr:
@@ -156,17 +150,17 @@ def _twelve_hour(raw: pl.Expr, shape: str) -> pl.Expr:
 def _any_shape(raw: pl.Expr, zone: str) -> pl.Expr:
     text = raw.str.strip_chars()
     offset = text.str.strptime(_UTC, "%Y-%m-%dT%H:%M:%S%.f%:z", strict=False)
-    marked = text.str.contains(_ZONE_MARK)
+    marked = text.str.contains(timestamps.ZONE_MARK)
     wall = _wall(text)
     return pl.coalesce(offset, pl.when(marked).then(localise(wall, UTC)).otherwise(localise(wall, zone)))
 
 
 def _wall(text: pl.Expr) -> pl.Expr:
     """The clock time of text in any shape, its zone mark cut (null where none fits)."""
-    bare = text.str.replace(_ZONE_MARK, "")
-    shapes = [bare.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TIME_FORMATS]
+    bare = text.str.replace(timestamps.ZONE_MARK, "")
+    shapes = [bare.str.strptime(pl.Datetime("us"), f, strict=False) for f in timestamps.SHAPES]
     serial = bare.cast(pl.Float64, strict=False)
-    excel = pl.when(serial.is_between(*_SERIAL_RANGE)).then(
+    excel = pl.when(serial.is_between(*timestamps.SERIAL_RANGE)).then(
         pl.datetime(1899, 12, 30) + pl.duration(milliseconds=(serial * 86_400_000).round()))
     return pl.coalesce(*shapes, excel)
 
@@ -175,7 +169,7 @@ def gap_reason(raw: pl.Expr, zone: str) -> pl.Expr:
     """Why a bare time that fits a shape was not read: it never came in ``zone`` (null otherwise)."""
     text = raw.str.strip_chars()
     wall = _wall(text)
-    never = ~text.str.contains(_ZONE_MARK) & wall.is_not_null() & localise(wall, zone).is_null()
+    never = ~text.str.contains(timestamps.ZONE_MARK) & wall.is_not_null() & localise(wall, zone).is_null()
     return pl.when(never).then(pl.format(gap_reason_text("{}", zone), wall.dt.to_string("%Y-%m-%d %H:%M:%S")))
 
 

@@ -17,17 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from requests_app.auditlogs import timestamps
 from requests_app.auditlogs.formats import Format, UnknownFormat, mapped_format, norm, recognise
 from requests_app.auditlogs.sharing import Relation, to_relation
 from requests_app.auditlogs.zones import UTC as UTC_ZONE
 from requests_app.auditlogs.zones import to_utc
 
 REDACTED = {"***", "[redacted]", "redacted"}
-_TIMESTAMP_FORMATS = ("%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y, %H:%M:%S", "%m/%d/%Y %H:%M:%S",
-                      "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S",
-                      "%m/%d/%Y")
-EXCEL_EPOCH = datetime(1899, 12, 30)  # a clock time, like the serials counted from it
-_ZONE_MARK = re.compile(r"\s*(?:UTC|GMT|Z)$")
+_ZONE_MARK = re.compile(timestamps.ZONE_MARK)
 
 
 @dataclass(frozen=True)
@@ -64,8 +61,8 @@ def parse_time(value: object, zone: str = UTC_ZONE) -> datetime:
     a bare one (text, an Excel serial, a naive spreadsheet cell) is a clock time in ``zone``."""
     if isinstance(value, datetime):
         return value if value.tzinfo else to_utc(value, zone)
-    if isinstance(value, (int, float)):
-        return to_utc(EXCEL_EPOCH + timedelta(days=float(value)), zone)
+    if isinstance(value, (int, float)) and (serial := _excel_serial(float(value))) is not None:
+        return to_utc(serial, zone)
     text = str(value).strip()
     bare = _ZONE_MARK.sub("", text)
     wall = _wall_time(bare)
@@ -78,7 +75,7 @@ def parse_time(value: object, zone: str = UTC_ZONE) -> datetime:
 
 
 def _wall_time(text: str) -> datetime | None:
-    for pattern in _TIMESTAMP_FORMATS:
+    for pattern in timestamps.PYTHON_SHAPES:
         try:
             return datetime.strptime(text, pattern)
         except ValueError:
@@ -92,9 +89,15 @@ def _iso_or_serial(text: str) -> datetime | None:
     except ValueError:
         pass
     try:
-        return EXCEL_EPOCH + timedelta(days=float(text))  # an Excel serial date written as text
-    except (ValueError, OverflowError):
+        return _excel_serial(float(text))  # an Excel serial date written as text
+    except ValueError:
         return None
+
+
+def _excel_serial(serial: float) -> datetime | None:
+    """The clock time an Excel serial number stands for, if it is one (see timestamps.SERIAL_RANGE)."""
+    low, high = timestamps.SERIAL_RANGE
+    return timestamps.EXCEL_EPOCH + timedelta(days=serial) if low <= serial <= high else None
 
 
 def _clean(value: object) -> str:

@@ -18,13 +18,10 @@ from requests_app.letters.composer import Addressee, LawTerms, Letterhead, tidy_
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.rendering import letter_html, render_pdf
 from requests_app.letters.services import letter_input_for, letterhead_of
-from requests_app.records.models import AWAITING_ANSWER, RecordsRequest
+from requests_app.records.models import ANSWERED, AWAITING_ANSWER, RecordsRequest
 from requests_app.records.sending import IN_FLIGHT
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
-
-
-_ANSWERED = {"denied", "no_records", "partially_fulfilled", "fulfilled"}
 
 
 class AlreadyFinal(ValueError):
@@ -174,7 +171,7 @@ def follow_up_mark_sent(*, letter: FollowUpLetter, user: User | None, on: date) 
         if letter.kind == FollowUpLetter.Kind.FOLLOW_UP:
             clock_followed_up(request=letter.request, on=on, user=user)
         elif letter.request.status != "appealed":  # a second appeal letter leaves it appealed
-            if letter.request.status not in _ANSWERED:
+            if letter.request.status not in ANSWERED:
                 request_transition(request=letter.request, to_status="denied", user=user, on=letter.occasion,
                                    reason="Constructive denial: no response by the deadline")
             request_transition(request=letter.request, to_status="appealed", user=user, on=on,

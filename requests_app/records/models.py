@@ -30,6 +30,8 @@ class Status(models.TextChoices):
 # Groups of statuses the rest of the app acts on, defined once here.
 AWAITING_ANSWER = frozenset({Status.SUBMITTED, Status.ACKNOWLEDGED, Status.PROCESSING, Status.PARTIALLY_FULFILLED})
 CLOSED = frozenset({Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN})
+# The agency has given its answer (records, none, or a denial): no constructive denial is left to claim.
+ANSWERED = frozenset({Status.DENIED, Status.NO_RECORDS, Status.PARTIALLY_FULFILLED, Status.FULFILLED})
 # The agency has stopped the clock until we answer (a clarification, a fee).
 WAITING_ON_US = frozenset({Status.NEEDS_CLARIFICATION, Status.FEE_REQUESTED})
 
