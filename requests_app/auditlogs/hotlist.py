@@ -17,7 +17,7 @@ from itertools import islice
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.formats import norm
 from requests_app.auditlogs.models import AuditImport, CustomTerm, HotlistEvent
-from requests_app.auditlogs.parse import REDACTED, Rejected, on_page, parse_time
+from requests_app.auditlogs.parse import REDACTED, Rejected, each_row, parse_time
 from requests_app.auditlogs.zones import UTC
 
 BATCH = 5000
@@ -139,15 +139,7 @@ def _event(audit_import: AuditImport, row: HotlistRow, extra: tuple[rules.Rule, 
 def hotlist_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected],
                  zone: str = UTC) -> Iterator[HotlistRow | Rejected]:
     """The events of a hot-list log's rows (parse.records), or why a row was refused."""
-    for item in items:
-        if isinstance(item, Rejected):
-            yield item
-            continue
-        line, fields = item
-        try:
-            yield to_hotlist(line, fields, zone)
-        except (ValueError, TypeError, OverflowError) as exc:  # parse_time's shapes, as for searches
-            yield Rejected(line, on_page(str(exc), fields))
+    return each_row(items, lambda line, fields: to_hotlist(line, fields, zone))
 
 
 def _rows(audit_import: AuditImport, items: Iterable[tuple[int, dict[str, object]] | Rejected]) -> Iterator[HotlistRow]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from requests_app.auditlogs import timestamps
 from requests_app.auditlogs.formats import Format, UnknownFormat, mapped_format, norm, recognise
@@ -24,6 +25,7 @@ from requests_app.auditlogs.zones import UTC as UTC_ZONE
 from requests_app.auditlogs.zones import to_utc
 
 REDACTED = {"***", "[redacted]", "redacted"}
+T = TypeVar("T")
 _ZONE_MARK = re.compile(timestamps.ZONE_MARK)
 
 
@@ -272,15 +274,22 @@ def headers_of(path: Path, part: Part = WHOLE) -> list[str]:
 def relations(path: Path, column_map: dict[str, str] | None = None,
               part: Part = WHOLE) -> Iterator[Relation | Rejected]:
     """The partners of a shared-networks export or sharing list, one per organization listed, streamed."""
-    for item in records(path, column_map, part)[1]:
+    return each_row(records(path, column_map, part)[1], to_relation)
+
+
+def each_row(items: Iterable[tuple[int, dict] | Rejected], make: Callable[[int, dict], T]) -> Iterator[T | Rejected]:
+    """``make(line, fields)`` of each row (parse.records), or why a row was refused: a row
+    ``make`` cannot read (ValueError, or a time out of range) is a Rejected with its line and,
+    from a PDF, its page."""
+    for item in items:
         if isinstance(item, Rejected):
             yield item
             continue
-        line, values = item
+        line, fields = item
         try:
-            yield to_relation(line, values)
-        except ValueError as exc:
-            yield Rejected(line, on_page(str(exc), values))
+            yield make(line, fields)
+        except (ValueError, TypeError, OverflowError) as exc:
+            yield Rejected(line, on_page(str(exc), fields))
 
 
 def records(path: Path, column_map: dict[str, str] | None = None,

@@ -14,7 +14,7 @@ from datetime import datetime
 from itertools import islice
 
 from requests_app.auditlogs.models import AuditImport, RosterUser
-from requests_app.auditlogs.parse import REDACTED, Rejected, on_page, parse_time
+from requests_app.auditlogs.parse import REDACTED, Rejected, each_row, parse_time
 from requests_app.auditlogs.zones import UTC
 
 BATCH = 5000
@@ -70,15 +70,7 @@ def to_user(line: int, fields: dict[str, object], zone: str = UTC) -> UserRow:
 def user_rows(items: Iterable[tuple[int, dict[str, object]] | Rejected],
               zone: str = UTC) -> Iterator[UserRow | Rejected]:
     """The accounts of a roster's rows (parse.records), or why a row was refused."""
-    for item in items:
-        if isinstance(item, Rejected):
-            yield item
-            continue
-        line, fields = item
-        try:
-            yield to_user(line, fields, zone)
-        except (ValueError, TypeError, OverflowError) as exc:
-            yield Rejected(line, on_page(str(exc), fields))
+    return each_row(items, lambda line, fields: to_user(line, fields, zone))
 
 
 def _rows(audit_import: AuditImport, items: Iterable) -> Iterator[UserRow]:
