@@ -15,7 +15,6 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from requests_app.letters.follow_ups import follow_up_mark_sent
 from requests_app.letters.models import FollowUpLetter
 from requests_app.records.models import SendState
 from requests_app.records.sending import (
@@ -73,6 +72,8 @@ def send_claimed_follow_up(letter_id: int) -> FollowUpLetter:
 
 
 def _record_sent(letter: FollowUpLetter, message_id: str) -> None:
+    from requests_app.workflow.letters import follow_up_mark_sent  # until sending moves to the workflow
+
     requested_by = letter.send_requested_by
     letter.send_state, letter.send_error = SendState.SENT, ""
     letter.email_message_id, letter.send_updated_at = message_id, timezone.now()

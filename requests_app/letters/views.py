@@ -17,6 +17,7 @@ from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
 from requests_app.teams.views import organization_required
+from requests_app.workflow.letters import follow_up_mark_sent
 
 
 class SentForm(forms.Form):
@@ -85,7 +86,7 @@ def follow_up_sent(request: HttpRequest, pk: int, letter_id: int) -> HttpRespons
     def change() -> str:
         if not form.is_valid() or form.cleaned_data["sent_on"] > timezone.localdate():
             raise ValueError("Give the date it was sent (not in the future).")
-        follow_ups.follow_up_mark_sent(letter=letter, user=request.user, on=form.cleaned_data["sent_on"])
+        follow_up_mark_sent(letter=letter, user=request.user, on=form.cleaned_data["sent_on"])
         return f"{letter.get_kind_display()} letter recorded as sent."
 
     return back_to_request(request, pk, change)

@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from requests_app.records.lifecycle import TransitionError, request_transition
+from requests_app.records.lifecycle import TransitionError
+from requests_app.workflow.status import request_transition
 from requests_app.records.listing import requests_by_ids
 from requests_app.records.models import RecordsRequest, Status, Tag
 from requests_app.records.trail import EventKind, change, record_events

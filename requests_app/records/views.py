@@ -39,7 +39,8 @@ from requests_app.records.forms import (
 )
 from requests_app.correspondence.forms import CommunicationForm, FeeForm
 from requests_app.correspondence.services import fee_summary
-from requests_app.records.lifecycle import allowed_moves, request_transition
+from requests_app.records.lifecycle import allowed_moves
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import CustomItem, RecordsRequest, RequestItem, SendChannel
 from requests_app.records.selectors import request_of
 from requests_app.records.sending import (

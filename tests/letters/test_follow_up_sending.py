@@ -12,11 +12,12 @@ from requests_app.deadlines.models import RequestClock
 from requests_app.letters.follow_up_sending import (
     claim_follow_up, follow_up_queue_email, send_claimed_follow_up, sweep_follow_up_sends,
 )
-from requests_app.letters.follow_ups import BeingEmailed, draft_follow_up, follow_up_finalise, follow_up_mark_sent
+from requests_app.letters.follow_ups import BeingEmailed, draft_follow_up, follow_up_finalise
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.services import letter_finalise
 from requests_app.letters.tasks import send_follow_up_email
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.letters import follow_up_mark_sent
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, RequestEvent, SendState, Status
 from requests_app.records.sending import CannotSend, request_mark_submitted, request_queue_email
 from requests_app.records.tasks import send_request_email

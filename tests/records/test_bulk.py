@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app.records import bulk
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, StatusChange, Tag
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory, draft_request
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from requests_app.records import services
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import RequestItem
 from tests.factories import AgencyFactory, draft_request, state
 

@@ -18,11 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_app.correspondence import services as correspondence
+from requests_app.workflow import replies
 from requests_app.documents.upload import upload_file
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.services import letter_finalise
 from requests_app.records import bulk, services
-from requests_app.records.lifecycle import TransitionError, request_transition
+from requests_app.records.lifecycle import TransitionError
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, RequestEvent
 from requests_app.records.sending import request_mark_submitted, request_queue_email
 from requests_app.records.trail import HISTORY_SHOWN, record_event
@@ -170,7 +172,7 @@ def test_a_bulk_status_change_records_one_event_per_request(alice):
 def test_logging_a_communication_records_one_event_naming_the_move(alice):
     request = submitted(alice)
     message = correspondence.Message(direction="from_agency", channel="email", occurred_on=D(2026, 11, 30))
-    log = partial(correspondence.communication_log, request=request, user=alice.user, message=message,
+    log = partial(replies.communication_log, request=request, user=alice.user, message=message,
                   action=correspondence.Action(kind="acknowledged"))
     assert events_of(log, request) == [
         ("communication_logged", alice.user,
@@ -180,7 +182,7 @@ def test_logging_a_communication_records_one_event_naming_the_move(alice):
 def test_logging_a_communication_without_an_action_records_no_move(alice):
     request = submitted(alice)
     message = correspondence.Message(direction="to_agency", channel="phone", occurred_on=D(2026, 11, 30))
-    log = partial(correspondence.communication_log, request=request, user=alice.user, message=message)
+    log = partial(replies.communication_log, request=request, user=alice.user, message=message)
     assert events_of(log, request) == [("communication_logged", alice.user, "to the agency by phone")]
 
 
