@@ -23,6 +23,7 @@ from requests_app.documents.upload import upload_file
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.services import letter_finalise
 from requests_app.records import bulk, services
+from requests_app.workflow.bulk import bulk_change_status
 from requests_app.records.lifecycle import TransitionError
 from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, RequestEvent
@@ -164,7 +165,7 @@ def test_pausing_and_resuming_reminders_records_one_event_each(alice):
 
 def test_a_bulk_status_change_records_one_event_per_request(alice):
     first, second = submitted(alice), submitted(alice)
-    move = partial(bulk.bulk_change_status, organization=alice.organization, user=alice.user,
+    move = partial(bulk_change_status, organization=alice.organization, user=alice.user,
                    request_ids=[first.pk, second.pk], to_status="withdrawn", on=D(2026, 11, 30))
     assert events_of(move, first, second) == [("status_changed", alice.user, "status: Submitted → Withdrawn")] * 2
 
