@@ -35,7 +35,8 @@ from requests_app.workflow.status import request_transition
 from requests_app.records.listing import filtered_requests
 from requests_app.records.models import BulkJob, RecordsRequest
 from requests_app.records.selectors import requests_of
-from requests_app.records.services import items_for, request_create
+from requests_app.letters.drafts import request_create
+from requests_app.records.services import items_for
 
 
 class ApiViewSetMixin:

@@ -25,9 +25,8 @@ from requests_app.letters.services import (
 )
 from requests_app.ops.queue import enqueue_on_commit
 from requests_app.records.models import RecordsRequest, Status
-from requests_app.records.services import (
-    check_date_range, items_for, letter_address_outdated, request_create, request_readdress_letter,
-)
+from requests_app.letters.drafts import letter_address_outdated, request_create, request_readdress_letter
+from requests_app.records.services import check_date_range, items_for
 from requests_app.teams.models import Organization, User
 
 RENDER_CHUNK = 25

@@ -26,6 +26,7 @@ from requests_app.letters.services import (
     residency_warning_of,
     shown_letter_html,
 )
+from requests_app.letters import drafts
 from requests_app.records import services
 from requests_app.records.actions import back_to_request, refusal
 from requests_app.records.catalogue import BUILT_IN
@@ -62,7 +63,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.request_create(
+            created = drafts.request_create(
                 organization=request.organization, agency=data["agency"], user=request.user,
                 title=data["title"], items=services.items_for(organization=request.organization, keys=data["items"]),
                 date_from=data["date_from"], date_to=data["date_to"], fee_cap=data["fee_cap"],
@@ -156,7 +157,7 @@ def letter_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
 
     def change() -> str:
-        services.request_regenerate_letter(request=records_request, user=request.user)
+        drafts.request_regenerate_letter(request=records_request, user=request.user)
         return "The letter was composed afresh from the request's items and law."
 
     return back_to_request(request, pk, change)
@@ -248,7 +249,7 @@ def _send_context(request: HttpRequest, records_request: RecordsRequest) -> dict
     form = SubmissionForm(initial=pending, ask_confirmation=pending is not None, channels=channels,
                           auto_id="submission_%s")
     # Composing the letter afresh to compare addresses is for the editors who can act on it.
-    outdated = request.membership.can_edit and services.letter_address_outdated(records_request)
+    outdated = request.membership.can_edit and drafts.letter_address_outdated(records_request)
     return {"missing": missing, "submission_form": form, "address_outdated": outdated}
 
 
@@ -258,7 +259,7 @@ def letter_readdress(request: HttpRequest, pk: int) -> HttpResponse:
     records_request = request_of(request.organization, pk)
 
     def change() -> str:
-        services.request_readdress_letter(request=records_request, user=request.user)
+        drafts.request_readdress_letter(request=records_request, user=request.user)
         return "The letter now carries the agency's address from the directory; finalise it to make a new version."
 
     return back_to_request(request, pk, change)

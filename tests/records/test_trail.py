@@ -22,6 +22,7 @@ from requests_app.workflow import replies
 from requests_app.documents.upload import upload_file
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.services import letter_finalise
+from requests_app.letters import drafts
 from requests_app.records import bulk, services
 from requests_app.workflow.bulk import bulk_change_status
 from requests_app.records.lifecycle import TransitionError
@@ -71,7 +72,7 @@ def test_it_records_a_letter_edit_and_a_fresh_composition(alice):
     assert events_of(lambda: services.request_edit_letter(request=request, letter_text="Dear officer,",
                                                           user=alice.user), request) == [
         ("letter_edited", alice.user, "letter: text edited by hand")]
-    assert events_of(lambda: services.request_regenerate_letter(request=request, user=alice.user), request) == [
+    assert events_of(lambda: drafts.request_regenerate_letter(request=request, user=alice.user), request) == [
         ("letter_edited", alice.user, "letter: composed afresh, hand edits discarded")]
 
 
