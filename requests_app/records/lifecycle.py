@@ -8,12 +8,12 @@ from datetime import date
 
 from django.db import transaction
 
-from requests_app.records.models import RecordsRequest, Status, StatusChange
+from requests_app.records.models import ANSWERED, RecordsRequest, Status, StatusChange
 from requests_app.records.trail import EventKind, change as field_change, record_event
 from requests_app.teams.models import User
 
 S = Status
-_ANSWERS = {S.PARTIALLY_FULFILLED, S.FULFILLED, S.NO_RECORDS, S.DENIED}
+_ANSWERS = ANSWERED
 _OPEN = {S.ACKNOWLEDGED, S.PROCESSING, S.NEEDS_CLARIFICATION, S.FEE_REQUESTED}
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
