@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from requests_app.agencies.models import Agency
-from requests_app.letters.services import draft_text_for
+from requests_app.letters.inputs import draft_text_for
 from requests_app.records.models import RecordsRequest, RequestItem, Status
 from requests_app.records.services import ItemSpec, check_date_range, require_draft, tracking_allocate
 from requests_app.records.trail import EventKind, record_event

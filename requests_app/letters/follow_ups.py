@@ -3,21 +3,17 @@ the agency denies it (or lets the deadline pass where silence counts as a denial
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from requests_app.deadlines.engine import long_date
 from requests_app.deadlines.models import RequestClock
 from requests_app.letters.composer import Addressee, LawTerms, Letterhead, tidy_text
 from requests_app.letters.models import FollowUpLetter
-from requests_app.letters.rendering import letter_html, render_pdf
-from requests_app.letters.services import letter_input_for, letterhead_of
+from requests_app.letters.inputs import letter_input_for
 from requests_app.records.models import AWAITING_ANSWER, RecordsRequest
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
@@ -134,18 +130,4 @@ def follow_up_edit(*, letter: FollowUpLetter, text: str) -> FollowUpLetter:
         raise AlreadyFinal("This letter is final; its PDF can no longer change.")
     letter.text = text.replace("\r\n", "\n").strip() + "\n"
     letter.save(update_fields=["text"])
-    return letter
-
-
-def follow_up_finalise(*, letter: FollowUpLetter, user: User, today: date) -> FollowUpLetter:
-    if letter.finalised_at:
-        return letter
-    request = letter.request
-    html = letter_html(letterhead=letterhead_of(request.organization), text=letter.text,
-                       letter_date=today, tracking=request.tracking)
-    pdf = render_pdf(html)
-    letter.sha256 = hashlib.sha256(pdf).hexdigest()
-    letter.pdf.save(letter.filename, ContentFile(pdf), save=False)
-    letter.finalised_at, letter.finalised_by = timezone.now(), user
-    letter.save()
     return letter

@@ -13,6 +13,7 @@ from requests_app.deadlines.models import RequestClock
 from requests_app.letters import follow_ups
 from requests_app.letters.follow_up_sending import follow_up_queue_email
 from requests_app.letters.models import FollowUpLetter
+from requests_app.letters import services as letters
 from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
@@ -62,8 +63,8 @@ def follow_up_edit(request: HttpRequest, pk: int, letter_id: int) -> HttpRespons
 @editor_required
 @require_POST
 def follow_up_finalise(request: HttpRequest, pk: int, letter_id: int) -> HttpResponse:
-    letter = follow_ups.follow_up_finalise(letter=_letter(request, pk, letter_id), user=request.user,
-                                           today=timezone.localdate())
+    letter = letters.follow_up_finalise(letter=_letter(request, pk, letter_id), user=request.user,
+                                        today=timezone.localdate())
     messages.success(request, f"{letter.get_kind_display()} letter is final (sha256 {letter.sha256[:12]}…).")
     return redirect("request-detail", pk)
 

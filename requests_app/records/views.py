@@ -23,10 +23,10 @@ from requests_app.letters.services import (
     latest_letter,
     letter_finalise,
     letter_is_current,
-    residency_warning_of,
     shown_letter_html,
 )
 from requests_app.letters import drafts
+from requests_app.letters.inputs import residency_warning_of
 from requests_app.records import services
 from requests_app.records.actions import back_to_request, refusal
 from requests_app.records.catalogue import BUILT_IN

@@ -12,7 +12,8 @@ from requests_app.deadlines.models import RequestClock
 from requests_app.letters.follow_up_sending import (
     claim_follow_up, follow_up_queue_email, send_claimed_follow_up, sweep_follow_up_sends,
 )
-from requests_app.letters.follow_ups import BeingEmailed, draft_follow_up, follow_up_finalise
+from requests_app.letters.follow_ups import BeingEmailed, draft_follow_up
+from requests_app.letters.services import follow_up_finalise
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.services import letter_finalise
 from requests_app.letters.tasks import send_follow_up_email
