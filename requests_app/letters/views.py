@@ -15,8 +15,7 @@ from requests_app.letters.follow_up_sending import follow_up_queue_email
 from requests_app.letters.models import FollowUpLetter
 from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
-from requests_app.teams.permissions import editor_required
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import editor_required, organization_required
 
 
 class SentForm(forms.Form):

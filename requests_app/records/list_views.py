@@ -20,8 +20,7 @@ from requests_app.records.listing import (
 )
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.teams.models import User
-from requests_app.teams.permissions import editor_required
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import editor_required, organization_required
 
 ACTIONS = [
     ("status", "Change status"), ("owner", "Assign owner"), ("add_tag", "Add tag"), ("remove_tag", "Remove tag"),

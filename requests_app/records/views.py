@@ -50,8 +50,7 @@ from requests_app.records.sending import (
     request_queue_email,
 )
 from requests_app.records.trail import HISTORY_SHOWN, history_of
-from requests_app.teams.permissions import editor_required
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import editor_required, organization_required
 
 
 @editor_required

@@ -11,7 +11,6 @@ from requests_app.teams.dashboard import STATUS_GROUPS, dashboard
 from requests_app.teams.forms import LetterheadForm, OrganizationCreateForm
 from requests_app.teams.middleware import SESSION_KEY
 from requests_app.teams.models import Membership, Organization
-# organization_required lives with the other role checks; other apps import it from here.
 from requests_app.teams.permissions import organization_required, owner_required
 from requests_app.teams.services import letterhead_update, membership_for_switch, organization_create
 
