@@ -23,9 +23,10 @@ from requests_app.records import list_views as record_lists
 from requests_app.records import views as records
 from requests_app.teams import member_views as members
 from requests_app.teams import views as teams
+from requests_app.web import views as web
 
 urlpatterns = [
-    path("", teams.home, name="home"),
+    path("", web.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

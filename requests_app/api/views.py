@@ -30,10 +30,10 @@ from requests_app.correspondence.services import Action, Message, communication_
 from requests_app.documents.upload import upload_file
 from requests_app.laws.models import PublicRecordsLaw
 from requests_app.records.lifecycle import TransitionError, request_transition
-from requests_app.records.listing import filtered_requests
 from requests_app.records.models import BulkJob, RecordsRequest
 from requests_app.records.selectors import requests_of
 from requests_app.records.services import items_for, request_create
+from requests_app.web.request_list import filtered_requests
 
 
 class ApiViewSetMixin:
