@@ -5,8 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from requests_app.agencies.selectors import directory_counts
+from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import organization_required
 from requests_app.web.dashboard import STATUS_GROUPS, dashboard
+from requests_app.web.request_page import request_page
 
 
 @organization_required
@@ -21,3 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "directory": directory_counts(),
     }
     return render(request, "web/home.html", context)
+
+
+@organization_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return request_page(request, request_of(request.organization, pk))

@@ -135,3 +135,11 @@ def test_a_drafts_page_takes_a_fixed_number_of_queries(alice_client, draft, djan
     with django_assert_num_queries(DRAFT_QUERIES):
         page(alice_client, draft)
 
+
+
+def test_two_sections_giving_the_same_name_are_refused():
+    from requests_app.web.request_page import _merged
+
+    assert _merged({"req": 1}, {"clock": 2}) == {"req": 1, "clock": 2}
+    with pytest.raises(ValueError, match="name clock"):
+        _merged({"req": 1, "clock": 2}, {"clock": 3})
