@@ -16,8 +16,7 @@ from requests_app.letters.models import FollowUpLetter
 from requests_app.letters import services as letters
 from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
-from requests_app.teams.permissions import editor_required
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import editor_required, organization_required
 from requests_app.workflow.letters import follow_up_mark_sent
 
 
