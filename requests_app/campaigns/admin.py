@@ -5,15 +5,16 @@ from requests_app.campaigns.models import Campaign, PacketExport
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["title", "organization", "render_state", "render_done", "render_total", "created_at"]
-    list_filter = ["render_state"]
+    list_display = ["title", "organization", "render_summary", "created_at"]
+    list_filter = ["rendering__state"]
+    list_select_related = ["organization", "rendering"]
     search_fields = ["title", "slug", "organization__name"]
     autocomplete_fields = ["organization", "created_by"]
 
 
 @admin.register(PacketExport)
 class PacketExportAdmin(admin.ModelAdmin):
-    list_display = ["campaign", "state", "done", "total", "size", "requested_by", "created_at", "updated_at"]
+    list_display = ["campaign", "state", "handled", "total", "size", "requested_by", "created_at", "updated_at"]
     list_filter = ["state"]
     search_fields = ["campaign__title", "campaign__organization__name"]
     raw_id_fields = ["campaign", "requested_by"]
