@@ -40,23 +40,4 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name='auditimport',
-            name='handled',
-            field=models.PositiveIntegerField(default=0, help_text='Progress: how much of the total has been handled.'),
-        ),
-        migrations.AlterField(
-            model_name='auditimport',
-            name='total',
-            field=models.PositiveIntegerField(default=0, help_text='Progress: how much there is to handle.'),
-        ),
-        migrations.AlterField(
-            model_name='auditimport',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, help_text='Heartbeat: when the job was queued, claimed or last recorded progress.'),
-        ),
-        migrations.AddIndex(
-            model_name='auditimport',
-            index=models.Index(condition=models.Q(('state__in', ['queued', 'running'])), fields=['updated_at'], name='auditimport_active'),
-        ),
     ]

@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'abstract': False,
+                'indexes': [models.Index(condition=models.Q(('state__in', ['queued', 'running'])), fields=['updated_at'], name='campaignrendering_active')],
             },
         ),
         migrations.RunPython(move_renderings, restore_renderings),
@@ -139,9 +140,6 @@ class Migration(migrations.Migration):
             name='updated_at',
             field=models.DateTimeField(auto_now=True, help_text='Heartbeat: when the job was queued, claimed or last recorded progress.'),
         ),
+        # Last: PostgreSQL does not alter a table whose rows the same transaction has updated.
         migrations.RunPython(backfill_exports, migrations.RunPython.noop),
-        migrations.AddIndex(
-            model_name='campaignrendering',
-            index=models.Index(condition=models.Q(('state__in', ['queued', 'running'])), fields=['updated_at'], name='campaignrendering_active'),
-        ),
     ]

@@ -67,9 +67,10 @@ class Migration(migrations.Migration):
             name='updated_at',
             field=models.DateTimeField(auto_now=True, help_text='Heartbeat: when the job was queued, claimed or last recorded progress.'),
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='bulkjob',
             index=models.Index(condition=models.Q(('state__in', ['queued', 'running'])), fields=['updated_at'], name='bulkjob_active'),
         ),
+        # Last: PostgreSQL does not alter a table whose rows the same transaction has updated.
+        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
