@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.campaigns.models import Campaign, PacketExport
+from requests_app.campaigns.models import Campaign, CampaignRendering, PacketExport
 
 
 @admin.register(Campaign)
@@ -22,3 +22,15 @@ class PacketExportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # an export is started from the campaign page, which queues its worker
+
+
+@admin.register(CampaignRendering)
+class CampaignRenderingAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "state", "rendered", "handled", "total", "updated_at"]
+    list_filter = ["state"]
+    search_fields = ["campaign__title", "campaign__organization__name"]
+    raw_id_fields = ["campaign"]
+    readonly_fields = ["failures", "cursor", "created_at", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a rendering is started from the campaign page, which queues its worker

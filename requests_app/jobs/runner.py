@@ -5,6 +5,10 @@ steps, or silent for longer than its kind allows (its worker stopped), so two wo
 handed the same job (a sweep re-enqueued it while the broker still held it) never run a
 step of it at once. The claim's time is the claim's token: the runner releases the job only
 if it is still the one holding it. Nothing here talks to the broker (see tasks.py).
+
+The claim is the job's, one step at a time. Chunks of one job run side by side on several
+workers would each need a claim of their own (a row per chunk, with its progress), while
+the job keeps its state, progress and heartbeat here for the page and the sweep.
 """
 
 from __future__ import annotations
