@@ -9,7 +9,7 @@ again, and the claim lets a worker take it over.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from requests_app.jobs.models import Job
@@ -28,7 +28,7 @@ class Kind:
     lost_after: timedelta = timedelta(minutes=10)
     # The limits of one step in seconds (soft, hard), when longer than the default task's.
     time_limits: tuple[int, int] | None = None
-    related: tuple[str, ...] = field(default=())  # select_related for the job the step is given
+    related: tuple[str, ...] = ()  # select_related for the job the step is given
 
     def task_options(self) -> dict[str, int]:
         if self.time_limits is None:
