@@ -51,31 +51,16 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=10),
         "options": {"expires": 540},
     },
-    "sweep-campaign-rendering": {
-        "task": "campaigns.sweep_rendering",
-        "schedule": timedelta(minutes=5),
-        "options": {"expires": 240},
-    },
-    # Campaign evidence-packet exports whose worker stopped (restarted from scratch).
-    "sweep-packet-exports": {
-        "task": "campaigns.sweep_packet_exports",
-        "schedule": timedelta(minutes=5),
-        "options": {"expires": 240},
-    },
-    # Bulk actions (drafting follow-ups, sending letters) whose worker stopped.
-    "sweep-bulk-jobs": {
-        "task": "records.sweep_bulk_jobs",
+    # Chunked background work (bulk actions, campaign rendering, packet exports, audit-log
+    # imports) whose message the broker lost or whose worker stopped.
+    "sweep-jobs": {
+        "task": "jobs.sweep",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
     # Correction notes on a law that no worker has emailed to the owners yet.
     "sweep-law-notes": {
         "task": "teams.sweep_law_notes",
-        "schedule": timedelta(minutes=5),
-        "options": {"expires": 240},
-    },
-    "sweep-audit-imports": {
-        "task": "auditlogs.sweep_imports",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },

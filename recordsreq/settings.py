@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "requests_app.teams",
     "requests_app.laws",
+    "requests_app.jobs",
     "requests_app.agencies",
     "requests_app.records",
     "requests_app.letters",

@@ -312,7 +312,7 @@ class BulkJobSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     action = serializers.CharField()
     state = serializers.CharField()
-    handled = serializers.IntegerField(source="position")
+    handled = serializers.IntegerField()
     total = serializers.IntegerField()
     percent = serializers.IntegerField()
     done = serializers.SerializerMethodField()

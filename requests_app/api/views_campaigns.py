@@ -37,7 +37,7 @@ class CampaignViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         if getattr(self, "swagger_fake_view", False):  # the schema is built without a caller
             return Campaign.objects.none()
         membership = membership_of(self.request)
-        campaigns = (Campaign.objects.filter(organization=membership.organization)
+        campaigns = (Campaign.objects.filter(organization=membership.organization).select_related("rendering")
                      .annotate(request_count=Count("requests")).order_by("-pk"))
         if self.action != "list":
             campaigns = campaigns.prefetch_related(Prefetch("requests", queryset=_listed(), to_attr="listed_requests"))

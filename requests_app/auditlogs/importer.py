@@ -5,6 +5,10 @@ workbook by its own.
 Searches stream in columnar batches (see frames.py), each stored in its own transaction
 with the import's progress, so a file of millions of rows never sits in memory and a page
 can follow it. A failed or interrupted import keeps nothing: its rows are removed.
+
+The job runner (requests_app/jobs) runs an import as one step under its claim, so of two
+workers handed the same import (a sweep re-queued it while the broker still held it) only
+one reads it; one whose worker died (no progress for ``STALE``) is read again from scratch.
 """
 
 from __future__ import annotations
@@ -12,13 +16,12 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import polars as pl
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from requests_app.auditlogs import rules
@@ -34,6 +37,8 @@ from requests_app.auditlogs.storage import store_events
 from requests_app.auditlogs.workbooks import Found, Layout, examine
 from requests_app.auditlogs.zones import check_zone, request_zone
 from requests_app.documents.models import Document
+from requests_app.jobs.registry import Kind, register
+from requests_app.jobs.services import job_enqueue
 from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import User
 
@@ -42,6 +47,8 @@ BATCH = 5000  # sharing partners per INSERT
 AUDIT_LOG_KINDS = ("csv", "xlsx", "pdf")
 # A running import records progress every few seconds; this long without any, its worker died.
 STALE = timedelta(minutes=15)
+# A 17-million-row release takes minutes, not the default task's five: an hour, then stop.
+IMPORT_SOFT_LIMIT = 3600
 
 
 class NotAnAuditLog(ValueError):
@@ -52,16 +59,13 @@ def import_queue(*, request: RecordsRequest, document: Document, user: User | No
                  column_map: dict[str, str] | None = None, time_zone: str | None = None) -> AuditImport:
     """A queued import of the document; times without a zone are read in ``time_zone`` (an
     IANA name, checked: ValueError), by default the agency's (``request_zone``)."""
-    from requests_app.auditlogs.tasks import run_import
-    from requests_app.ops.queue import enqueue_on_commit
-
     if document.kind not in AUDIT_LOG_KINDS:
         raise NotAnAuditLog(f"{document.original_name} is a {document.get_kind_display()}; "
                             "audit logs are read from CSV, XLSX or PDF releases.")
     zone = check_zone(time_zone) if time_zone else request_zone(request).name
     audit_import = AuditImport.objects.create(request=request, document=document, created_by=user,
                                               column_map=column_map or {}, time_zone=zone)
-    enqueue_on_commit(run_import, audit_import.pk)
+    job_enqueue(audit_import)
     return audit_import
 
 
@@ -72,32 +76,16 @@ def _local_copy(document: Document, folder: str) -> Path:
     return path
 
 
-def claim(import_id: int, *, now: datetime) -> AuditImport | None:
-    """The import, marked running, if this worker may run it: it is queued, or running with
-    no progress for ``STALE`` (its worker died). One UPDATE, so of two workers handed the
-    same import (a sweep re-queued it while the broker still held it) only one runs it."""
-    claimable = Q(state=AuditImport.State.QUEUED) | Q(state=AuditImport.State.RUNNING, progress_at__lt=now - STALE)
-    claimed = AuditImport.objects.filter(claimable, pk=import_id).update(state=AuditImport.State.RUNNING,
-                                                                          progress_at=now)
-    return AuditImport.objects.select_related("document", "request").get(pk=import_id) if claimed else None
-
-
-def sweep(*, now: datetime) -> int:
-    """Queues again the imports no worker has picked up (the broker was down when they were
-    queued) or whose worker died; ``claim`` keeps a live one from running twice."""
-    from requests_app.auditlogs.tasks import run_import
-    from requests_app.ops.queue import enqueue_now
-
-    stale = AuditImport.objects.filter(
-        Q(state=AuditImport.State.QUEUED, created_at__lt=now - timedelta(minutes=10))
-        | Q(state=AuditImport.State.RUNNING, progress_at__lt=now - STALE))
-    return sum(enqueue_now(run_import, pk) for pk in stale.values_list("pk", flat=True))
+def import_step(audit_import: AuditImport) -> bool:
+    """The job runner's step: the whole import, in one go (it records its own progress)."""
+    run(audit_import)
+    return False
 
 
 def run(audit_import: AuditImport) -> AuditImport:
     """Reads the document and stores its rows; marks the import failed with the reason if the
     file is not an audit log. A failed import leaves nothing stored."""
-    AuditImport.objects.filter(pk=audit_import.pk).update(state=AuditImport.State.RUNNING, progress_at=timezone.now())
+    AuditImport.objects.filter(pk=audit_import.pk).update(state=AuditImport.State.RUNNING, updated_at=timezone.now())
     try:
         with tempfile.TemporaryDirectory(prefix="recordsreq-audit-") as folder:
             _read_replacing(audit_import, _local_copy(audit_import.document, folder))
@@ -225,8 +213,8 @@ def store_searches(audit_import: AuditImport, source: Source) -> None:
         with transaction.atomic():
             store_events(accepted, request_id=audit_import.request_id, audit_import_id=audit_import.pk)
         AuditImport.objects.filter(pk=audit_import.pk).update(
-            lines_done=int(batch["line"].max() or 0), lines_total=source.lines_total, rejected=audit_import.rejected,
-            progress_at=timezone.now())
+            handled=int(batch["line"].max() or 0), total=source.lines_total, rejected=audit_import.rejected,
+            updated_at=timezone.now())
     stored = SearchEvent.objects.filter(request_id=audit_import.request_id).count() - before
     audit_import.rows, audit_import.duplicates = stored, read_rows - stored
     audit_import.lines_done = audit_import.lines_total = source.lines_total
@@ -264,3 +252,6 @@ def _store_relations(audit_import: AuditImport, relations) -> None:
     stored = SharingRelation.objects.filter(request_id=audit_import.request_id).count() - before
     audit_import.rows, audit_import.duplicates = stored, repeated + len(rows) - stored
 
+
+register(Kind(name="audit_import", model=AuditImport, step=import_step, stale_after=STALE,
+              time_limits=(IMPORT_SOFT_LIMIT, IMPORT_SOFT_LIMIT + 120), related=("document", "request")))

@@ -12,9 +12,8 @@ from requests_app.auditlogs.formats import mapped_format, norm
 from requests_app.auditlogs.models import AuditImport
 from requests_app.auditlogs.parse import headers_of, held_open
 from requests_app.auditlogs.workbooks import sheet_headers, workbook_sheets
-from requests_app.auditlogs.tasks import run_import
 from requests_app.documents.models import Document
-from requests_app.ops.queue import enqueue_on_commit
+from requests_app.jobs.services import job_enqueue
 from requests_app.teams.models import User
 
 # The start of formats.UnknownFormat's message: the one failure a column map can cure.
@@ -104,5 +103,5 @@ def remap_import(*, audit_import: AuditImport, column_map: dict[str, str], user:
     new = AuditImport.objects.create(request_id=audit_import.request_id, document_id=audit_import.document_id,
                                      column_map=column_map, sheet=sheet, time_zone=audit_import.time_zone,
                                      created_by=user)
-    enqueue_on_commit(run_import, new.pk)
+    job_enqueue(new)
     return new

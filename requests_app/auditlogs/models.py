@@ -8,10 +8,14 @@ from django.db import models
 from requests_app.auditlogs import rules
 from requests_app.auditlogs.sharing import Direction
 from requests_app.documents.models import Document
+from requests_app.jobs.models import Job, alias
 from requests_app.records.models import RecordsRequest
 
 
-class AuditImport(models.Model):
+class AuditImport(Job):
+    """A document read into a request's audit-log rows by a worker (importer.py). Its progress
+    counts lines (or rows) of the file: ``handled`` of ``total``."""
+
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Importing"
@@ -26,7 +30,6 @@ class AuditImport(models.Model):
     duplicates = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     rejected_sample = models.JSONField(default=list, help_text="The first rejected rows: [line, reason].")
-    error = models.TextField(blank=True)
     column_map = models.JSONField(
         default=dict, blank=True,
         help_text="For an export under other column names: its header -> canonical field, set by hand.")
@@ -43,22 +46,19 @@ class AuditImport(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         help_text="The import of the same document this one reads again (in another zone); "
                   "its rows are removed when this one succeeds, and kept if it fails.")
-    lines_total = models.PositiveIntegerField(default=0, help_text="Progress: lines (or rows) in the file.")
-    lines_done = models.PositiveIntegerField(default=0, help_text="Progress: lines read so far.")
-    progress_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a worker last claimed the import or stored a batch of it.")
     rules_version = models.CharField(max_length=20, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         ordering = ["-created_at"]
 
     REJECTED_SAMPLE = 100  # rejected rows kept to show, by line; all are counted
 
     def __str__(self) -> str:
         return f"{self.request.tracking}: {self.document} ({self.get_state_display()})"
+
+    lines_done = alias("handled")
+    lines_total = alias("total")
 
     @property
     def rows_read(self) -> int:

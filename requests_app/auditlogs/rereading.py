@@ -9,9 +9,8 @@ it succeeds (importer._read_replacing), and if it fails they stay as they were.
 from __future__ import annotations
 
 from requests_app.auditlogs.models import AuditImport
-from requests_app.auditlogs.tasks import run_import
 from requests_app.auditlogs.zones import STATE_ZONES, UTC, check_zone, request_zone
-from requests_app.ops.queue import enqueue_on_commit
+from requests_app.jobs.services import job_enqueue
 from requests_app.teams.models import User
 
 _PENDING = (AuditImport.State.QUEUED, AuditImport.State.RUNNING)
@@ -43,5 +42,5 @@ def reread_import(*, audit_import: AuditImport, time_zone: str, user: User | Non
                                      column_map=audit_import.column_map, sheet=audit_import.sheet, time_zone=zone,
                                      replaces=audit_import,
                                      created_by=user)
-    enqueue_on_commit(run_import, new.pk)
+    job_enqueue(new)
     return new

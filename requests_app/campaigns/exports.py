@@ -6,9 +6,10 @@ worker once the transaction commits; the worker writes the ZIP request by reques
 temporary file on its own disk (memory stays flat), reports its progress every few requests,
 then stores the finished ZIP in one go.
 
-Each run claims the export under a fresh run id and restarts from scratch. A sweep restarts
-an export that made no progress for a while; should the older run only have been slow, its
-next progress report finds the export taken over and it stops without storing anything.
+The job runner (requests_app/jobs) runs the export as one step. Each run claims the export
+under a fresh run id and restarts from scratch. The sweep restarts an export that made no
+progress for a while; should the older run only have been slow, its next progress report
+finds the export taken over and it stops without storing anything.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import hashlib
 import logging
 import tempfile
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import IO
 
 from django.core.files import File
@@ -28,14 +29,15 @@ from django.utils import timezone
 from requests_app.campaigns.models import Campaign, PacketExport
 from requests_app.campaigns.packets import campaign_requests, write_campaign_packets
 from requests_app.documents.integrity import IntegrityFailure
-from requests_app.ops.queue import enqueue_now, enqueue_on_commit
+from requests_app.jobs.models import ACTIVE
+from requests_app.jobs.registry import Kind, register
+from requests_app.jobs.services import job_enqueue
 from requests_app.teams.models import User
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 5
 STALE = timedelta(minutes=10)
-ACTIVE = (PacketExport.State.QUEUED, PacketExport.State.RUNNING)
 
 
 class Superseded(Exception):
@@ -46,15 +48,13 @@ class Superseded(Exception):
 def packet_export_start(*, campaign: Campaign, user: User) -> tuple[PacketExport, bool]:
     """A new export of the campaign's packets, queued for a worker, and True; while one is
     queued or running already, that one and False."""
-    from requests_app.campaigns.tasks import build_packets
-
     list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk", flat=True))  # one start at a time
     running = campaign.packet_exports.filter(state__in=ACTIVE).first()
     if running:
         return running, False
     export = PacketExport.objects.create(campaign=campaign, requested_by=user,
                                          total=campaign_requests(campaign).count())
-    enqueue_on_commit(build_packets, export.pk)
+    job_enqueue(export)
     return export, True
 
 
@@ -80,13 +80,10 @@ def packet_export_run(*, export_id: int) -> bool:
     return True
 
 
-def sweep_packet_exports(*, now: datetime) -> int:
-    """Wakes a worker for exports that made no progress for a while (the broker was down, or
-    the worker stopped mid-run)."""
-    from requests_app.campaigns.tasks import build_packets
-
-    stale = PacketExport.objects.filter(state__in=ACTIVE, updated_at__lt=now - STALE)
-    return sum(enqueue_now(build_packets, pk) for pk in stale.values_list("pk", flat=True))
+def packet_export_step(export: PacketExport) -> bool:
+    """The job runner's step: the whole export, in one go (its ZIP is this worker's file)."""
+    packet_export_run(export_id=export.pk)
+    return False
 
 
 class _Run:
@@ -105,7 +102,7 @@ class _Run:
         run_id = uuid.uuid4()
         total = campaign_requests(export.campaign).count()
         claimed = PacketExport.objects.filter(pk=export_id, state__in=ACTIVE).update(
-            state=PacketExport.State.RUNNING, run=run_id, total=total, done=0, error="", updated_at=timezone.now())
+            state=PacketExport.State.RUNNING, run=run_id, total=total, handled=0, error="", updated_at=timezone.now())
         return cls(export, run_id) if claimed else None
 
     def _mine(self) -> QuerySet[PacketExport]:
@@ -113,7 +110,7 @@ class _Run:
 
     def progress(self, packed: int) -> None:
         self.packed = packed
-        if packed % PROGRESS_EVERY == 0 and not self._mine().update(done=packed, updated_at=timezone.now()):
+        if packed % PROGRESS_EVERY == 0 and not self._mine().update(handled=packed, updated_at=timezone.now()):
             raise Superseded
 
     def store(self, out: IO[bytes]) -> None:
@@ -121,7 +118,7 @@ class _Run:
         export = self.export
         export.file.save("packets.zip", File(out, name="packets.zip"), save=False)
         stored = self._mine().update(state=PacketExport.State.DONE, file=export.file.name, size=size, sha256=digest,
-                                     done=self.packed, total=self.packed, updated_at=timezone.now())
+                                     handled=self.packed, total=self.packed, updated_at=timezone.now())
         if not stored:
             export.file.delete(save=False)
             raise Superseded
@@ -149,3 +146,9 @@ def _size_and_sha256(out: IO[bytes]) -> tuple[int, str]:
         size += len(chunk)
     out.seek(0)
     return size, digest.hexdigest()
+
+
+# Packing runs as one step, so it gets longer than the default limits: about 0.15 s a
+# request, with room for large documents.
+register(Kind(name="packet_export", model=PacketExport, step=packet_export_step, stale_after=STALE,
+              lost_after=STALE, time_limits=(3600, 3700)))

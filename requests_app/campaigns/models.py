@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from requests_app.jobs.models import Job, alias
 from requests_app.teams.models import Organization
 
 
@@ -16,6 +17,16 @@ class RenderState(models.TextChoices):
     RUNNING = "running", "Rendering"
     DONE = "done", "Done"  # every letter was tried; some may have failed (render_failures)
     FAILED = "failed", "Failed"  # every letter failed: none was rendered
+
+
+def _rendering_field(name: str) -> property:
+    def get(campaign: Campaign) -> object:
+        return getattr(campaign.rendering_or_idle, name)
+
+    def set_(campaign: Campaign, value: object) -> None:
+        setattr(campaign.rendering_or_idle, name, value)
+
+    return property(get, set_)
 
 
 class Campaign(models.Model):
@@ -28,21 +39,6 @@ class Campaign(models.Model):
     fee_cap = models.DecimalField(max_digits=8, decimal_places=2, default=50)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    render_state = models.CharField(max_length=10, choices=RenderState.choices, blank=True)
-    render_total = models.PositiveIntegerField(default=0)
-    render_done = models.PositiveIntegerField(default=0)
-    render_failures = models.JSONField(
-        default=list, blank=True,
-        help_text="The letters this run could not finalise: request id, tracking, agency and why, one each.",
-    )
-    render_updated_at = models.DateTimeField(null=True, blank=True)
-    render_acknowledged_residency = models.BooleanField(default=False)
-    render_residency_basis = models.CharField(
-        max_length=40, default="citizen",
-        help_text='The ground residents-only letters state for the signer: "citizen", or another the law accepts.',
-    )
-    render_cursor = models.PositiveBigIntegerField(default=0, help_text="Last request id rendered in this run.")
-
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -54,28 +50,77 @@ class Campaign(models.Model):
         return self.title
 
     @property
+    def rendering_or_idle(self) -> CampaignRendering:
+        """The rendering of the campaign's letters; before the first, an idle one (not saved)."""
+        try:
+            return self.rendering
+        except CampaignRendering.DoesNotExist:
+            self.rendering = CampaignRendering(campaign=self, state=RenderState.IDLE)
+            return self.rendering
+
+    # The rendering's figures under the names the pages and the API use.
+    render_state = _rendering_field("state")
+    render_total = _rendering_field("total")
+    render_done = _rendering_field("rendered")
+    render_failures = _rendering_field("failures")
+
+    @property
     def render_failed(self) -> int:
-        return len(self.render_failures)
+        return self.rendering_or_idle.failed
 
     @property
     def render_percent(self) -> int:
-        processed = self.render_done + self.render_failed
-        return min(100, round(100 * processed / self.render_total)) if self.render_total else 0
+        return self.rendering_or_idle.percent
 
     @property
     def render_summary(self) -> str:
-        """Where the run is, in one line: "Rendering: 12 of 29", "Done: 28 rendered, 1 failed"."""
-        state = RenderState(self.render_state)
-        if state == RenderState.IDLE:
-            return state.label
-        if state in (RenderState.QUEUED, RenderState.RUNNING):
-            counts = f" ({self.render_done} rendered, {self.render_failed} failed)" if self.render_failed else ""
-            return f"{state.label}: {self.render_done + self.render_failed} of {self.render_total}{counts}"
-        return f"{state.label}: {self.render_done} rendered, {self.render_failed} failed"
+        return self.rendering_or_idle.summary
 
     @property
     def render_failure_lines(self) -> list[str]:
         return [failure_line(f) for f in self.render_failures]
+
+
+class CampaignRendering(Job):
+    """The finalising of a campaign's draft letters, by a worker a chunk at a time
+    (campaigns/services.py). One per campaign, begun afresh by each "generate the PDFs"."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, primary_key=True, related_name="rendering")
+    state = models.CharField(max_length=10, choices=RenderState.choices, default=RenderState.QUEUED)
+    rendered = models.PositiveIntegerField(default=0, help_text="Letters finalised in this run.")
+    failures = models.JSONField(
+        default=list, blank=True,
+        help_text="The letters this run could not finalise: request id, tracking, agency and why, one each.",
+    )
+    cursor = models.PositiveBigIntegerField(default=0, help_text="Last request id rendered in this run.")
+    acknowledged_residency = models.BooleanField(default=False)
+    residency_basis = models.CharField(
+        max_length=40, default="citizen",
+        help_text='The ground residents-only letters state for the signer: "citizen", or another the law accepts.',
+    )
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.summary}"
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def percent(self) -> int:
+        processed = self.rendered + self.failed
+        return min(100, round(100 * processed / self.total)) if self.total else 0
+
+    @property
+    def summary(self) -> str:
+        """Where the run is, in one line: "Rendering: 12 of 29", "Done: 28 rendered, 1 failed"."""
+        state = RenderState(self.state)
+        if state == RenderState.IDLE:
+            return state.label
+        if state in (RenderState.QUEUED, RenderState.RUNNING):
+            counts = f" ({self.rendered} rendered, {self.failed} failed)" if self.failed else ""
+            return f"{state.label}: {self.rendered + self.failed} of {self.total}{counts}"
+        return f"{state.label}: {self.rendered} rendered, {self.failed} failed"
 
 
 def failure_line(failure: dict) -> str:
@@ -90,7 +135,7 @@ def packet_export_path(instance: PacketExport, filename: str) -> str:
     return f"packets/{instance.campaign.organization_id}/{uuid.uuid4().hex}.zip"
 
 
-class PacketExport(models.Model):
+class PacketExport(Job):
     """A campaign's evidence packets in one ZIP, built by a worker (campaigns/exports.py).
 
     It is data first: the page follows its progress, a sweep restarts one whose worker
@@ -107,34 +152,22 @@ class PacketExport(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    total = models.PositiveIntegerField(default=0, help_text="Requests in the campaign when this run began.")
-    done = models.PositiveIntegerField(default=0, help_text="Requests packed so far in this run.")
-    error = models.TextField(blank=True)
     run = models.UUIDField(null=True, blank=True, editable=False,
                            help_text="The worker run building the ZIP; a restarted run takes over from a stale one.")
     file = models.FileField(upload_to=packet_export_path, max_length=200, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         ordering = ["-created_at", "-pk"]
-        indexes = [
-            # The sweep's "unfinished for too long" scan.
-            models.Index(fields=["updated_at"], condition=models.Q(state__in=["queued", "running"]),
-                         name="packet_export_unfinished"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.campaign} packets ({self.get_state_display().lower()})"
 
-    @property
-    def active(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING)
+    done = alias("handled")  # requests packed so far in this run, of the campaign's when it began
 
     @property
     def percent(self) -> int:
         if self.state == self.State.DONE:
             return 100
-        return round(100 * self.done / self.total) if self.total else 0
+        return round(100 * self.handled / self.total) if self.total else 0

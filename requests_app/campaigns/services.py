@@ -16,7 +16,10 @@ from django.utils.text import slugify
 
 from requests_app.agencies.models import Agency, name_key
 from requests_app.campaigns.coverage import with_contact_route
-from requests_app.campaigns.models import Campaign, RenderState
+from requests_app.campaigns.models import Campaign, CampaignRendering, RenderState
+from requests_app.jobs.models import ACTIVE
+from requests_app.jobs.registry import Kind, register
+from requests_app.jobs.services import job_enqueue
 from requests_app.laws.services import residency_bases
 from requests_app.letters.composer import Route
 from requests_app.letters.models import LetterVersion
@@ -24,7 +27,6 @@ from requests_app.letters.inputs import residency_warning_of
 from requests_app.letters.services import (
     CannotFinalise, ResidencyNotAcknowledged, letter_finalise, letter_is_current,
 )
-from requests_app.ops.queue import enqueue_on_commit
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.letters.drafts import letter_address_outdated, request_create, request_readdress_letter
 from requests_app.records.services import check_date_range, items_for
@@ -163,21 +165,14 @@ def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool,
     """Queues the finalising of every draft's letter. ``residency_basis`` is the ground the
     letters to residents-only jurisdictions state; a letter whose law does not accept it is
     listed as a failure, never stated on another ground."""
-    from requests_app.campaigns.tasks import render_letters
-
-    if campaign.render_state in (RenderState.QUEUED, RenderState.RUNNING):
+    if campaign.render_state in ACTIVE:
         return campaign
-    Campaign.objects.filter(pk=campaign.pk).update(
-        render_state=RenderState.QUEUED,
-        render_total=campaign_drafts(campaign).count(),
-        render_done=0,
-        render_cursor=0,
-        render_failures=[],
-        render_acknowledged_residency=acknowledge_residency,
-        render_residency_basis=residency_basis,
-        render_updated_at=timezone.now(),
-    )
-    enqueue_on_commit(render_letters, campaign.pk)
+    rendering, _ = CampaignRendering.objects.update_or_create(campaign=campaign, defaults={
+        "state": RenderState.QUEUED, "total": campaign_drafts(campaign).count(), "handled": 0, "rendered": 0,
+        "cursor": 0, "failures": [], "error": "", "claimed_at": None, "started_at": None, "finished_at": None,
+        "acknowledged_residency": acknowledge_residency, "residency_basis": residency_basis,
+    })
+    job_enqueue(rendering)
     campaign.refresh_from_db()
     return campaign
 
@@ -185,35 +180,41 @@ def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool,
 def render_next_chunk(*, campaign_id: int, today: date, chunk: int | None = None) -> bool:
     """Finalises the next few letters; True while more remain. Safe to run twice."""
     chunk = chunk or RENDER_CHUNK
-    campaign = Campaign.objects.get(pk=campaign_id)
-    if campaign.render_state not in (RenderState.QUEUED, RenderState.RUNNING):
+    rendering = CampaignRendering.objects.select_related("campaign").get(pk=campaign_id)
+    if rendering.state not in ACTIVE:
         return False
     batch = list(
-        campaign_drafts(campaign).filter(pk__gt=campaign.render_cursor).select_related(*WITH_LAW)[:chunk]
+        campaign_drafts(rendering.campaign).filter(pk__gt=rendering.cursor).select_related(*WITH_LAW)[:chunk]
     )
-    failures = [f for r in batch if (f := _finalise_one(r, campaign, today))]
+    failures = [f for r in batch if (f := _finalise_one(r, rendering, today))]
     more = len(batch) == chunk
-    _record_progress(campaign, batch, failures, done=not more)
+    _record_progress(rendering, batch, failures, done=not more)
     return more
+
+
+def render_step(rendering: CampaignRendering) -> bool:
+    """The job runner's step: the next chunk, as of the local day the worker runs it."""
+    return render_next_chunk(campaign_id=rendering.pk, today=timezone.localdate())
 
 
 RESIDENTS_ONLY = ("the agency's law may answer residents only — tick the confirmation under the residency "
                   "warnings and generate the PDFs again")
 
 
-def _finalise_one(request: RecordsRequest, campaign: Campaign, today: date) -> dict | None:
+def _finalise_one(request: RecordsRequest, rendering: CampaignRendering, today: date) -> dict | None:
     """None once the letter is final; else the failure, one readable line for the campaign page.
 
     A letter nobody edited first gets the agency's current address from the directory, so
     contacts found since (inline or by a CSV import) reach the PDF; a letter finalised
     before then gets a new version, the old one kept. An edited letter is never changed."""
+    campaign = rendering.campaign
     try:
         if not request.letter_edited and letter_address_outdated(request):
             request_readdress_letter(request=request, user=campaign.created_by)
         letter_finalise(
             request=request, user=campaign.created_by, today=today,
-            acknowledge_residency=campaign.render_acknowledged_residency,
-            residency_basis=campaign.render_residency_basis,
+            acknowledge_residency=rendering.acknowledged_residency,
+            residency_basis=rendering.residency_basis,
         )
     except ResidencyNotAcknowledged:
         reason = RESIDENTS_ONLY
@@ -229,33 +230,23 @@ def _finalise_one(request: RecordsRequest, campaign: Campaign, today: date) -> d
 
 
 @transaction.atomic
-def _record_progress(campaign: Campaign, batch: list[RecordsRequest], failures: list[dict], *, done: bool) -> None:
-    current = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    current.render_done += len(batch) - len(failures)
-    current.render_cursor = batch[-1].pk if batch else current.render_cursor
-    current.render_failures = [*current.render_failures, *failures]
-    current.render_state = _end_state(current) if done else RenderState.RUNNING
-    current.render_updated_at = timezone.now()
+def _record_progress(rendering: CampaignRendering, batch: list[RecordsRequest], failures: list[dict], *,
+                     done: bool) -> None:
+    current = CampaignRendering.objects.select_for_update().get(pk=rendering.pk)
+    current.rendered += len(batch) - len(failures)
+    current.handled += len(batch)
+    current.cursor = batch[-1].pk if batch else current.cursor
+    current.failures = [*current.failures, *failures]
+    current.state = _end_state(current) if done else RenderState.RUNNING
     current.save()
 
 
-def _end_state(campaign: Campaign) -> str:
+def _end_state(rendering: CampaignRendering) -> str:
     """Done once every letter was tried, whatever failed; failed only when none could be made."""
-    return RenderState.FAILED if campaign.render_failures and not campaign.render_done else RenderState.DONE
+    return RenderState.FAILED if rendering.failures and not rendering.rendered else RenderState.DONE
 
 
-def sweep_rendering(*, now) -> int:
-    """Re-enqueues campaigns whose rendering made no progress for a while."""
-    from datetime import timedelta
-
-    from requests_app.campaigns.tasks import render_letters
-    from requests_app.ops.queue import enqueue_now
-
-    stale = Campaign.objects.filter(
-        render_state__in=[RenderState.QUEUED, RenderState.RUNNING],
-        render_updated_at__lt=now - timedelta(minutes=10),
-    )
-    return sum(enqueue_now(render_letters, pk) for pk in stale.values_list("pk", flat=True))
+register(Kind(name="campaign_rendering", model=CampaignRendering, step=render_step))
 
 
 # Sending ----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from requests_app.teams.permissions import editor_required, organization_require
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    return get_object_or_404(Campaign, pk=pk, organization=request.organization)
+    return get_object_or_404(Campaign.objects.select_related("rendering"), pk=pk, organization=request.organization)
 
 
 def _item_titles(*, organization: Organization, keys: Iterable[str]) -> dict[str, str]:
@@ -61,7 +61,7 @@ def _with_item_titles(campaigns: list[Campaign], organization: Organization) -> 
 
 @organization_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = list(Campaign.objects.filter(organization=request.organization))
+    campaigns = list(Campaign.objects.filter(organization=request.organization).select_related("rendering"))
     return render(request, "campaigns/campaign_list.html",
                   {"campaigns": _with_item_titles(campaigns, request.organization)})
 
@@ -158,7 +158,7 @@ def render_detail(request: HttpRequest, campaign: Campaign, *, bound: AgencyCont
         **_residency_context(campaign),
         "selection": selection,
         "render_form": RenderForm(),
-        "rendering": campaign.render_state in ("queued", "running"),
+        "rendering": campaign.rendering_or_idle.active,
         "packet_export": campaign.packet_exports.first(),
         "coverage": coverage.campaign_coverage(campaign),
         "needs_page": needs_page,

@@ -85,6 +85,6 @@ class RequestEventAdmin(admin.ModelAdmin):
 
 @admin.register(BulkJob)
 class BulkJobAdmin(admin.ModelAdmin):
-    list_display = ["pk", "action", "organization", "created_by", "state", "position", "created_at"]
+    list_display = ["pk", "action", "organization", "created_by", "state", "handled", "created_at"]
     list_filter = ["action", "state"]
     readonly_fields = ["request_ids", "done", "skipped", "created_at", "updated_at"]

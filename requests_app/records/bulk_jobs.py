@@ -6,9 +6,10 @@ of the member's own organization, in order) and wakes a worker; the worker handl
 ``CHUNK`` requests, stores each one's outcome and its place in the list, and queues the
 next chunk, so the page's progress bar moves and no task runs long.
 
-A chunk is claimed by its place: the outcomes are stored only if the job is still where
-the worker found it, so a chunk run twice (a sweep restarting a job whose worker seemed
-gone) is counted once. Each step is safe to repeat: a letter already rendered is reused,
+The job runner (requests_app/jobs) runs a chunk at a time under its claim. A chunk is also
+claimed by its place: the outcomes are stored only if the job is still where the worker
+found it, so a chunk run twice (a sweep restarting a job whose worker seemed gone) is
+counted once. Each step is safe to repeat: a letter already rendered is reused,
 a follow-up already drafted today is not drafted again, an email already queued is not
 queued twice.
 """
@@ -18,16 +19,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from requests_app.jobs.registry import Kind, register
+from requests_app.jobs.services import job_enqueue
 from requests_app.letters.follow_up_sending import follow_up_queue_email
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.services import CannotFinalise, ResidencyNotAcknowledged, follow_up_finalise, letter_finalise
-from requests_app.ops.queue import enqueue_now, enqueue_on_commit
 from requests_app.records.listing import requests_by_ids
 from requests_app.records.models import AWAITING_ANSWER, BulkJob, RecordsRequest, SendState, Status
 from requests_app.records.sending import IN_FLIGHT, CannotSend, request_queue_email, without_email
@@ -56,18 +59,16 @@ def bulk_job_start(
 ) -> BulkJob:
     """Records the job for the organization's own requests among ``request_ids`` (others are
     dropped) and wakes a worker once the transaction commits."""
-    from requests_app.records.tasks import run_bulk_job
-
     wanted = list(dict.fromkeys(request_ids))
     own = set(requests_by_ids(organization=organization, request_ids=wanted).values_list("pk", flat=True))
     if not own:
         raise ValidationError("None of the selected requests is one of your organization's.")
+    ids = [pk for pk in wanted if pk in own]
     job = BulkJob.objects.create(
         organization=organization, created_by=user, action=BulkJob.Action(action),
-        acknowledge_residency=acknowledge_residency, request_ids=[pk for pk in wanted if pk in own],
-        state=BulkJob.State.QUEUED,
+        acknowledge_residency=acknowledge_residency, request_ids=ids, total=len(ids), state=BulkJob.State.QUEUED,
     )
-    enqueue_on_commit(run_bulk_job, job.pk)
+    job_enqueue(job)
     return job
 
 
@@ -76,7 +77,7 @@ def run_next_chunk(*, job_id: int, today: date, chunk: int = CHUNK) -> bool:
     job = BulkJob.objects.select_related("organization", "created_by").get(pk=job_id)
     if job.state == BulkJob.State.DONE:
         return False
-    ids = job.request_ids[job.position:job.position + chunk]
+    ids = job.request_ids[job.handled:job.handled + chunk]
     found = {r.pk: r for r in requests_by_ids(organization=job.organization, request_ids=ids)
              .select_related("agency__jurisdiction__parent", "organization")}
     step = STEPS[job.action]
@@ -98,24 +99,20 @@ def _run_step(step: Step, request: RecordsRequest, job: BulkJob, today: date) ->
 @transaction.atomic
 def _record(job: BulkJob, handled: int, outcomes: list[tuple[int, RecordsRequest, Outcome]]) -> bool:
     current = BulkJob.objects.select_for_update().get(pk=job.pk)
-    if current.position != job.position or current.state == BulkJob.State.DONE:
+    if current.handled != job.handled or current.state == BulkJob.State.DONE:
         return current.state != BulkJob.State.DONE  # another run stored this chunk
     for pk, request, outcome in outcomes:
         (current.done if outcome.done else current.skipped).append([pk, request.tracking, outcome.text])
-    current.position += handled
-    more = current.position < current.total
+    current.handled += handled
+    more = current.handled < current.total
     current.state = BulkJob.State.RUNNING if more else BulkJob.State.DONE
     current.save()
     return more
 
 
-def sweep_bulk_jobs(*, now: datetime) -> int:
-    """Wakes a worker for jobs that made no progress for a while (the broker was down, or
-    the worker stopped mid-chunk)."""
-    from requests_app.records.tasks import run_bulk_job
-
-    stale = BulkJob.objects.exclude(state=BulkJob.State.DONE).filter(updated_at__lt=now - STALE)
-    return sum(enqueue_now(run_bulk_job, pk) for pk in stale.values_list("pk", flat=True))
+def bulk_job_step(job: BulkJob) -> bool:
+    """The job runner's step: the next chunk, as of the local day the worker runs it."""
+    return run_next_chunk(job_id=job.pk, today=timezone.localdate())
 
 
 # Steps ------------------------------------------------------------------------------
@@ -182,3 +179,6 @@ STEPS: dict[str, Step] = {
     BulkJob.Action.DRAFT_FOLLOW_UPS: draft_follow_up_step,
     BulkJob.Action.SEND_LETTERS: send_letters_step,
 }
+
+
+register(Kind(name="bulk_job", model=BulkJob, step=bulk_job_step, stale_after=STALE, lost_after=STALE))

@@ -31,6 +31,6 @@ def _lines(rows: list) -> list[tuple[int, str, str]]:
 def bulk_job_progress(request: HttpRequest, pk: int) -> JsonResponse:
     job = _job(request, pk)
     return JsonResponse({
-        "state": job.state, "done": job.position, "total": job.total, "percent": job.percent,
+        "state": job.state, "done": job.handled, "total": job.total, "percent": job.percent,
         "changed": len(job.done), "skipped": len(job.skipped),
     })

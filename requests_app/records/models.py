@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from requests_app.agencies.models import Agency
+from requests_app.jobs.models import Job, alias
 from requests_app.teams.models import Organization
 
 
@@ -278,10 +279,11 @@ class RequestEvent(models.Model):
         return self.happened_on is not None and self.happened_on != timezone.localdate(self.occurred_at)
 
 
-class BulkJob(models.Model):
+class BulkJob(Job):
     """A bulk action too slow for one page load (rendering letters, drafting follow-ups),
     run by a worker a few requests at a time. It is data first: the page follows its
-    progress, a sweep restarts one whose worker stopped, and each request's outcome is kept."""
+    progress, a sweep restarts one whose worker stopped, and each request's outcome is kept.
+    Its progress counts requests: ``handled`` of ``request_ids`` (``total``)."""
 
     class Action(models.TextChoices):
         DRAFT_FOLLOW_UPS = "draft_follow_ups", "Draft follow-ups"
@@ -298,27 +300,18 @@ class BulkJob(models.Model):
     acknowledge_residency = models.BooleanField(
         default=False, help_text="The member confirmed the residency warnings of the letters it renders.")
     request_ids = models.JSONField(default=list, help_text="The requests to act on, in order.")
-    position = models.PositiveIntegerField(default=0, help_text="How many of request_ids have been handled.")
     done = models.JSONField(default=list, help_text="[request id, tracking, what was done] per request changed.")
     skipped = models.JSONField(default=list, help_text="[request id, tracking, why not] per request left alone.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         ordering = ["-created_at"]
-        indexes = [
-            # The sweep's "unfinished for too long" scan.
-            models.Index(fields=["updated_at"], condition=~models.Q(state="done"), name="bulk_job_unfinished"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({len(self.request_ids)} requests)"
 
-    @property
-    def total(self) -> int:
-        return len(self.request_ids)
+    position = alias("handled")  # how many of request_ids have been handled: the next chunk starts there
 
     @property
     def percent(self) -> int:
-        return round(100 * self.position / self.total) if self.total else 100
+        return round(100 * self.handled / self.total) if self.total else 100

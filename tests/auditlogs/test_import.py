@@ -161,11 +161,11 @@ def _queued(oregon, tmp_path) -> AuditImport:
 def test_only_one_worker_claims_an_import(oregon, tmp_path):
     from django.utils import timezone
 
-    from requests_app.auditlogs.importer import claim
+    from requests_app.jobs.runner import claim
 
     queued = _queued(oregon, tmp_path)
-    assert claim(queued.pk, now=timezone.now()).state == "running"
-    assert claim(queued.pk, now=timezone.now()) is None
+    assert claim("audit_import", queued.pk, now=timezone.now()).state == "running"
+    assert claim("audit_import", queued.pk, now=timezone.now()) is None
 
 
 def test_an_import_whose_worker_died_is_claimed_again_and_swept(oregon, tmp_path, monkeypatch):
@@ -173,16 +173,17 @@ def test_an_import_whose_worker_died_is_claimed_again_and_swept(oregon, tmp_path
 
     from django.utils import timezone
 
-    from requests_app.auditlogs import importer
+    from requests_app.jobs.runner import claim
+    from requests_app.jobs.tasks import jobs_sweep
 
     queued = _queued(oregon, tmp_path)
     now = timezone.now()
-    importer.claim(queued.pk, now=now - timedelta(minutes=16))
+    claim("audit_import", queued.pk, now=now - timedelta(minutes=16))
     sent = []
-    monkeypatch.setattr("requests_app.ops.queue.enqueue_now", lambda task, *args: sent.append(args) or True)
-    assert importer.sweep(now=now) == 1 and sent == [(queued.pk,)]
-    assert importer.claim(queued.pk, now=now).state == "running"
-    assert importer.sweep(now=now) == 0  # claimed just now: alive
+    monkeypatch.setattr("requests_app.ops.queue.enqueue_now", lambda task, *args, **kw: sent.append(args) or True)
+    assert jobs_sweep(now=now) == 1 and sent == [("audit_import", queued.pk)]
+    assert claim("audit_import", queued.pk, now=now).state == "running"
+    assert jobs_sweep(now=now) == 0  # claimed just now: alive
 
 
 def test_a_queued_import_the_broker_never_delivered_is_swept(oregon, tmp_path, monkeypatch):
@@ -190,12 +191,12 @@ def test_a_queued_import_the_broker_never_delivered_is_swept(oregon, tmp_path, m
 
     from django.utils import timezone
 
-    from requests_app.auditlogs import importer
+    from requests_app.jobs.tasks import jobs_sweep
 
     queued = _queued(oregon, tmp_path)
-    monkeypatch.setattr("requests_app.ops.queue.enqueue_now", lambda task, *args: True)
-    assert importer.sweep(now=timezone.now()) == 0
-    assert importer.sweep(now=queued.created_at + timedelta(minutes=11)) == 1
+    monkeypatch.setattr("requests_app.ops.queue.enqueue_now", lambda task, *args, **kw: True)
+    assert jobs_sweep(now=timezone.now()) == 0
+    assert jobs_sweep(now=queued.created_at + timedelta(minutes=11)) == 1
 
 
 def test_an_internal_error_fails_the_import_and_keeps_nothing(oregon, tmp_path, monkeypatch):

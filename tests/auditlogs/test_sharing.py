@@ -240,7 +240,8 @@ def test_shared_networks_imported_before_are_read_again_and_stored_per_organizat
     from django.apps import apps
     from django.utils import timezone
 
-    from requests_app.auditlogs.importer import claim, run as run_import
+    from requests_app.auditlogs.importer import run as run_import
+    from requests_app.jobs.runner import claim
     from requests_app.auditlogs.models import AuditImport
 
     run(oregon.tracking, str(shared_networks(tmp_path / "n.csv", ROWS[:3])))
@@ -251,6 +252,6 @@ def test_shared_networks_imported_before_are_read_again_and_stored_per_organizat
     migration = importlib.import_module("requests_app.auditlogs.migrations.0007_sharing_per_organization")
     migration.reread_shared_networks(apps, None)
     assert AuditImport.objects.get().state == "queued"
-    run_import(claim(done.pk, now=timezone.now()))
+    run_import(claim("audit_import", done.pk, now=timezone.now()))
     assert sorted(SharingRelation.objects.values_list("organization", "direction")) == [
         ("Bend OR PD", "both"), ("Customs and Border Protection", "sharing"), ("Reno NV PD", "shared_with_me")]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from requests_app.campaigns import exports, packets, services
 from requests_app.campaigns.models import PacketExport
 from requests_app.campaigns.packets import packet_folder
+from requests_app.jobs.tasks import jobs_sweep
 from requests_app.teams.models import Role
 from tests.documents.test_upload import pdf_bytes, up
 from tests.factories import AgencyFactory, MembershipFactory, state
@@ -182,14 +183,14 @@ def test_download_is_a_404_until_the_export_is_done(alice_client, campaign, djan
 
 def test_the_sweep_wakes_exports_that_stopped_and_leaves_fresh_and_finished_ones(alice, campaign, monkeypatch):
     woken = []
-    monkeypatch.setattr("requests_app.campaigns.tasks.build_packets.apply_async",
+    monkeypatch.setattr("requests_app.jobs.tasks.run_job.apply_async",
                         lambda args, **kw: woken.append(args))
     stopped, running, fresh, done, failed = (
         PacketExport.objects.create(campaign=campaign, requested_by=alice.user, state=state_)
         for state_ in ("queued", "running", "queued", "done", "failed"))
     PacketExport.objects.exclude(pk=fresh.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
-    assert exports.sweep_packet_exports(now=timezone.now()) == 2
-    assert sorted(woken) == [(stopped.pk,), (running.pk,)]
+    assert jobs_sweep(now=timezone.now()) == 2
+    assert sorted(woken) == [("packet_export", stopped.pk), ("packet_export", running.pk)]
 
 
 def test_a_restarted_export_replaces_the_stale_run_which_stores_nothing(alice, alice_client, campaign,

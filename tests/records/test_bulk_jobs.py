@@ -13,7 +13,8 @@ from django.utils import timezone
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.models import FollowUpLetter, LetterVersion
 from requests_app.records import bulk_jobs
-from requests_app.records.bulk_jobs import bulk_job_start, run_next_chunk, sweep_bulk_jobs
+from requests_app.jobs.tasks import jobs_sweep
+from requests_app.records.bulk_jobs import bulk_job_start, run_next_chunk
 from requests_app.workflow.status import request_transition
 from requests_app.records.models import BulkJob, RecordsRequest, RequestEvent, SendState, Status
 from requests_app.teams.models import Role
@@ -130,12 +131,12 @@ def test_a_chunk_run_twice_is_counted_once(alice):
 
 def test_the_sweep_wakes_jobs_that_stopped_and_leaves_fresh_and_finished_ones(alice, monkeypatch):
     woken = []
-    monkeypatch.setattr("requests_app.records.tasks.run_bulk_job.apply_async", lambda args, **kw: woken.append(args))
+    monkeypatch.setattr("requests_app.jobs.tasks.run_job.apply_async", lambda args, **kw: woken.append(args))
     stopped, fresh, finished = (start(alice, "draft_follow_ups", [sent(alice)]) for _ in range(3))
     BulkJob.objects.filter(pk=finished.pk).update(state="done")
     BulkJob.objects.filter(pk__in=[stopped.pk, finished.pk]).update(updated_at=timezone.now() - timedelta(hours=1))
-    assert sweep_bulk_jobs(now=timezone.now()) == 1
-    assert woken == [(stopped.pk,)]
+    assert jobs_sweep(now=timezone.now()) == 1
+    assert woken == [("bulk_job", stopped.pk)]
 
 
 def test_the_list_starts_a_job_and_its_page_shows_the_outcome(alice, alice_client, django_capture_on_commit_callbacks):

@@ -1,0 +1,58 @@
+"""What every piece of chunked background work records: the base of each kind's job model.
+
+An abstract base rather than one concrete table: each kind keeps its own table and ids
+(the URLs, the API and millions of search events point at an import's id), its own
+fields (a bulk job's outcomes, an export's ZIP, a rendering's failures) and its own state
+labels, and a page reads one row without a join. The runner needs no more than these
+columns, under these names, on every kind; the sweep runs one indexed query per kind.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class JobState(models.TextChoices):
+    """The states the runner moves between; a kind may relabel them or add states of its
+    own beyond them (an export "replaced" by a newer one)."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+ACTIVE = (JobState.QUEUED, JobState.RUNNING)
+
+
+class Job(models.Model):
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    handled = models.PositiveIntegerField(default=0, help_text="Progress: how much of the total has been handled.")
+    total = models.PositiveIntegerField(default=0, help_text="Progress: how much there is to handle.")
+    error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the worker now running a step of the job took it; empty between steps.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(
+        auto_now=True, help_text="Heartbeat: when the job was queued, claimed or last recorded progress.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        indexes = [
+            # The sweep's "queued or running, and silent for too long" scan.
+            models.Index(fields=["updated_at"], condition=models.Q(state__in=["queued", "running"]),
+                         name="%(class)s_active"),
+        ]
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+
+def alias(name: str) -> property:
+    """Another name for one of a job's fields, read and set (Model(**kwargs) too): the name
+    a kind's pages, API and callers used before its progress moved into the base."""
+    return property(lambda job: getattr(job, name), lambda job, value: setattr(job, name, value))
