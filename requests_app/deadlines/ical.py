@@ -1,15 +1,16 @@
-"""An iCalendar (RFC 5545) feed of a user's deadlines, written by hand: all-day events
-with an alarm the day before."""
+"""An iCalendar (RFC 5545) feed of a user's deadlines, written with the icalendar library."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from icalendar import Alarm, Calendar
+from icalendar import Event as VEvent
 
 from requests_app.deadlines.models import CalendarFeed, RequestClock
 from requests_app.records.models import AWAITING_ANSWER, Status
@@ -53,34 +54,29 @@ def events_for(user: User) -> list[Event]:
 
 
 def calendar_text(events: Iterable[Event], *, now: datetime) -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//recordsreq//deadlines//EN", "CALSCALE:GREGORIAN",
-             "X-WR-CALNAME:Records request deadlines"]
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    """The feed: all-day events with an alarm the day before, folded and escaped as RFC 5545 says."""
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//recordsreq//deadlines//EN")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Records request deadlines")
     for event in events:
-        lines += [
-            "BEGIN:VEVENT", f"UID:{event.uid}@recordsreq", f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}", f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_escape(event.summary)}", f"DESCRIPTION:{_escape(event.description)}", f"URL:{event.url}",
-            "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P1D", f"DESCRIPTION:{_escape(event.summary)}", "END:VALARM",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+        calendar.add_component(_vevent(event, now=now))
+    return calendar.to_ical().decode("utf-8")
 
 
-def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space."""
-    data, parts = line.encode("utf-8"), []
-    while len(data) > 75:
-        cut = 75 if not parts else 74
-        while cut and (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 character
-            cut -= 1
-        parts.append(data[:cut])
-        data = data[cut:]
-    parts.append(data)
-    return "\r\n ".join(p.decode("utf-8") for p in parts)
+def _vevent(event: Event, *, now: datetime) -> VEvent:
+    vevent = VEvent()
+    vevent.add("uid", f"{event.uid}@recordsreq")
+    vevent.add("dtstamp", now.astimezone(UTC))
+    vevent.add("dtstart", event.day)
+    vevent.add("dtend", event.day + timedelta(days=1))
+    vevent.add("summary", event.summary)
+    vevent.add("description", event.description)
+    vevent.add("url", event.url)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", timedelta(days=-1))
+    alarm.add("description", event.summary)
+    vevent.add_component(alarm)
+    return vevent

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from icalendar import Calendar
 
-from requests_app.deadlines.ical import _escape, feed_reset
+from requests_app.deadlines.ical import feed_reset
 from requests_app.deadlines.models import CalendarFeed, RequestClock
 from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
@@ -65,6 +66,21 @@ def test_the_settings_page_shows_the_address(alice_client, alice):
     assert CalendarFeed.objects.get(user=alice.user).token in body
 
 
+def feed_events(client, user) -> list:
+    feed = feed_reset(user=user)
+    return Calendar.from_ical(client.get(reverse("calendar-feed", args=[feed.token])).content).walk("VEVENT")
+
+
+def test_the_feed_parses_back_with_the_same_uids_dates_and_urls(client, alice):
+    texas = sent(alice, "TX")
+    events = {str(e["UID"]): e for e in feed_events(client, alice.user)}
+    assert set(events) == {f"due-{texas.pk}@recordsreq"}
+    due = events[f"due-{texas.pk}@recordsreq"]
+    assert due.decoded("DTSTART") == date(2026, 12, 11) and due.decoded("DTEND") == date(2026, 12, 12)
+    assert str(due["URL"]).endswith(reverse("request-detail", args=[texas.pk]))
+    assert due.walk("VALARM")[0].decoded("TRIGGER").days == -1
+
+
 def test_text_is_escaped(client, alice):
     request = sent(alice, "TX")
     request.agency.name = "Agency, with; commas\\and"
@@ -72,4 +88,14 @@ def test_text_is_escaped(client, alice):
     feed = feed_reset(user=alice.user)
     body = unfold(client.get(reverse("calendar-feed", args=[feed.token])).content.decode())
     assert "Agency\\, with\\; commas\\\\and" in body
-    assert _escape("two\nlines") == "two\\nlines"
+
+
+def test_a_long_summary_with_commas_semicolons_and_newlines_round_trips(client, alice):
+    request = sent(alice, "TX")
+    request.agency.name = "Office of the Sheriff, Records Unit; Attn: Custodian\nSecond line, " + "Ω" * 80
+    request.agency.save()
+    response = client.get(reverse("calendar-feed", args=[feed_reset(user=alice.user).token]))
+    assert all(len(line.encode()) <= 75 for line in response.content.decode().split("\r\n"))
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"Response due: {request.tracking} {request.agency.name}"
+    assert str(event.walk("VALARM")[0]["DESCRIPTION"]) == str(event["SUMMARY"])
