@@ -151,6 +151,8 @@ def _residency_problems(residency: dict[str, Any], strict: bool) -> Iterator[str
 
 
 def _counting_problems(rules: list[dict[str, Any]]) -> Iterator[str]:
+    if sum(rule.get("rule") == "silence_is_denial" for rule in rules) > 1:
+        yield "counting lists silence_is_denial more than once"
     for i, rule in enumerate(rules):
         if rule.get("rule") not in COUNTING_RULES:
             yield f"counting[{i}].rule {rule.get('rule')!r} is unknown"

@@ -23,6 +23,7 @@ from django.db import transaction
 from requests_app.laws.checks import FEE_PARTS, is_primary, problems_of
 
 JURISDICTIONS_DIR = Path(__file__).parent / "data" / "jurisdictions"
+SILENCE_IS_DENIAL = "silence_is_denial"
 FEE_LABELS = {"copies": "Fees: copies", "electronic": "Fees: electronic records",
               "labor": "Fees: search and staff time", "waiver": "Fees: waiver"}
 
@@ -74,7 +75,10 @@ def _load_one(apps: Apps, entry: dict[str, Any]) -> bool:
     jurisdiction, _ = Jurisdiction.objects.update_or_create(
         code=entry["code"], defaults={"name": entry["name"], "kind": entry["kind"]}
     )
-    law, created = PublicRecordsLaw.objects.update_or_create(jurisdiction=jurisdiction, defaults=_law_fields(entry))
+    # An earlier migration loads with the model as it was then, without the fields added since.
+    known = {f.name for f in PublicRecordsLaw._meta.get_fields()}
+    fields = {name: value for name, value in _law_fields(entry).items() if name in known}
+    law, created = PublicRecordsLaw.objects.update_or_create(jurisdiction=jurisdiction, defaults=fields)
     _replace_deadlines(apps, law, entry)
     _replace_facts(apps, law, entry)
     return created
@@ -117,6 +121,7 @@ def _law_fields(entry: dict[str, Any]) -> dict[str, Any]:
         "timing_text": entry["letter"]["timing"].get("text") or "",
         "counting": [{**{k: r.get(k) for k in ("rule", "text", "days")}, **_plain(_cited(entry, r))}
                      for r in entry.get("counting") or []],
+        "silence_is_denial": any(r.get("rule") == SILENCE_IS_DENIAL for r in entry.get("counting") or []),
         "also_cite": [{**{k: c.get(k) for k in ("applies_to", "name", "citation", "text")}, **_plain(_cited(entry, c))}
                       for c in entry["letter"].get("also_cite") or []],
         "local_calendar_note": holidays.get("local_note") or "",

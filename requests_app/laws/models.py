@@ -137,6 +137,11 @@ class PublicRecordsLaw(models.Model):
     counting = models.JSONField(
         default=list, help_text='Rules that change dates: [{"rule", "text", "days", "section", "status"}].'
     )
+    silence_is_denial = models.BooleanField(
+        default=False,
+        help_text="No response by the deadline is a denial that can be appealed (a constructive denial). Set from "
+                  "the data's silence_is_denial counting rule, which carries its section, sources and status.",
+    )
     also_cite = models.JSONField(
         default=list, help_text='Other acts a letter cites for some agencies: [{"applies_to", "name", "citation", "text"}].'
     )

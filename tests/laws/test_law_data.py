@@ -80,6 +80,8 @@ def test_a_verified_fact_without_a_primary_source_is_a_problem():
          "differs from the package with no correction saying why"),
         (lambda j: j["counting"].append({"rule": "leap_days", "text": "x", "sources": [], "status": "unverified"}),
          "rule 'leap_days' is unknown"),
+        (lambda j: j["counting"].extend([{"rule": "silence_is_denial", "text": "x", "sources": [], "status": "unverified"}] * 2),
+         "silence_is_denial more than once"),
     ],
 )
 def test_the_checker_names_each_problem(break_it, message):
@@ -138,6 +140,33 @@ def test_new_york_counts_its_response_from_the_acknowledgment():
 ])
 def test_the_counting_rules_that_change_dates_are_recorded(code, rule):
     assert rule in {r["rule"] for r in _file(code)["counting"]}
+
+
+# Constructive denial: the states whose statute makes silence past the deadline a denial
+# that can be appealed, and whether that was checked against the statute's own text.
+SILENCE_IS_DENIAL = {
+    "AZ": "unverified", "CT": "verified", "ID": "unverified", "IL": "verified", "IN": "unverified",
+    "MD": "unverified", "NJ": "verified", "NY": "verified", "PA": "verified", "RI": "verified",
+    "UT": "verified", "VT": "verified",
+}
+
+
+@pytest.mark.django_db
+def test_constructive_denial_is_a_field_of_each_law_with_its_rule_s_status():
+    laws = PublicRecordsLaw.objects.filter(silence_is_denial=True).select_related("jurisdiction")
+    assert {law.jurisdiction.code: law.counting_rule("silence_is_denial")["status"] for law in laws} == SILENCE_IS_DENIAL
+
+
+@pytest.mark.django_db
+def test_the_migration_sets_constructive_denial_for_laws_already_loaded():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    PublicRecordsLaw.objects.update(silence_is_denial=False)
+    import_module("requests_app.laws.migrations.0006_law_silence_is_denial").forwards(apps, None)
+    flagged = set(PublicRecordsLaw.objects.filter(silence_is_denial=True).values_list("jurisdiction__code", flat=True))
+    assert flagged == set(SILENCE_IS_DENIAL)
 
 
 def test_colorado_letters_to_police_also_cite_the_criminal_justice_records_act():
