@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from requests_app.agencies.models import (
     AlprVendor,
     VendorEvidence,
 )
+from requests_app.agencies.sets import clean_filters
 from requests_app.agencies.vendors import agency_vendors_sync
 
 
@@ -119,8 +122,21 @@ class VendorEvidenceAdmin(admin.ModelAdmin):
 
 
 
+class AgencySetAdminForm(forms.ModelForm):
+    class Meta:
+        model = AgencySet
+        fields = "__all__"
+
+    def clean_filters(self) -> dict[str, object]:
+        try:
+            return clean_filters(self.cleaned_data.get("filters"))
+        except ValidationError as exc:  # the admin has one "filters" field for them all
+            raise ValidationError(exc.messages) from None
+
+
 @admin.register(AgencySet)
 class AgencySetAdmin(admin.ModelAdmin):
+    form = AgencySetAdminForm
     list_display = ["name", "organization", "updated_at"]
     list_filter = ["organization"]
     search_fields = ["name", "organization__name"]

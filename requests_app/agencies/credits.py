@@ -9,11 +9,8 @@ and ``data/federal_foia/NOTICE.md``.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from requests_app.agencies.models import Agency
 
 
 @dataclass(frozen=True)
@@ -58,16 +55,17 @@ FEDERAL_FOIA = Credit(
 ALL = (FLOCK, NC_SURVEY, FBI, FEDERAL_FOIA)
 
 
-def credits_for(agency: Agency) -> list[Credit]:
+def credits_for(
+    *, evidence_sources: Set[str], in_flock_data: bool, has_ori: bool, has_federal_foia_office: bool
+) -> list[Credit]:
     """The credits an agency's page must show: one per bundled source its data came from."""
-    sources = {e.source for e in agency.vendor_evidence.all()}
     credits = []
-    if agency.flock_id or sources & {"flock_sharing", "flock_portal"}:
+    if in_flock_data or evidence_sources & {"flock_sharing", "flock_portal"}:
         credits.append(FLOCK)
-    if "nc_survey" in sources:
+    if "nc_survey" in evidence_sources:
         credits.append(NC_SURVEY)
-    if agency.ori:
+    if has_ori:
         credits.append(FBI)
-    if agency.federal_foia_office:
+    if has_federal_foia_office:
         credits.append(FEDERAL_FOIA)
     return credits

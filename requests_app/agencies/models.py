@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
+from requests_app.agencies import credits
 from requests_app.laws.models import Jurisdiction
 
 
@@ -167,11 +168,12 @@ class Agency(models.Model):
         return ", ".join(p for p in (self.city or county_name(self.county, self.jurisdiction.code), region) if p)
 
     @property
-    def data_credits(self) -> list:
+    def data_credits(self) -> list[credits.Credit]:
         """The sources this agency's directory data comes from, with the credit each asks for."""
-        from requests_app.agencies.credits import credits_for
-
-        return credits_for(self)
+        return credits.credits_for(
+            evidence_sources={e.source for e in self.vendor_evidence.all()}, in_flock_data=bool(self.flock_id),
+            has_ori=bool(self.ori), has_federal_foia_office=bool(self.federal_foia_office),
+        )
 
 
 # What a state calls its counties (one, several), where it is not "County".
@@ -312,13 +314,6 @@ class AgencySet(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        from requests_app.agencies.sets import clean_filters
-
-        try:
-            self.filters = clean_filters(self.filters)
-        except ValidationError as exc:  # the admin has one "filters" field for them all
-            raise ValidationError({"filters": exc.messages}) from None
 
 
 class AgencyContactChange(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
+from requests_app.agencies.admin import AgencySetAdminForm
 from requests_app.agencies.models import Agency, AgencySet, AlprVendor
 from requests_app.agencies.selectors import DirectoryFilters
 from requests_app.agencies.sets import (
@@ -179,10 +181,10 @@ def test_a_set_from_the_directorys_filters_keeps_them_but_not_a_name_search(alic
 
 
 def test_the_admin_checks_filters_too(alice):
-    bad = AgencySet(organization=alice.organization, name="Bad", filters={"kind": "constable"})
-    with pytest.raises(ValidationError) as caught:
-        bad.full_clean()
-    assert "Unknown kind 'constable'" in caught.value.message_dict["filters"][0]
+    form = AgencySetAdminForm(data={"organization": alice.organization.pk, "name": "Bad",
+                                    "filters": json.dumps({"kind": "constable"})})
+    assert not form.is_valid()
+    assert "Unknown kind 'constable'" in form.errors["filters"][0]
 
 
 def test_set_names_are_unique_per_organization_ignoring_case(alice, bob):
