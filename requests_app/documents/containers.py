@@ -14,7 +14,7 @@ from __future__ import annotations
 import zipfile
 from typing import IO
 
-from requests_app.documents.detect import Refused
+from requests_app.documents.refusal import Refused
 
 MAX_MEMBERS = 2000
 MAX_RATIO = 200  # uncompressed / compressed, per member: text compresses 5 to 20 times, bombs thousands

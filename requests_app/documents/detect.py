@@ -17,15 +17,14 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from requests_app.documents.containers import check_container
+from requests_app.documents.refusal import Refused
+
 HEAD = 8192
 _PROGRAMS = {b"MZ": "a Windows program", b"\x7fELF": "a Linux program", b"\xca\xfe\xba\xbe": "a macOS program",
              b"\xcf\xfa\xed\xfe": "a macOS program", b"#!": "a script"}
 _EML_HEADERS = (b"from:", b"to:", b"subject:", b"date:", b"received:", b"message-id:", b"mime-version:",
                 b"return-path:", b"delivered-to:")
-
-
-class Refused(ValueError):
-    """The file is not accepted; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +69,6 @@ def _pdf(path: Path) -> Detected:
 
 def _zip_family(path: Path) -> Detected:
     from django.conf import settings
-
-    from requests_app.documents.containers import check_container
 
     try:
         with zipfile.ZipFile(path) as archive:

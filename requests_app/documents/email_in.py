@@ -4,7 +4,7 @@ communication, with its attachments; a reply may teach the agency's records cont
 from __future__ import annotations
 
 import email
-import io
+from dataclasses import dataclass
 from datetime import date
 from email import policy
 from email.utils import parseaddr, parsedate_to_datetime
@@ -30,10 +30,16 @@ def _sent_on(header: str) -> date:
     return min(timezone.localtime(moment).date(), timezone.localdate())
 
 
-def communication_from_eml(*, request: RecordsRequest, user: User | None, document: Document, data: bytes) -> list:
-    """Logs the email on the request and files its attachments; returns their UploadResults."""
-    from requests_app.documents.upload import upload_file
+@dataclass(frozen=True)
+class LoggedEmail:
+    communication: Communication
+    attachments: list[tuple[str, bytes]]  # (file name, content) of each attachment, still to be filed
+    note: str  # the note each attachment is filed with
 
+
+def communication_from_eml(*, request: RecordsRequest, user: User | None, document: Document,
+                           data: bytes) -> LoggedEmail:
+    """Logs the email on the request as a communication; the upload service files its attachments."""
     _, preview = read_eml(data)
     headers = preview["headers"]
     sender = parseaddr(headers["From"])[1].lower()
@@ -46,12 +52,6 @@ def communication_from_eml(*, request: RecordsRequest, user: User | None, docume
     message = email.message_from_bytes(data, policy=policy.default)
     if not ours:
         suggestions_from_reply(communication=communication, message=message)
-    results = []
-    for part in message.iter_attachments():
-        payload = part.get_payload(decode=True) or b""
-        result = upload_file(request=request, user=user, name=part.get_filename() or "attachment",
-                             stream=io.BytesIO(payload), note=f"attached to {headers['Subject'][:200]}", parent=document)
-        if result.document is not None:
-            RequestDocument.objects.filter(request=request, document=result.document).update(communication=communication)
-        results.append(result)
-    return results
+    attachments = [(part.get_filename() or "attachment", part.get_payload(decode=True) or b"")
+                   for part in message.iter_attachments()]
+    return LoggedEmail(communication, attachments, note=f"attached to {headers['Subject'][:200]}")

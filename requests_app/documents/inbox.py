@@ -19,6 +19,7 @@ from django.db import transaction
 
 from requests_app.documents.extract import read_eml
 from requests_app.documents.models import InboundEmail
+from requests_app.documents.upload import upload_file
 from requests_app.records.models import CLOSED, RecordsRequest, Status
 from requests_app.teams.models import Organization, User
 
@@ -80,8 +81,6 @@ def ingest(data: bytes, *, user: User | None = None) -> InboundEmail:
 
 def file_on(inbound: InboundEmail, request: RecordsRequest, *, user: User | None, how: str) -> InboundEmail:
     """Files the email on the request as a communication with its attachments."""
-    from requests_app.documents.upload import upload_file
-
     with inbound.raw.open("rb") as handle:
         data = handle.read()
     upload_file(request=request, user=user, name=f"email-{inbound.sha256[:8]}.eml", stream=io.BytesIO(data))

@@ -2,34 +2,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from requests_app.documents.extract import extract
-from requests_app.documents.models import Document
+from requests_app.documents.extract_tasks import extract_document, sweep_extraction
+from requests_app.documents.inbox import poll_imap
 
-
-@shared_task(name="documents.extract")
-def extract_document(document_id: int) -> str:
-    document = Document.objects.filter(pk=document_id).first()
-    if document is None or document.extraction != Document.Extraction.PENDING:
-        return "skipped"
-    return extract(document).extraction
-
-
-@shared_task(name="documents.sweep_extraction")
-def sweep_extraction() -> int:
-    """Documents stored while the broker was down are read once it is back."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from requests_app.ops.queue import enqueue_now
-
-    stale = Document.objects.filter(extraction=Document.Extraction.PENDING,
-                                    uploaded_at__lt=timezone.now() - timedelta(minutes=10))
-    return sum(enqueue_now(extract_document, pk) for pk in stale.values_list("pk", flat=True)[:1000])
+__all__ = ["extract_document", "poll_mailbox", "sweep_extraction"]
 
 
 @shared_task(name="documents.poll_mailbox")
 def poll_mailbox() -> int:
-    from requests_app.documents.inbox import poll_imap
-
     return poll_imap()

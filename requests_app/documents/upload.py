@@ -9,6 +9,7 @@ that stop archive bombs and member names that try to climb out of a folder.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import tempfile
 import unicodedata
@@ -25,9 +26,11 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from requests_app.documents.containers import check_container
-from requests_app.documents.detect import Refused, detect
+from requests_app.documents.detect import detect
+from requests_app.documents.email_in import communication_from_eml
+from requests_app.documents.refusal import Refused
 from requests_app.documents.models import Document, RequestDocument
-from requests_app.documents.tasks import extract_document
+from requests_app.documents.extract_tasks import extract_document
 from requests_app.ops.queue import enqueue_on_commit
 from requests_app.records.models import RecordsRequest
 from requests_app.records.trail import EventKind, record_event
@@ -82,11 +85,22 @@ def upload_file(*, request: RecordsRequest, user: User | None, name: str, stream
         if detected.kind == "zip" and parent is None:
             result.members = _extract(request, user, temporary, members, result.document, note)
         if detected.kind == "eml" and parent is None and result.status != "already":
-            from requests_app.documents.email_in import communication_from_eml
-
-            result.members = communication_from_eml(request=request, user=user, document=result.document,
-                                                    data=temporary.read_bytes())
+            result.members = _file_email(request, user, result.document, temporary.read_bytes())
     return result
+
+
+def _file_email(request: RecordsRequest, user: User | None, document: Document, data: bytes) -> list[UploadResult]:
+    """Logs the email as a communication and files its attachments under it."""
+    logged = communication_from_eml(request=request, user=user, document=document, data=data)
+    results = []
+    for name, payload in logged.attachments:
+        result = upload_file(request=request, user=user, name=name, stream=io.BytesIO(payload), note=logged.note,
+                             parent=document)
+        if result.document is not None:
+            RequestDocument.objects.filter(request=request, document=result.document).update(
+                communication=logged.communication)
+        results.append(result)
+    return results
 
 
 def _copy_limited(stream: IO[bytes], target: Path, limit: int) -> tuple[int, str]:
