@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from requests_app.auditlogs import timestamps
 from requests_app.auditlogs.formats import Format, UnknownFormat, mapped_format, norm, recognise
+from requests_app.auditlogs.pdf_tables import pdf_rows
 from requests_app.auditlogs.sharing import Relation, to_relation
 from requests_app.auditlogs.zones import UTC as UTC_ZONE
 from requests_app.auditlogs.zones import to_utc
@@ -213,12 +214,6 @@ def _xlsx_rows(path: Path, part: Part = WHOLE) -> Iterator[tuple[int, list[objec
                 yield number, list(row)
 
 
-def _pdf_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
-    from requests_app.auditlogs.pdf_tables import pdf_rows
-
-    yield from pdf_rows(path)
-
-
 def file_kind(path: Path) -> str:
     """"csv", "xlsx" or "pdf", from the content; ValueError for anything else."""
     with open(path, "rb") as handle:
@@ -246,7 +241,7 @@ def rows_of(path: Path, part: Part = WHOLE) -> Iterator[tuple[int, list[object]]
     """The rows of the file, or of the part of a workbook, from its header row on."""
     if part.sheet is not None:
         return _xlsx_rows(path, part)
-    readers = {"csv": _csv_rows, "xlsx": _xlsx_rows, "pdf": _pdf_rows}
+    readers = {"csv": _csv_rows, "xlsx": _xlsx_rows, "pdf": pdf_rows}
     return readers[file_kind(path)](path)
 
 
