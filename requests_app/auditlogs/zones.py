@@ -16,14 +16,11 @@ or none, has no state: its bare times are read as UTC, and that is said.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from requests_app.agencies.directory import STATE_NAMES
-
-if TYPE_CHECKING:
-    from requests_app.records.models import RecordsRequest
+from requests_app.records.models import RecordsRequest
 
 UTC = "UTC"
 EXAMPLE = "America/Chicago"

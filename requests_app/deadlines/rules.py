@@ -11,14 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from requests_app.deadlines import engine
 from requests_app.deadlines.calendars import BusinessCalendar
+from requests_app.deadlines.models import RequestClock
 from requests_app.laws.models import Jurisdiction, PublicRecordsLaw, StatutoryDeadline
-
-if TYPE_CHECKING:
-    from requests_app.deadlines.models import RequestClock
 
 EMAIL_RECEIPT = "email_received_next_business_day"
 CLOSED_DAY_RECEIPT = "closed_day_receipt_next_business_day"

@@ -3,15 +3,18 @@ statement a letter to a residents-only jurisdiction carries."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from requests_app.laws.models import PublicRecordsLaw
-
-if TYPE_CHECKING:
-    from requests_app.teams.models import Organization
+from requests_app.laws.models import Jurisdiction, PublicRecordsLaw
 
 CITIZEN = "citizen"
 NO_SIGNER = "[name of the person signing]"
+
+
+class Requester(Protocol):
+    """Who asks: an organization, as far as the law cares (teams sit above laws)."""
+
+    home_state: Jurisdiction | None
 
 
 class ResidencyBasisError(ValueError):
@@ -53,7 +56,7 @@ def _residents_only_warning(law: PublicRecordsLaw, requester_state: str | None) 
     return text
 
 
-def residency_warning_for(*, law: PublicRecordsLaw, organization: Organization) -> str | None:
+def residency_warning_for(*, law: PublicRecordsLaw, organization: Requester) -> str | None:
     home = organization.home_state
     return residency_warning(law=law, requester_state=home.code if home else None)
 
