@@ -19,7 +19,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from requests_app.agencies.federal_names import is_tagged, without_tag
 from requests_app.agencies.models import Agency
+from requests_app.agencies.states import STATE_NAMES, state_codes, state_of
 
 DATA_DIR = Path(__file__).parent / "data" / "directory"
 FBI_FILE = DATA_DIR / "fbi_cde_agencies_2025-02.csv"
@@ -32,19 +34,6 @@ NC_SURVEY_AS_OF = date(2024, 4, 30)
 
 FLOCK_VENDOR = "Flock Safety"
 
-STATE_NAMES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
-    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
-    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-}
 FEDERAL = "US"
 
 
@@ -125,15 +114,8 @@ _INTERNAL = re.compile(
     r"|\b(?:test|demo)\b(?: \d+| org)?$|\btraining\b(?! (?:facility|center|academy))",
     re.I,
 )
-_FEDERAL_PREFIX = re.compile(r"^\[federal\]\s*", re.I)
 _PLACE_HINT = re.compile(r"\s*[(\[]([^()\[\]]+)[)\]]")
 _STRAY_DASHES = re.compile(r"(?<=\w)-(?=\s)|\s+-\s*$|^\s*-\s+")
-# Longest first, so that "West Virginia" is not read as "Virginia".
-_STATE_NAME_IN_TEXT = re.compile(
-    r"\b(?:" + "|".join(re.escape(n) for n in sorted(STATE_NAMES.values(), key=len, reverse=True)) + r")\b", re.I
-)
-_STATE_CODES = {full.casefold(): code for code, full in STATE_NAMES.items()}
-
 
 def drop_reason(*, raw_name: str, is_junk: bool, is_inactive: bool) -> str | None:
     """Why a Flock row is not an agency of the network, or None when it is one."""
@@ -152,16 +134,9 @@ def is_internal(name: str) -> bool:
     return bool(_INTERNAL.search(tidy(name)))
 
 
-def is_federal(name: str) -> bool:
-    return bool(_FEDERAL_PREFIX.match(tidy(name)))
-
-
 def state_codes_in_name(name: str) -> list[str]:
-    """The state codes in the text, likeliest first: a leading "TX - ", then from the end."""
-    codes = [c for c in re.findall(r"(?<![A-Za-z])([A-Z]{2})(?![A-Za-z])", name) if c in STATE_NAMES]
-    leading = re.match(r"\s*([A-Z]{2})\s*-", name)
-    first = [leading.group(1)] if leading and leading.group(1) in STATE_NAMES else []
-    return list(dict.fromkeys([*first, *reversed(codes)]))
+    """The codes of the states the text places, likeliest first (see ``states.py``)."""
+    return [code for code in state_codes(name) if code in STATE_NAMES]
 
 
 def state_code_in_name(name: str) -> str:
@@ -171,12 +146,9 @@ def state_code_in_name(name: str) -> str:
 
 
 def state_in_name(name: str) -> str:
-    """A state named in the text: the last two-letter code, else a state's full name."""
-    code = state_code_in_name(name)
-    if code:
-        return code
-    found = _STATE_NAME_IN_TEXT.search(name)
-    return _STATE_CODES[found.group(0).casefold()] if found else ""
+    """The state the text places: by its code, else by a state's name, even in a place's."""
+    state = state_of(name, place_names=True) or ""
+    return state if state in STATE_NAMES else ""
 
 
 def _located_state(name: str, given: str) -> str:
@@ -256,8 +228,8 @@ def clean_flock_name(raw_name: str, state: str = "", *, find_state: bool = True)
     Without a state given, the name's own state code or state name is used (unless find_state is False).
     """
     name = remove_labels(raw_name)
-    federal = bool(_FEDERAL_PREFIX.match(name))
-    name = _FEDERAL_PREFIX.sub("", name)
+    federal = is_tagged(name)
+    name = without_tag(name)
     state = _located_state(name, state.upper()) if state or find_state else ""
     name = strip_state(name, state)
     hints = [h for h in _PLACE_HINT.findall(name) if h.strip().upper() not in STATE_NAMES]
@@ -328,5 +300,5 @@ def parse_short_name(name: str, state: str = "") -> CleanName:
     Only a state code counts here, not a state's name: "Washington County Sheriff's
     Office" says nothing about the state of Washington.
     """
-    state = (state or state_code_in_name(_FEDERAL_PREFIX.sub("", remove_labels(name)))).upper()
+    state = (state or state_code_in_name(without_tag(remove_labels(name)))).upper()
     return clean_flock_name(name, state, find_state=False)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 from requests_app.agencies.directory import (
     FEDERAL,
-    STATE_NAMES,
     DropReason,
     clean_flock_name,
     count_or_none,
@@ -27,6 +26,7 @@ from requests_app.agencies.directory import (
     without_brackets,
 )
 from requests_app.agencies.models import name_key
+from requests_app.agencies.states import STATE_NAMES
 from requests_app.agencies.validation import VENDOR_ALIASES
 
 # FBI roster ---------------------------------------------------------------------------

@@ -41,8 +41,9 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from requests_app.agencies.directory import STATE_NAMES, parse_short_name
+from requests_app.agencies.directory import parse_short_name
 from requests_app.agencies.models import Agency, AgencyAlias, name_key, place_key
+from requests_app.agencies.states import STATE_NAMES
 from requests_app.laws.models import Jurisdiction
 
 MAX_LENGTH = 100  # as the directory form allows; the API's ?q= is cut to it

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from requests_app.agencies.directory import is_federal, parse_short_name, state_codes_in_name
+from requests_app.agencies.directory import parse_short_name, state_codes_in_name
+from requests_app.agencies.federal_names import is_federal
 from requests_app.agencies.models import Agency, AgencyAlias, AlprVendor, name_key
 from requests_app.agencies.search import SearchQuery, search_condition, search_rank
 

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import polars as pl
 
+from requests_app.agencies.states import state_of
 from requests_app.auditlogs import rules, timestamps
 from requests_app.auditlogs.csvblocks import CsvBlocks
 from requests_app.auditlogs.formats import Format
-from requests_app.auditlogs.states import state_of
 from requests_app.auditlogs.parse import (REDACTED, WHOLE, Part, csv_encoding, file_kind, format_for,
                                           mapped_fields, row_count, rows_of, stringify)
 from requests_app.auditlogs.zones import UTC

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from requests_app.agencies.directory import STATE_NAMES
+from requests_app.agencies import federal_names
+from requests_app.agencies.federal_names import FROZEN_ICE, STATE_NAME
 
 VERSION = "2026.12.1"
 PREVIOUS = "2026.11.1"  # frozen in rules_2026_11_1.py, for results stored with it
@@ -63,27 +64,19 @@ def rule(category: str, name: str, pattern: str, unless: str | None = None, alwa
     return Rule(category, name, re.compile(pattern, re.IGNORECASE), _compiled(unless), _compiled(always))
 
 
-def _abbr(*letters: str) -> str:
-    """Abbreviations matched in capitals only: "ICE" the agency, not "Ice Hockey Arena"."""
-    return r"(?-i:\b(?:" + "|".join(letters) + r")\b)"
-
-
-_STATE = r"(?:" + "|".join(sorted(STATE_NAMES.values(), key=len, reverse=True)) + ")"
 _DRUGS = (r"\b(?:meth|methamphetamine|crystal|narc\w*|drugs?|possession|dealing|dealer|sell\w*|fentanyl|cocaine|"
           r"heroin|marijuana|controlled\s+substances?|(?:drug|narcotics?)\s+trafficking)\b")
-_FROZEN_ICE = (r"\b(?:black|dry|shaved|thin)\s+ice\b|\bon\s+ice\b|\bice\s+(?:cream|cold|hockey|rink|arena|skat\w*|"
-               r"machines?|makers?|storm|chest|cubes?|pick|fishing|house|shack|box|road)\b")
 _ICE_NAMED = (r"\bI\.\s?C\.\s?E\b|\bICE\s*[/\s-]\s*(?:ERO|HSI|warrants?|detainers?|holds?|agents?|officers?|removal|"
               r"deport\w*|request(?:ed)?|notification|fugitive|task\s+force|enforcement)\b|"
               r"\b(?:assist(?:ing|ed)?|per|notify|notified)\s+ICE\b")
-_STATE_HOMELAND = (rf"\b{_STATE}\s+(?:(?:state\s+)?(?:office|dept\.?|department|division|agency|bureau)\s+of\s+)?"
+_STATE_HOMELAND = (rf"\b{STATE_NAME}\s+(?:(?:state\s+)?(?:office|dept\.?|department|division|agency|bureau)\s+of\s+)?"
                    r"homeland\s+security\b")
-_HUMAN_SERVICES = rf"\bDHS\s+(?:PD|police)\b|\b{_STATE}\s+DHS\b|\b(?:child|children|welfare|CPS|foster|juvenile)\b"
+_HUMAN_SERVICES = rf"\bDHS\s+(?:PD|police)\b|\b{STATE_NAME}\s+DHS\b|\b(?:child|children|welfare|CPS|foster|juvenile)\b"
 _PROPERTY_CRIME = (r"\b(?:burglar\w*|theft|thefts|stolen|steal\w*|robbery|robbed|vandal\w*|arson|break[\s-]?ins?|"
                    r"larceny|trespass\w*|graffiti|catalytic)\b")
 
 RULES: tuple[Rule, ...] = (
-    rule("immigration", "ICE", r"\bICE\b", unless=f"{_DRUGS}|{_FROZEN_ICE}", always=_ICE_NAMED),
+    rule("immigration", "ICE", r"\bICE\b", unless=f"{_DRUGS}|{FROZEN_ICE}", always=_ICE_NAMED),
     rule("immigration", "ERO / enforcement and removal", r"\bERO\b|\benforcement\s+(?:and|&)\s+removal\b"),
     rule("immigration", "HSI / Homeland Security", r"\bHSI\b|\bhomeland\s+security\b",
          unless=f"{_DRUGS}|{_STATE_HOMELAND}"),
@@ -135,55 +128,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 FEDERAL_RULE = "federal searching organization"
-_FEDERAL_DEPARTMENTS = ("GSA", "HHS", "USDA", "SSA", "DOL", "HUD", "DOT", "EPA", "OPM", "DoD", "DOD", "DHS", "VA", "SBA",
-                        "DOE", "USPS", "DOJ", "FDIC", "NASA")
-_STATE_OFFICE = (rf"\b{_STATE}\s+(?:state\s+)?(?:(?:office|dept\.?|department|division|agency|bureau)\s+of\b|"
-                 r"DHS\b|homeland\s+security\b)")
-
-
-def _agency(name: str, pattern: str, unless: str | None = None) -> Rule:
-    """A federal agency, known by its names and abbreviations; a state's own office of the
-    same name ("Georgia Office of Homeland Security") is not one."""
-    return rule("federal", name, pattern, unless=_STATE_OFFICE + (f"|{unless}" if unless else ""))
-
-
-FEDERAL: tuple[Rule, ...] = (
-    rule("federal", "[Federal] tag", r"^\s*\[federal\]"),
-    _agency("FBI", _abbr("FBI") + r"|\bfederal\s+bureau\s+of\s+investigation\b"),
-    _agency("ICE / ERO", _abbr("ICE", "ERO") + r"|\bimmigration\s+(?:and|&)\s+customs\b|"
-            r"\benforcement\s+(?:and|&)\s+removal\b", unless=_FROZEN_ICE),
-    _agency("HSI", _abbr("HSI") + r"|\bhomeland\s+security\s+investigations?\b"),
-    _agency("DHS", _abbr("DHS") + r"|(?:^\s*|\bU\.?\s?S\.?\s+|\bunited\s+states\s+)(?:dept\.?|department)\s+of\s+"
-            r"homeland\s+security\b", unless=r"\bDHS\s+(?:PD|police)\b"),
-    _agency("CBP / Border Patrol", _abbr("CBP", "USBP") + r"|\bcustoms\s+(?:and|&)\s+border\b|\bborder\s+patrol\b|"
-            r"\bU\.?\s?S\.?\s+customs\b"),
-    _agency("DEA", _abbr("DEA") + r"|\bdrug\s+enforcement\s+administration\b"),
-    _agency("ATF", _abbr("ATF", "BATFE") + r"|\balcohol,?\s+tobacco,?\s+(?:and\s+)?firearms\b"),
-    _agency("US Marshals", _abbr("USMS") + r"|\b(?:U\.?\s?S\.?|united\s+states)\s+marshals?\b"),
-    _agency("NCIS", _abbr("NCIS") + r"|\bnaval\s+criminal\s+investigative\b"),
-    _agency("Secret Service", _abbr("USSS") + r"|\bsecret\s+service\b"),
-    _agency("VA Police", r"^\s*VA\s+police\b|\bveterans\s+affairs\b|" + _abbr("VAMC") +
-            r"|\bVA\s+medical\s+center\b"),
-    _agency("IRS-CI", _abbr("IRS", "IRS-CI", "TIGTA") + r"|\binternal\s+revenue\s+service\b"),
-    _agency("USPIS", _abbr("USPIS") + r"|\bpostal\s+(?:inspect\w*|police)\b"),
-    _agency("FPS", _abbr("FPS") + r"|\bfederal\s+protective\s+service\b", unless=r"\bpublic\s+schools?\b"),
-    _agency("TSA / Air Marshals", _abbr("TSA", "FAMS") + r"|\btransportation\s+security\s+administration\b|"
-            r"\bfederal\s+air\s+marshals?\b"),
-    _agency("US Park Police / land agencies", _abbr("USPP", "USFS", "USFWS") +
-            r"|\b(?:U\.?\s?S\.?|united\s+states)\s+park\s+police\b|\bnational\s+park\s+service\b|"
-            r"\b(?:U\.?\s?S\.?|USDA|united\s+states)\s+forest\s+service\b|\bfish\s+(?:and|&)\s+wildlife\s+service\b|"
-            r"\bbureau\s+of\s+(?:land\s+management|indian\s+affairs|reclamation)\b"),
-    _agency("US Capitol Police", _abbr("USCP") + r"|\b(?:U\.?\s?S\.?|united\s+states)\s+capitol\s+police\b"),
-    _agency("military bases and investigators", _abbr("AFOSI", "CGIS", "AFB") +
-            r"|\barmy\s+(?:CID|criminal\s+investigation)|\bair\s+force\s+(?:OSI|office\s+of\s+special|security\s+forces)|"
-            r"\b(?:air\s+force|army|navy|naval|marine\s+corps)\s+(?:base|station|air\s+station|depot)\b|"
-            r"\bcoast\s+guard\b|\bpentagon\s+force\s+protection\b|\bmilitary\s+police\b"),
-    _agency("federal inspectors general", _abbr(*_FEDERAL_DEPARTMENTS) +
-            r"\s*-?\s*(?:OIG|office\s+of\s+(?:the\s+)?inspector\s+general)\b|\bsocial\s+security\s+administration\b"),
-    _agency("DOJ / US Attorney", _abbr("USDOJ", "USAO") +
-            r"|\b(?:U\.?\s?S\.?|united\s+states)\s+(?:department\s+of\s+justice|DOJ|attorney)|"
-            r"\bfederal\s+bureau\s+of\s+prisons\b|\bdiplomatic\s+security\b"),
-)
+# The federal agencies as rules, so that frames.py matches them in polars as the rest.
+FEDERAL: tuple[Rule, ...] = tuple(rule("federal", a.name, a.pattern, unless=a.unless) for a in federal_names.AGENCIES)
 
 
 def portable(pattern: re.Pattern[str]) -> str:
@@ -204,12 +150,3 @@ def custom_rule(category: str, term: str) -> Rule:
 def reason_flags(reason: str, extra: tuple[Rule, ...] = ()) -> list[tuple[str, str]]:
     """(category, rule name) of every rule the stated reason matches."""
     return [(r.category, r.name) for r in (*RULES, *extra) if reason and r.matches(reason)]
-
-
-def federal_agency(organization: str, agencies: tuple[Rule, ...] = FEDERAL) -> str | None:
-    """The federal agency (its rule's name) a searching organization's name shows, if any."""
-    return next((r.name for r in agencies if organization and r.matches(organization)), None)
-
-
-def is_federal(organization: str) -> bool:
-    return federal_agency(organization) is not None

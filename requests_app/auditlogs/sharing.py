@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from requests_app.auditlogs import rules
-from requests_app.auditlogs.states import state_of
+from requests_app.agencies.federal_names import is_federal
+from requests_app.agencies.states import state_of
 
 REDACTED = {"***", "[redacted]", "redacted"}
 
@@ -65,7 +65,7 @@ _PRIVATE = re.compile(r"\b(?:HOA|homeowners?|inc\.?|llc|corp\w*|company|mall|apa
 
 def kind_of(name: str, stated: str = "") -> str:
     """The partner's kind from its name, or the kind the release states ("Federal", "Sheriff's Office")."""
-    if rules.is_federal(name) or re.search(r"\bfederal\b", stated, re.IGNORECASE):
+    if is_federal(name) or re.search(r"\bfederal\b", stated, re.IGNORECASE):
         return "federal"
     text = f"{stated} {name}"
     if _PRIVATE.search(text):

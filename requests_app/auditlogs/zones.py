@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from requests_app.agencies.directory import STATE_NAMES
+from requests_app.agencies.states import STATE_NAMES
 from requests_app.records.models import RecordsRequest
 
 UTC = "UTC"

@@ -11,10 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from requests_app.agencies.states import state_of
 from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
 from requests_app.auditlogs.parse import parse_time
-from requests_app.auditlogs.states import state_of
 from requests_app.auditlogs.rules import reason_flags
 
 # The Eugene (OR) portal audit as published (CC0), copied into fixtures/ so no run skips it.

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from requests_app.agencies.directory import STATE_NAMES
+from requests_app.agencies.states import STATE_NAMES
 from requests_app.auditlogs import frames
 from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.parse import parse_time, stringify

@@ -1,6 +1,7 @@
 import polars as pl
 import pytest
 
+from requests_app.agencies import federal_names
 from requests_app.auditlogs import frames, rules
 from tests.auditlogs.rules_corpus import load
 
@@ -23,7 +24,7 @@ def test_each_reason_gets_its_expected_categories(reason, expected):
 
 @pytest.mark.parametrize("name, expected", ORGANIZATIONS, ids=[text for text, _ in ORGANIZATIONS])
 def test_each_organization_is_federal_or_not_as_labelled(name, expected):
-    assert rules.is_federal(name) == ("federal" in expected)
+    assert federal_names.is_federal(name) == ("federal" in expected)
 
 
 def test_the_columnar_rules_agree_on_the_whole_corpus():
@@ -43,7 +44,7 @@ def test_the_columnar_rules_agree_on_the_whole_corpus():
     ("NCIS Norfolk Field Office", "NCIS"), ("VA Police - Bay Pines", "VA Police"), ("DHS PD", None),
 ])
 def test_a_federal_searcher_is_known_by_its_agency(name, agency):
-    assert rules.federal_agency(name) == agency
+    assert federal_names.federal_agency(name) == agency
 
 
 def test_an_explicit_immigration_term_is_not_hidden_by_the_drug_context():

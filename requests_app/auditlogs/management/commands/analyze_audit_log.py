@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 
+from requests_app.agencies.states import STATES
 from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.formats import UnknownFormat
 from requests_app.auditlogs.management.columns import add_column_option, add_sheet_option, column_map
-from requests_app.auditlogs.states import STATES
-from requests_app.ops.spreadsheets import csv_writer
 from requests_app.auditlogs.zones import LocalZone, chosen_zone
+from requests_app.ops.spreadsheets import csv_writer
 
 FLAGGED_COLUMNS = ("file", "line", "search_time", "organization", "user", "reason", "case_number", "category", "rule")
 
