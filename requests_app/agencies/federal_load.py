@@ -28,9 +28,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from requests_app.agencies.directory import STATE_NAMES
+from requests_app.agencies import directory_match
 from requests_app.agencies.federal_offices import OFFICES_FILE, FederalOffice, read_offices
 from requests_app.agencies.models import Agency, AgencyAlias, AgencyContactChange, name_key
+from requests_app.agencies.states import STATE_NAMES
 from requests_app.laws.models import Jurisdiction
 
 FEDERAL = "US"
@@ -73,12 +74,16 @@ def load_federal_offices(*, path: Path = OFFICES_FILE) -> FederalLoadReport:
     return report
 
 
+# An office's name as the directory's names read: without the abbreviation it ends with, and
+# "United States" or "U.S." read as "US" (match_key reads "U.S." so, but not before a comma).
+_TRAILING_ABBREVIATION = re.compile(r"\s*\([^)]*\)\s*$")
+_UNITED_STATES = re.compile(r"\bunited states\b|\bu\.\s?s\.(?=\s)", re.IGNORECASE)
+
+
 def match_key(name: str) -> str:
-    """How an office's name is compared with the directory's: "Federal Bureau of
-    Investigation (FBI)" and "U.S. Postal Inspection Service" read as their offices do."""
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", name.casefold().replace("&", " and "))
-    text = re.sub(r"\bunited states\b|\bu\.\s?s\.(?=\s)", "us", text)
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    """How an office's name is compared with the directory's (directory_match.match_key):
+    "Federal Bureau of Investigation (FBI)" and "U.S. Postal Inspection Service" read as their offices do."""
+    return directory_match.match_key(_UNITED_STATES.sub("us", _TRAILING_ABBREVIATION.sub("", name)))
 
 
 class _Loader:
