@@ -117,6 +117,7 @@ _INTERNAL = re.compile(
 _PLACE_HINT = re.compile(r"\s*[(\[]([^()\[\]]+)[)\]]")
 _STRAY_DASHES = re.compile(r"(?<=\w)-(?=\s)|\s+-\s*$|^\s*-\s+")
 
+
 def drop_reason(*, raw_name: str, is_junk: bool, is_inactive: bool) -> str | None:
     """Why a Flock row is not an agency of the network, or None when it is one."""
     name = tidy(raw_name)
