@@ -64,10 +64,10 @@ def _render(template: str, letter: FollowUpInput) -> str:
 
 
 def silence_is_denial(request: RecordsRequest) -> bool:
-    """Whether the law treats no response by the deadline as a denial (its data's
-    ``silence_is_denial`` counting rule)."""
+    """Whether the law treats no response by the deadline as a denial (constructive denial:
+    the law's ``silence_is_denial``, set from its data's counting rule with its section)."""
     law = request.agency.jurisdiction.governing_law()
-    return law is not None and law.counting_rule("silence_is_denial") is not None
+    return law is not None and law.silence_is_denial
 
 
 def _input(request: RecordsRequest, today: date, **extra) -> FollowUpInput:

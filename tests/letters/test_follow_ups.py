@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from requests_app.deadlines.models import RequestClock
 from requests_app.deadlines.reminders import scan
+from requests_app.laws.models import PublicRecordsLaw
 from requests_app.letters.models import FollowUpLetter
 from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
@@ -64,6 +65,13 @@ def test_silence_past_the_deadline_drafts_an_appeal_where_the_law_calls_it_a_den
     scan_on(D(2026, 12, 3))
     appeal = FollowUpLetter.objects.get(request=request, kind="appeal")
     assert "constructive denial" in appeal.text
+
+
+def test_where_silence_is_no_denial_an_overdue_request_gets_a_follow_up_only(alice):
+    request = sent(alice, "CT")
+    PublicRecordsLaw.objects.filter(jurisdiction__code="CT").update(silence_is_denial=False)  # the field decides
+    scan_on(D(2026, 12, 3))
+    assert list(FollowUpLetter.objects.filter(request=request).values_list("kind", flat=True)) == ["follow_up"]
 
 
 def test_finalising_sending_and_the_next_follow_up(alice_client, alice):
