@@ -18,8 +18,8 @@ from requests_app.letters.composer import Addressee, LawTerms, Letterhead, tidy_
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.rendering import letter_html, render_pdf
 from requests_app.letters.services import letter_input_for, letterhead_of
+from requests_app.outbox.models import IN_FLIGHT
 from requests_app.records.models import ANSWERED, AWAITING_ANSWER, RecordsRequest
-from requests_app.records.sending import IN_FLIGHT
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
 

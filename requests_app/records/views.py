@@ -5,6 +5,7 @@ from collections.abc import Callable
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -26,6 +27,7 @@ from requests_app.letters.services import (
     residency_warning_of,
     shown_letter_html,
 )
+from requests_app.outbox.selectors import with_latest_email
 from requests_app.records import services
 from requests_app.records.actions import back_to_request, refusal
 from requests_app.records.catalogue import BUILT_IN
@@ -103,7 +105,7 @@ def request_page(request: HttpRequest, records_request: RecordsRequest, *,
         "extension_form": ExtensionForm(auto_id="extension_%s"),
         "reminder_form": PersonalReminderForm(auto_id="reminder_%s"),
         "watching": Watch.objects.filter(request=records_request, user=request.user).exists(),
-        "follow_up_letters": records_request.follow_ups.all(),
+        "follow_up_letters": with_latest_email(records_request.follow_ups.all(), kind=OuterRef("kind")),
         "communications": records_request.communications.select_related("logged_by"),
         "communication_form": communication_form or CommunicationForm(auto_id="communication_%s",
                                                                        channel=records_request.sent_via),

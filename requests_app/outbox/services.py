@@ -1,0 +1,127 @@
+"""Every email the app sends: enqueued, claimed, sent, recorded, at most once.
+
+Enqueueing writes an Email row in the caller's transaction and wakes the delivery task once
+that commits. The task claims the row with a conditional UPDATE (queued -> sending), so two
+workers or a re-delivered message never both send it; it then talks to the mail server
+outside any transaction, and records the outcome: sent (with the kind's effect in its own
+domain, in the same short transaction) or failed with the error.
+
+The sweep re-enqueues rows still queued after STALE_QUEUED (the broker was down when they were
+asked for) and fails rows left "sending" after STALE_SENDING. A row left "sending" belongs to
+a worker that was killed between claiming and recording: the email may or may not have gone,
+so it is never sent again blindly. What each kind does then:
+
+- request letters, follow-up and appeal letters: failed, "check the sent mail before sending
+  again"; the page shows it and a person sends again if the agency did not get it.
+
+A refused send (the mail server's error) is failed with that error and not retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from requests_app.ops.queue import enqueue_now, enqueue_on_commit
+from requests_app.outbox.kinds import kind_of
+from requests_app.outbox.models import Email, State
+from requests_app.teams.models import Organization, User
+
+STALE_QUEUED = timedelta(minutes=5)
+STALE_SENDING = timedelta(minutes=15)
+INTERRUPTED = "Sending was interrupted; check the sent mail before sending again."
+
+
+def email_enqueue(
+    *, kind: str, target_id: int | None, organization: Organization | None, to: Sequence[str], subject: str,
+    body: str, requested_by: User | None = None, cc: Sequence[str] = (), reply_to: Sequence[str] = (),
+    headers: dict[str, str] | None = None, id_hint: str | None = None,
+) -> Email:
+    """Stores the email to go; the delivery task runs once the caller's transaction commits."""
+    from requests_app.outbox.tasks import deliver_email
+
+    email = Email.objects.create(
+        kind=kind, target_id=target_id, organization=organization, to=list(to), cc=list(cc),
+        reply_to=list(reply_to), subject=subject, body=body, headers=headers or {}, requested_by=requested_by,
+        message_id=make_msgid(idstring=id_hint, domain=message_domain()),
+    )
+    enqueue_on_commit(deliver_email, email.pk)
+    return email
+
+
+def message_domain() -> str:
+    sender = settings.DEFAULT_FROM_EMAIL
+    return sender.rsplit("@", 1)[-1].strip(" >") or "localhost"
+
+
+def email_deliver(email_id: int) -> None:
+    """The delivery task's work: claim, send, record. Never inside a transaction."""
+    email = Email.objects.get(pk=email_id)
+    if email.state != State.QUEUED:
+        return
+    if reason := kind_of(email.kind).blocked(email):
+        _record_failure(email, reason, was=State.QUEUED)
+        return
+    if email_claim(email_id):
+        email_send_claimed(email)
+
+
+def email_send_claimed(email: Email) -> None:
+    """Sends an email this worker has claimed, and records the outcome."""
+    try:
+        message(email).send()
+    except Exception as exc:  # any mail backend error is shown to the user, not retried blindly
+        _record_failure(email, f"{type(exc).__name__}: {exc}", was=State.SENDING)
+        return
+    _record_sent(email)
+
+
+def email_claim(email_id: int) -> bool:
+    """queued -> sending in one conditional UPDATE: only one worker can win it."""
+    now = timezone.now()
+    return bool(Email.objects.filter(pk=email_id, state=State.QUEUED).update(
+        state=State.SENDING, claimed_at=now, state_changed_at=now, attempts=F("attempts") + 1))
+
+
+def message(email: Email) -> EmailMessage:
+    built = EmailMessage(
+        subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=email.to,
+        cc=email.cc or None, reply_to=email.reply_to or None,
+        headers={"Message-ID": email.message_id, **email.headers},
+    )
+    for attachment in kind_of(email.kind).attachments(email):
+        built.attach(*attachment)
+    return built
+
+
+def _record_failure(email: Email, error: str, *, was: State) -> None:
+    Email.objects.filter(pk=email.pk, state=was).update(
+        state=State.FAILED, error=error[:2000], state_changed_at=timezone.now())
+
+
+def _record_sent(email: Email) -> None:
+    now = timezone.now()
+    email.state, email.sent_at, email.state_changed_at, email.error = State.SENT, now, now, ""
+    with transaction.atomic():
+        email.save(update_fields=["state", "sent_at", "state_changed_at", "error"])
+        if note := kind_of(email.kind).after_send(email):
+            email.error = note
+            email.save(update_fields=["error"])
+
+
+def email_sweep(*, now: datetime) -> dict[str, int]:
+    """Re-enqueues emails stuck in "queued" and fails those a killed worker left "sending"."""
+    from requests_app.outbox.tasks import deliver_email
+
+    stale = Email.objects.filter(state=State.QUEUED, state_changed_at__lt=now - STALE_QUEUED)
+    requeued = sum(enqueue_now(deliver_email, pk) for pk in stale.values_list("pk", flat=True))
+    interrupted = Email.objects.filter(state=State.SENDING, state_changed_at__lt=now - STALE_SENDING).update(
+        state=State.FAILED, error=INTERRUPTED, state_changed_at=now)
+    return {"requeued": requeued, "interrupted": interrupted}
