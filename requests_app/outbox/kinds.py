@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from requests_app.outbox.models import Email
 
@@ -39,6 +40,10 @@ class Kind:
     # Runs in the transaction that records the email sent. Returns a note kept as the email's
     # error ("" when all went well): the email has gone, whatever the domain then refuses.
     after_send: Callable[[Email], str] = _nothing
+    # None: a refused send, or one a killed worker left, is failed for a person to look at.
+    # A window: it is queued again (a killed worker's may then arrive twice) until this long
+    # after it was asked for, then failed. For messages whose loss matters more than a repeat.
+    retry_for: timedelta | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -50,3 +55,7 @@ def register(kind: Kind) -> None:
 
 def kind_of(name: str) -> Kind:
     return _KINDS[name]
+
+
+def retry_windows() -> dict[str, timedelta]:
+    return {kind.name: kind.retry_for for kind in _KINDS.values() if kind.retry_for}

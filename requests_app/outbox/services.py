@@ -12,9 +12,12 @@ a worker that was killed between claiming and recording: the email may or may no
 so it is never sent again blindly. What each kind does then:
 
 - request letters, follow-up and appeal letters: failed, "check the sent mail before sending
-  again"; the page shows it and a person sends again if the agency did not get it.
-
-A refused send (the mail server's error) is failed with that error and not retried.
+  again"; the page shows it and a person sends again if the agency did not get it. A refused
+  send (the mail server's error) is failed with that error and not retried.
+- reminder emails and digests (kinds with a ``retry_for`` window, two days): queued again, so
+  the reminder arrives, at worst twice, rather than not at all; a refused send is queued again
+  too, with its error kept. Past the window (the in-app list has told the user by then) the
+  email is failed instead.
 """
 
 from __future__ import annotations
@@ -30,13 +33,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from requests_app.ops.queue import enqueue_now, enqueue_on_commit
-from requests_app.outbox.kinds import kind_of
-from requests_app.outbox.models import Email, State
+from requests_app.outbox.kinds import kind_of, retry_windows
+from requests_app.outbox.models import IN_FLIGHT, Email, State
 from requests_app.teams.models import Organization, User
 
 STALE_QUEUED = timedelta(minutes=5)
 STALE_SENDING = timedelta(minutes=15)
 INTERRUPTED = "Sending was interrupted; check the sent mail before sending again."
+EXPIRED = "Not sent in time; the in-app list showed it instead."
 
 
 def email_enqueue(
@@ -78,7 +82,11 @@ def email_send_claimed(email: Email) -> None:
     try:
         message(email).send()
     except Exception as exc:  # any mail backend error is shown to the user, not retried blindly
-        _record_failure(email, f"{type(exc).__name__}: {exc}", was=State.SENDING)
+        error = f"{type(exc).__name__}: {exc}"
+        if kind_of(email.kind).retry_for:
+            _record_failure(email, error, was=State.SENDING, to=State.QUEUED)
+        else:
+            _record_failure(email, error, was=State.SENDING)
         return
     _record_sent(email)
 
@@ -101,9 +109,8 @@ def message(email: Email) -> EmailMessage:
     return built
 
 
-def _record_failure(email: Email, error: str, *, was: State) -> None:
-    Email.objects.filter(pk=email.pk, state=was).update(
-        state=State.FAILED, error=error[:2000], state_changed_at=timezone.now())
+def _record_failure(email: Email, error: str, *, was: State, to: State = State.FAILED) -> None:
+    Email.objects.filter(pk=email.pk, state=was).update(state=to, error=error[:2000], state_changed_at=timezone.now())
 
 
 def _record_sent(email: Email) -> None:
@@ -117,11 +124,18 @@ def _record_sent(email: Email) -> None:
 
 
 def email_sweep(*, now: datetime) -> dict[str, int]:
-    """Re-enqueues emails stuck in "queued" and fails those a killed worker left "sending"."""
+    """Fails or retakes what killed workers left "sending", and re-enqueues emails stuck in
+    "queued"; see the module docstring for which kind gets which."""
     from requests_app.outbox.tasks import deliver_email
 
+    left = Email.objects.filter(state=State.SENDING, state_changed_at__lt=now - STALE_SENDING)
+    expired = retaken = 0
+    for kind, window in retry_windows().items():
+        expired += Email.objects.filter(kind=kind, state__in=IN_FLIGHT, created_at__lt=now - window).update(
+            state=State.FAILED, error=EXPIRED, state_changed_at=now)
+        # Left as changed long ago, so that the requeueing below takes it in this same sweep.
+        retaken += left.filter(kind=kind).update(state=State.QUEUED)
+    interrupted = left.update(state=State.FAILED, error=INTERRUPTED, state_changed_at=now)
     stale = Email.objects.filter(state=State.QUEUED, state_changed_at__lt=now - STALE_QUEUED)
     requeued = sum(enqueue_now(deliver_email, pk) for pk in stale.values_list("pk", flat=True))
-    interrupted = Email.objects.filter(state=State.SENDING, state_changed_at__lt=now - STALE_SENDING).update(
-        state=State.FAILED, error=INTERRUPTED, state_changed_at=now)
-    return {"requeued": requeued, "interrupted": interrupted}
+    return {"requeued": requeued, "interrupted": interrupted + retaken, "expired": expired}

@@ -1,26 +1,29 @@
-"""Records 0012 and letters 0005 move every send of a request's letter, a follow-up and an
-appeal into the outbox, in whatever state it was, before the old fields are dropped."""
+"""Records 0012, letters 0005 and deadlines 0011 move every send of a request's letter, a
+follow-up, an appeal, a reminder and a digest into the outbox, in whatever state it was,
+before the old fields are dropped."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.timezone import now as django_now
 
+from requests_app.deadlines.models import Notification, Reminder, ReminderPreference
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.services import letter_finalise
 from requests_app.outbox.models import Email
 from requests_app.records.models import RecordsRequest, Status
 from tests.emails import deliver
-from tests.factories import AgencyFactory, draft_request
+from tests.factories import AgencyFactory, UserFactory, draft_request
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BEFORE = [("records", "0011_request_org_agency_index"), ("letters", "0004_follow_up_email_sending"),
-          ("outbox", "0001_initial")]
+          ("deadlines", "0009_emails_claimed_outside_transactions"), ("outbox", "0001_initial")]
 ASKED = datetime(2026, 11, 27, 15, 30, tzinfo=timezone.utc)
 SENT = datetime(2026, 11, 27, 15, 31, tzinfo=timezone.utc)
 AGENCY_EMAIL = "prr@agency.example.gov"
@@ -155,3 +158,56 @@ def test_going_back_puts_each_send_in_its_fields_again(alice, requests, old_sche
     assert (back.send_state, back.send_error, back.send_requested_by_id, back.send_updated_at) == (
         "failed", "Timeout", alice.user.pk, ASKED)
     assert not Email.objects.exists()
+
+
+@pytest.fixture
+def notifications(alice, requests):
+    """Notifications of a reminder sent now, for a user emailed each one and a digest user."""
+    record, digest_user = requests["sent"], UserFactory(email="digest@example.org")
+    ReminderPreference.objects.create(user=digest_user, delivery="digest")
+    days = iter(range(1, 20))
+
+    def note(name: str, user, sent_ago: timedelta = timedelta(0)) -> Notification:
+        reminder = Reminder.objects.create(request=record, kind="personal", recipient=user,
+                                           sent_at=django_now() - sent_ago, target_date=date(2026, 12, next(days)))
+        return Notification.objects.create(user=user, request=record, reminder=reminder, message=f"{name} message")
+
+    return {"emailed": note("emailed", alice.user), "claimed": note("claimed", alice.user),
+            "left": note("left", alice.user), "too_late": note("too_late", alice.user, timedelta(days=3)),
+            "digest_a": note("digest_a", digest_user), "digest_b": note("digest_b", digest_user),
+            "next_digest": note("next_digest", digest_user)}
+
+
+def test_every_reminder_and_digest_email_moves_with_its_state(alice, notifications, old_schema):
+    sends(old_schema, "deadlines.Notification", notifications,
+          emailed={"email_claim": "a" * 32, "email_claimed_at": ASKED, "emailed_at": SENT},
+          claimed={"email_claim": "b" * 32, "email_claimed_at": ASKED},
+          digest_a={"email_claim": "c" * 32, "email_claimed_at": ASKED, "emailed_at": SENT},
+          digest_b={"email_claim": "c" * 32, "email_claimed_at": ASKED, "emailed_at": SENT})
+    migrate(latest())
+    moved = {name: Notification.objects.select_related("email").get(pk=n.pk).email
+             for name, n in notifications.items()}
+    assert moved["too_late"] is moved["next_digest"] is None
+    assert (moved["emailed"].kind, moved["emailed"].state, moved["emailed"].sent_at) == ("reminder", "sent", SENT)
+    assert "emailed message" in moved["emailed"].body and moved["emailed"].to == [alice.user.email]
+    claimed = moved["claimed"]
+    assert (claimed.kind, claimed.state, claimed.claimed_at) == ("reminder", "sending", ASKED)
+    assert (moved["left"].kind, moved["left"].state) == ("reminder", "queued")
+    assert moved["digest_a"] == moved["digest_b"]
+    digest = moved["digest_a"]
+    assert (digest.kind, digest.state, digest.sent_at, digest.to) == ("digest", "sent", SENT, ["digest@example.org"])
+    assert digest.body == "- digest_a message\n- digest_b message\n"
+    assert Email.objects.filter(kind__in=["reminder", "digest"]).count() == 4
+
+
+def test_a_reminder_email_left_claimed_before_the_move_is_sent_by_the_sweep(alice, notifications, old_schema):
+    from requests_app.outbox.services import email_sweep
+
+    claimed = django_now() - timedelta(minutes=20)
+    sends(old_schema, "deadlines.Notification", notifications,
+          claimed={"email_claim": "b" * 32, "email_claimed_at": claimed})
+    migrate(latest())
+    # "emailed" and "left" were never claimed: the next scan would have emailed them.
+    assert email_sweep(now=django_now() + timedelta(minutes=6)) == {"requeued": 3, "interrupted": 1, "expired": 0}
+    assert sorted(m.body.split("\n")[0] for m in mail.outbox) == ["claimed message", "emailed message", "left message"]
+    assert Notification.objects.filter(emailed_at__isnull=False).count() == 3

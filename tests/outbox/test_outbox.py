@@ -112,7 +112,8 @@ def test_a_refused_send_is_failed_with_the_error_and_not_sent_again(settings):
     email_deliver(email.pk)
     state, error, attempts = state_of(email)
     assert (state, attempts) == (State.FAILED, 1) and error.startswith("SMTPRecipientsRefused")
-    assert email_sweep(now=timezone.now() + timedelta(hours=1)) == {"requeued": 0, "interrupted": 0}
+    assert email_sweep(now=timezone.now() + timedelta(hours=1)) == {"requeued": 0, "interrupted": 0,
+                                                                    "expired": 0}
     assert not mail.outbox and effects == []
 
 
@@ -126,16 +127,16 @@ def test_the_sweep_wakes_a_worker_for_an_email_the_broker_lost(monkeypatch):
     email = enqueue()
     woken = []
     monkeypatch.setattr(deliver_email, "apply_async", lambda args, **kw: woken.append(args))
-    assert email_sweep(now=timezone.now()) == {"requeued": 0, "interrupted": 0}  # not stale yet
-    assert email_sweep(now=timezone.now() + timedelta(minutes=6)) == {"requeued": 1, "interrupted": 0}
+    assert email_sweep(now=timezone.now())["requeued"] == 0  # not stale yet
+    assert email_sweep(now=timezone.now() + timedelta(minutes=6)) == {"requeued": 1, "interrupted": 0, "expired": 0}
     assert woken == [(email.pk,)]
 
 
 def test_the_sweep_fails_what_a_killed_worker_left_and_never_sends_it():
     email = enqueue()
     email_claim(email.pk)  # the worker claimed it, then was killed
-    assert email_sweep(now=timezone.now() + timedelta(minutes=14)) == {"requeued": 0, "interrupted": 0}
-    assert email_sweep(now=timezone.now() + timedelta(minutes=16)) == {"requeued": 0, "interrupted": 1}
+    assert email_sweep(now=timezone.now() + timedelta(minutes=14))["interrupted"] == 0
+    assert email_sweep(now=timezone.now() + timedelta(minutes=16)) == {"requeued": 0, "interrupted": 1, "expired": 0}
     assert state_of(email) == (State.FAILED, INTERRUPTED, 1)
     email_deliver(email.pk)
     assert not mail.outbox and effects == []
@@ -151,6 +152,12 @@ def test_the_mail_server_is_never_talked_to_inside_a_transaction(settings):
     assert InTransaction.atomic == [False]
 
 
-def test_every_kind_of_letter_is_registered_by_its_app():
-    assert {kinds.kind_of(name).name for name in ("request_letter", "follow_up", "appeal")} == {
-        "request_letter", "follow_up", "appeal"}
+KINDS = ("request_letter", "follow_up", "appeal", "reminder", "digest")
+
+
+def test_every_kind_is_registered_by_its_app():
+    assert [kinds.kind_of(name).name for name in KINDS] == list(KINDS)
+
+
+def test_only_reminders_and_digests_are_sent_again_after_a_failure():
+    assert sorted(kinds.retry_windows()) == ["digest", "reminder"]

@@ -108,7 +108,7 @@ def test_a_broker_outage_keeps_the_send_queued_and_the_sweep_sends_it_later(alic
     assert request.send_state == State.QUEUED and not mail.outbox
     monkeypatch.undo()
     result = email_sweep(now=timezone.now() + timedelta(minutes=6))
-    assert result == {"requeued": 1, "interrupted": 0}
+    assert result == {"requeued": 1, "interrupted": 0, "expired": 0}
     assert len(mail.outbox) == 1
 
 
@@ -117,7 +117,7 @@ def test_an_interrupted_send_is_marked_failed_not_resent(alice):
     request_queue_email(request=request, user=alice.user)
     assert claim(request)  # a worker claimed it, then died
     result = email_sweep(now=timezone.now() + timedelta(minutes=16))
-    assert result == {"requeued": 0, "interrupted": 1}
+    assert result == {"requeued": 0, "interrupted": 1, "expired": 0}
     request.refresh_from_db()
     assert request.send_state == State.FAILED and "check the sent mail" in request.send_error
     assert not mail.outbox
@@ -195,5 +195,5 @@ def test_a_queued_email_of_a_request_that_left_draft_is_failed_not_requeued_fore
     assert request.send_state == State.FAILED and "left draft" in request.send_error and not mail.outbox
     woken = []
     monkeypatch.setattr(deliver_email, "apply_async", lambda args, **kw: woken.append(args))
-    assert email_sweep(now=timezone.now() + timedelta(minutes=6)) == {"requeued": 0, "interrupted": 0}
+    assert email_sweep(now=timezone.now() + timedelta(minutes=6)) == {"requeued": 0, "interrupted": 0, "expired": 0}
     assert woken == []
