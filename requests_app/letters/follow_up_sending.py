@@ -15,6 +15,7 @@ from requests_app.letters.follow_ups import follow_up_mark_sent
 from requests_app.letters.models import FollowUpLetter
 from requests_app.outbox.kinds import Attachment, Kind
 from requests_app.outbox.models import IN_FLIGHT, Email
+from requests_app.outbox.selectors import another_went
 from requests_app.records.sending import CannotSend, agency_email, records_email_of
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
@@ -27,6 +28,7 @@ _PARAGRAPH = {
 }
 
 
+@transaction.atomic
 def follow_up_queue_email(*, letter: FollowUpLetter, user: User) -> FollowUpLetter:
     """Queues the letter to be emailed to the agency's records email, or raises CannotSend."""
     kind = letter.get_kind_display()
@@ -34,6 +36,9 @@ def follow_up_queue_email(*, letter: FollowUpLetter, user: User) -> FollowUpLett
         raise CannotSend(f"Finalise the {kind.lower()} letter before sending it.")
     if letter.sent_on:
         raise CannotSend(f"This {kind.lower()} letter was already sent on {letter.sent_on:%d %b %Y}.")
+    # Checked under the letter's row lock, so that two clicks never queue two emails.
+    FollowUpLetter.objects.select_for_update().only("pk").get(pk=letter.pk)
+    letter.email_changed()
     if letter.send_state in IN_FLIGHT:
         raise CannotSend(f"This {kind.lower()} letter is already being sent.")
     request = letter.request
@@ -61,9 +66,9 @@ def _attachments(email: Email) -> list[Attachment]:
 
 
 def _blocked(email: Email) -> str:
-    if FollowUpLetter.objects.filter(pk=email.target_id, sent_on__isnull=True).exists():
-        return ""
-    return "The letter was recorded as sent before its email went out; it was not emailed."
+    if not FollowUpLetter.objects.filter(pk=email.target_id, sent_on__isnull=True).exists():
+        return "The letter was recorded as sent before its email went out; it was not emailed."
+    return "The letter was already emailed; it was not emailed again." if another_went(email) else ""
 
 
 def _after_send(email: Email) -> str:

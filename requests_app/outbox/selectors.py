@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from requests_app.outbox.models import Email
+from requests_app.outbox.models import Email, State
 
 
 def latest_email(*, kind: str, target_id: int) -> Email | None:
     return Email.objects.filter(kind=kind, target_id=target_id).order_by("-pk").first()
+
+
+def another_went(email: Email) -> bool:
+    """Whether another email for the same row was sent or is being sent: a letter goes once."""
+    return Email.objects.filter(kind=email.kind, target_id=email.target_id, state__in=[State.SENDING, State.SENT]
+                                ).exclude(pk=email.pk).exists()
 
 
 def with_latest_email(rows: QuerySet, *, kind: str | OuterRef) -> QuerySet:

@@ -1,23 +1,25 @@
-"""Every email the app sends: enqueued, claimed, sent, recorded, at most once.
+"""Every email the app sends through the outbox: enqueued, claimed, sent, recorded.
 
 Enqueueing writes an Email row in the caller's transaction and wakes the delivery task once
-that commits. The task claims the row with a conditional UPDATE (queued -> sending), so two
-workers or a re-delivered message never both send it; it then talks to the mail server
-outside any transaction, and records the outcome: sent (with the kind's effect in its own
-domain, in the same short transaction) or failed with the error.
+that commits (a rolled-back caller leaves no email). The task asks the kind whether the email
+may still go (a request that left draft: failed with the reason), claims the row with a
+conditional UPDATE (queued -> sending), so two workers or a re-delivered message never both
+send it, talks to the mail server outside any transaction, and records the outcome: sent
+(with the kind's effect in its own domain, in the same short transaction) or not.
 
-The sweep re-enqueues rows still queued after STALE_QUEUED (the broker was down when they were
-asked for) and fails rows left "sending" after STALE_SENDING. A row left "sending" belongs to
-a worker that was killed between claiming and recording: the email may or may not have gone,
-so it is never sent again blindly. What each kind does then:
+A row left "sending" belongs to a worker killed between claiming and recording: the email may
+or may not have gone. The sweep (every five minutes) finds such rows after STALE_SENDING, and
+re-enqueues rows still queued after STALE_QUEUED (the broker was down when they were asked
+for). What each kind does with a killed worker's row and with a refused send:
 
-- request letters, follow-up and appeal letters: failed, "check the sent mail before sending
-  again"; the page shows it and a person sends again if the agency did not get it. A refused
-  send (the mail server's error) is failed with that error and not retried.
-- reminder emails and digests (kinds with a ``retry_for`` window, two days): queued again, so
-  the reminder arrives, at worst twice, rather than not at all; a refused send is queued again
-  too, with its error kept. Past the window (the in-app list has told the user by then) the
-  email is failed instead.
+- request letters, follow-up and appeal letters: at most once. A killed worker's row is failed,
+  "check the sent mail before sending again", never sent again blindly; the page shows it and
+  a person sends again if the agency did not get it. A refused send (the mail server's error)
+  is failed with that error and not retried.
+- reminder emails and digests (kinds with a ``retry_for`` window, two days): a killed worker's
+  row is queued again, so the reminder arrives, at worst twice, rather than not at all (as the
+  reminder scan did before); a refused send is queued again too, with its error kept. Past the
+  window (the in-app list has told the user by then) the email is failed instead.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from requests_app.letters.services import latest_letter, letter_is_current
 from requests_app.agencies.models import Agency
 from requests_app.outbox.kinds import Attachment, Kind
 from requests_app.outbox.models import IN_FLIGHT, Email
+from requests_app.outbox.selectors import another_went
 from requests_app.outbox.services import email_enqueue
 from requests_app.records.lifecycle import request_transition, status_summary
 from requests_app.records.models import REQUEST_LETTER, RecordsRequest, SendChannel, Status
@@ -45,9 +46,13 @@ def _ready_letter(request: RecordsRequest) -> LetterVersion:
     return latest
 
 
+@transaction.atomic
 def request_queue_email(*, request: RecordsRequest, user: User) -> RecordsRequest:
     _ready_letter(request)
     _require_contact(request.agency, SendChannel.EMAIL)
+    # Checked under the request's row lock, so that two clicks never queue two emails.
+    RecordsRequest.objects.select_for_update().only("pk").get(pk=request.pk)
+    request.email_changed()
     if request.send_state in IN_FLIGHT:
         raise CannotSend(f"{request.tracking} is already being sent.")
     agency_email(
@@ -172,9 +177,9 @@ def _attachments(email: Email) -> list[Attachment]:
 
 def _blocked(email: Email) -> str:
     # A request moved out of draft by another path while its email waited (withdrawn, say).
-    if RecordsRequest.objects.filter(pk=email.target_id, status=Status.DRAFT).exists():
-        return ""
-    return "The request left draft before its email went out; it was not emailed."
+    if not RecordsRequest.objects.filter(pk=email.target_id, status=Status.DRAFT).exists():
+        return "The request left draft before its email went out; it was not emailed."
+    return "The letter was already emailed; it was not emailed again." if another_went(email) else ""
 
 
 def _after_send(email: Email) -> str:

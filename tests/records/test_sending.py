@@ -197,3 +197,19 @@ def test_a_queued_email_of_a_request_that_left_draft_is_failed_not_requeued_fore
     monkeypatch.setattr(deliver_email, "apply_async", lambda args, **kw: woken.append(args))
     assert email_sweep(now=timezone.now() + timedelta(minutes=6)) == {"requeued": 0, "interrupted": 0, "expired": 0}
     assert woken == []
+
+
+def test_a_second_email_of_a_letter_being_sent_is_never_sent(alice):
+    from requests_app.records.models import REQUEST_LETTER
+    from requests_app.records.sending import agency_email
+
+    request = ready(alice)
+    request_queue_email(request=request, user=alice.user)
+    assert claim(request)  # a worker is sending it
+    # Asked for again in the same instant, past the check made when queueing.
+    again = agency_email(request=request, kind=REQUEST_LETTER, target_id=request.pk, user=alice.user,
+                         subject="Again", paragraph="Again.")
+    deliver_email(again.pk)
+    again.refresh_from_db()
+    assert (again.state, again.error) == (State.FAILED, "The letter was already emailed; it was not emailed again.")
+    assert not mail.outbox
