@@ -83,12 +83,9 @@ def email_send_claimed(email: Email) -> None:
     """Sends an email this worker has claimed, and records the outcome."""
     try:
         message(email).send()
-    except Exception as exc:  # any mail backend error is shown to the user, not retried blindly
-        error = f"{type(exc).__name__}: {exc}"
-        if kind_of(email.kind).retry_for:
-            _record_failure(email, error, was=State.SENDING, to=State.QUEUED)
-        else:
-            _record_failure(email, error, was=State.SENDING)
+    except Exception as exc:  # any mail backend error is kept on the email, and retried only by kinds that retry
+        again = State.QUEUED if kind_of(email.kind).retry_for else State.FAILED
+        _record_failure(email, f"{type(exc).__name__}: {exc}", was=State.SENDING, to=again)
         return
     _record_sent(email)
 
@@ -116,6 +113,8 @@ def _record_failure(email: Email, error: str, *, was: State, to: State = State.F
 
 
 def _record_sent(email: Email) -> None:
+    """Marks it sent with the kind's effect, in one transaction: should the effect fail, the
+    row stays "sending" and the sweep treats it as a killed worker's."""
     now = timezone.now()
     email.state, email.sent_at, email.state_changed_at, email.error = State.SENT, now, now, ""
     with transaction.atomic():
