@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "requests_app.correspondence",
     "requests_app.documents",
     "requests_app.auditlogs",
+    "requests_app.workflow",
     "requests_app.ops",
     "requests_app.demo",
     "requests_app.api",

@@ -23,9 +23,10 @@ from requests_app.records import list_views as record_lists
 from requests_app.records import views as records
 from requests_app.teams import member_views as members
 from requests_app.teams import views as teams
+from requests_app.web import views as web
 
 urlpatterns = [
-    path("", teams.home, name="home"),
+    path("", web.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
@@ -70,7 +71,7 @@ urlpatterns = [
     path("requests/export.csv", record_lists.request_export_csv, name="request-export-csv"),
     path("requests/export.xlsx", record_lists.request_export_xlsx, name="request-export-xlsx"),
     path("requests/new/", records.request_new, name="request-create"),
-    path("requests/<int:pk>/", records.request_detail, name="request-detail"),
+    path("requests/<int:pk>/", web.request_detail, name="request-detail"),
     path("requests/<int:pk>/letter/", records.letter_edit, name="letter-edit"),
     path("requests/<int:pk>/letter/regenerate/", records.letter_regenerate, name="letter-regenerate"),
     path("requests/<int:pk>/letter/readdress/", records.letter_readdress, name="letter-readdress"),

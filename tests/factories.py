@@ -73,7 +73,8 @@ def draft_request(*, organization, agency, user, keys=("org-audit", "network-aud
     """A draft request made the way the app makes one."""
     from datetime import date
 
-    from requests_app.records.services import items_for, request_create
+    from requests_app.letters.drafts import request_create
+    from requests_app.records.services import items_for
 
     return request_create(
         organization=organization, agency=agency, user=user, title=terms.pop("title", "ALPR records"),

@@ -20,6 +20,7 @@ from requests_app.agencies.contact_import import COLUMNS, ImportFileError, impor
 from requests_app.agencies.forms import AgencyContactForm, ContactImportForm, NeedsContactFilterForm
 from requests_app.agencies.models import Agency
 from requests_app.teams.permissions import editor_required, organization_required
+from requests_app.web.needs_contact import needing_contact, needs_contact_counts
 
 PAGE_SIZE = 50
 
@@ -52,12 +53,12 @@ def _next_page(request: HttpRequest) -> str:
 def needs_contact(request: HttpRequest) -> HttpResponse:
     form = NeedsContactFilterForm(request.GET or None)
     filters = form.filters()
-    agencies = contacts.needing_contact(filters=filters, organization=request.organization)
+    agencies = needing_contact(filters=filters, organization=request.organization)
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(),
-               "counts": contacts.needs_contact_counts(filters=filters, organization=request.organization)}
+               "counts": needs_contact_counts(filters=filters, organization=request.organization)}
     return render(request, "agencies/needs_contact.html", context)
 
 

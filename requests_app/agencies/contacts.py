@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from requests_app.agencies.models import Agency, AgencyContactChange
-from requests_app.teams.models import Membership, Organization
+from requests_app.teams.models import Membership
 
 CONTACT_FIELDS = ("records_email", "portal_url", "mailing_address", "phone")
 FIELD_LABELS = {
@@ -126,37 +126,11 @@ class NeedsContactFilters:
     in_flock_network: bool | None = True  # None: either way
 
 
-def needing_contact(*, filters: NeedsContactFilters, organization: Organization) -> QuerySet[Agency]:
-    """Agencies with neither a records email nor a records portal: those the organization has
-    requests with (a campaign's included) first, then Flock network members, then by population."""
-    return (
-        _needing(filters).annotate(ours=_has_requests_of(organization))
-        .select_related("jurisdiction__parent")
-        .order_by(F("ours").desc(), F("in_flock_network").desc(), F("population").desc(nulls_last=True),
-                  "name", "pk")
-    )
-
-
-def needs_contact_counts(*, filters: NeedsContactFilters, organization: Organization) -> dict[str, int]:
-    """How many agencies the list holds, how many the organization has requests with, and how
-    many have at least a mailing address (a letter can go by mail), in one query."""
-    # The condition is repeated rather than read from an annotation: an aggregate over an
-    # annotated queryset does not carry the annotation into its subquery.
-    return _needing(filters).aggregate(
-        total=Count("pk"),
-        ours=Count("pk", filter=Q(_has_requests_of(organization))),
-        by_mail=Count("pk", filter=~Q(mailing_address="")),
-    )
-
-
-def _needing(filters: NeedsContactFilters) -> QuerySet[Agency]:
+def without_contact(filters: NeedsContactFilters) -> QuerySet[Agency]:
+    """Agencies with neither a records email nor a records portal, narrowed by ``filters``.
+    Which of them an organization has requests with is read above records
+    (requests_app/web/needs_contact.py)."""
     return Agency.objects.filter(records_email="", portal_url="").filter(_condition(filters))
-
-
-def _has_requests_of(organization: Organization) -> Exists:
-    from requests_app.records.models import RecordsRequest  # records depends on agencies
-
-    return Exists(RecordsRequest.objects.filter(organization=organization, agency=OuterRef("pk")))
 
 
 def _condition(filters: NeedsContactFilters) -> Q:

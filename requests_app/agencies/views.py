@@ -10,7 +10,7 @@ from requests_app.agencies.models import Agency, AlprVendor, VendorEvidence
 from requests_app.agencies.pickers import PickerItem
 from requests_app.agencies.selectors import agency_detail, agency_matches, agency_search
 from requests_app.laws.services import residency_warning_for
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import organization_required
 
 PAGE_SIZE = 50
 PICKER_LIMIT, PICKER_MAX_LIMIT = 20, 50

@@ -1,4 +1,4 @@
-"""The request list's filters (records/listing.py) as schema parameters: the list and its
+"""The request list's filters (web/request_list.py) as schema parameters: the list and its
 CSV export read the same ones, and refuse a bad value (400)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from requests_app.records.bounds import MAX_ID
-from requests_app.records.listing import SORTS
 from requests_app.records.models import Status
+from requests_app.web.request_list import SORTS
 
 
 def _id(name: str, description: str) -> OpenApiParameter:

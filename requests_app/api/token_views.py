@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from requests_app.api.models import ApiToken
 from requests_app.api.tokens import token_create, token_revoke
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import organization_required
 
 
 @organization_required

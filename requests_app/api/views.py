@@ -26,15 +26,18 @@ from requests_app.api.parameters import REQUEST_FILTERS
 from requests_app.api.views_bulk import BulkActions
 from requests_app.api.views_letters import LetterActions
 from requests_app.auditlogs.selectors import report_for
-from requests_app.correspondence.services import Action, Message, communication_log
+from requests_app.correspondence.services import Action, Message
 from requests_app.documents.upload import upload_file
 from requests_app.laws.models import PublicRecordsLaw
+from requests_app.letters.drafts import request_create
 from requests_app.outbox.selectors import with_latest_email
-from requests_app.records.lifecycle import TransitionError, request_transition
-from requests_app.records.listing import filtered_requests
+from requests_app.records.lifecycle import TransitionError
 from requests_app.records.models import BulkJob, RecordsRequest
 from requests_app.records.selectors import requests_of
-from requests_app.records.services import items_for, request_create
+from requests_app.records.services import items_for
+from requests_app.workflow.replies import communication_log
+from requests_app.workflow.status import request_transition
+from requests_app.web.request_list import filtered_requests
 
 
 class ApiViewSetMixin:

@@ -28,8 +28,8 @@ from requests_app.letters.services import (
     ResidencyNotAcknowledged,
     letter_finalise,
     letter_is_current,
-    residency_warning_of,
 )
+from requests_app.letters.inputs import residency_warning_of
 from requests_app.records.bounds import MAX_ID, parse_id
 from requests_app.records.lifecycle import TransitionError
 from requests_app.records.models import RecordsRequest, SendChannel

@@ -15,8 +15,7 @@ from requests_app.auditlogs.workbooks import TITLES, sheet_lines
 from requests_app.auditlogs.rereading import ZONE_CHOICES, can_reread, reread_import, zone_why
 from requests_app.records.models import RecordsRequest
 from requests_app.records.selectors import request_of
-from requests_app.teams.permissions import editor_required
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import editor_required, organization_required
 
 _UNTIMED = {f.key for f in FORMATS if f.kind == "sharing"}  # sharing lists have no times
 _ACTIVE = (AuditImport.State.QUEUED, AuditImport.State.RUNNING)

@@ -17,7 +17,7 @@ from requests_app.auditlogs.selectors import (campaign_flagged, campaign_report_
 from requests_app.campaigns.models import Campaign
 from requests_app.records.selectors import request_of
 from requests_app.teams.models import Organization
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import organization_required
 
 CAMPAIGN_FLAGGED_SHOWN = 200
 CSV_HEADER = ["tracking", "agency", "agency_state", "search_time", "organization", "state", "federal", "user",

@@ -21,7 +21,7 @@ from requests_app.campaigns.models import Campaign
 from requests_app.letters.composer import Route
 from requests_app.letters.services import latest_letter, letter_is_current
 from requests_app.records.models import RecordsRequest, Status
-from requests_app.records.services import letter_address_outdated, request_readdress_letter
+from requests_app.letters.drafts import letter_address_outdated, request_readdress_letter
 from requests_app.teams.models import Membership
 
 

@@ -20,14 +20,14 @@ from requests_app.campaigns.models import Campaign, RenderState
 from requests_app.laws.services import residency_bases
 from requests_app.letters.composer import Route
 from requests_app.letters.models import LetterVersion
+from requests_app.letters.inputs import residency_warning_of
 from requests_app.letters.services import (
-    CannotFinalise, ResidencyNotAcknowledged, letter_finalise, letter_is_current, residency_warning_of,
+    CannotFinalise, ResidencyNotAcknowledged, letter_finalise, letter_is_current,
 )
 from requests_app.ops.queue import enqueue_on_commit
 from requests_app.records.models import RecordsRequest, Status
-from requests_app.records.services import (
-    check_date_range, items_for, letter_address_outdated, request_create, request_readdress_letter,
-)
+from requests_app.letters.drafts import letter_address_outdated, request_create, request_readdress_letter
+from requests_app.records.services import check_date_range, items_for
 from requests_app.teams.models import Organization, User
 
 RENDER_CHUNK = 25

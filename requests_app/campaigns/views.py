@@ -26,8 +26,7 @@ from requests_app.outbox.selectors import with_latest_email
 from requests_app.records.models import RecordsRequest
 from requests_app.records.services import items_for
 from requests_app.teams.models import Organization
-from requests_app.teams.permissions import editor_required
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import editor_required, organization_required
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:

@@ -1,5 +1,6 @@
-"""Logging a communication, and the action it records: each action moves the request
-through the lifecycle and its clock through the deadline engine, all or nothing."""
+"""Communications with the agency, the items' outcomes and the fees: stored and checked here.
+The status move and clock change a logged action implies are the workflow's
+(requests_app.workflow.replies.communication_log)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from requests_app.correspondence.models import Communication, Fee
-from requests_app.deadlines.clock import ClockError, clock_extend
-from requests_app.records.lifecycle import request_transition
 from requests_app.records.models import RecordsRequest, RequestItem, Status
 from requests_app.records.trail import EventKind, change, record_event
 from requests_app.teams.models import User
@@ -68,24 +67,40 @@ def request_has_fixed_deadline(request: RecordsRequest) -> bool:
     return bool(clock and clock.response_due)
 
 
-@transaction.atomic
-def communication_log(*, request: RecordsRequest, user: User, message: Message, action: Action = Action()) -> Communication:
-    """Stores the communication and applies its action; on any refusal nothing is stored."""
+def communication_store(*, request: RecordsRequest, user: User | None, message: Message,
+                        action: Action = Action()) -> Communication:
+    """Checks and stores the communication with what it records within this app (the
+    agency's reference, a fee estimate); moving the request and its clock is the
+    workflow's (requests_app.workflow.replies)."""
     _check(request, action)
-    before = request.status
     communication = Communication.objects.create(
         request=request, direction=message.direction, channel=message.channel, occurred_on=message.occurred_on,
         sender=message.sender, recipient=message.recipient, subject=message.subject, body=message.body,
         action=action.kind, agency_reference=action.agency_reference, extended_to=action.extended_to,
         fee_amount=action.fee_amount, exemptions=action.exemptions, logged_by=user,
     )
-    try:
-        _apply(request, user, communication)
-    except ClockError as exc:
-        raise ValidationError(str(exc)) from None
+    if action.kind == A.ACKNOWLEDGED and communication.agency_reference:
+        RecordsRequest.objects.filter(pk=request.pk).update(agency_reference=communication.agency_reference)
+        request.agency_reference = communication.agency_reference
+    if action.kind == A.FEE_ESTIMATE:
+        Fee.objects.create(request=request, kind=Fee.Kind.ESTIMATE, amount=communication.fee_amount,
+                           occurred_on=communication.occurred_on, communication=communication, recorded_by=user)
+    return communication
+
+
+def communication_event(*, request: RecordsRequest, user: User | None, communication: Communication,
+                        before: str) -> None:
+    """The history line of a logged communication, naming the status move it made, if any."""
     record_event(request=request, actor=user, kind=EventKind.COMMUNICATION_LOGGED,
                  summary=_communication_summary(communication, before, request.status),
                  happened_on=communication.occurred_on)
+
+
+@transaction.atomic
+def message_log(*, request: RecordsRequest, user: User | None, message: Message) -> Communication:
+    """Logs a message that records no action (an email filed from the mailbox)."""
+    communication = communication_store(request=request, user=user, message=message)
+    communication_event(request=request, user=user, communication=communication, before=request.status)
     return communication
 
 
@@ -99,22 +114,16 @@ def _communication_summary(communication: Communication, before: str, after: str
     return text
 
 
-def _apply(request: RecordsRequest, user: User, communication: Communication) -> None:
-    kind, on = communication.action, communication.occurred_on
-    if kind == A.ACKNOWLEDGED and communication.agency_reference:
-        RecordsRequest.objects.filter(pk=request.pk).update(agency_reference=communication.agency_reference)
-        request.agency_reference = communication.agency_reference
-    if kind == A.EXTENSION:
-        clock_extend(request=request, on=on, agency_date=communication.extended_to, user=user)
-    if kind == A.FEE_ESTIMATE:
-        Fee.objects.create(request=request, kind=Fee.Kind.ESTIMATE, amount=communication.fee_amount, occurred_on=on,
-                           communication=communication, recorded_by=user)
-    if kind in STATUS_FOR and request.status != STATUS_FOR[kind]:
-        reason = f"{communication.get_action_display()} ({communication.get_channel_display().lower()})"
-        if communication.exemptions:
-            reason += f"; exemptions cited: {communication.exemptions}"
-        # The communication's own event names this move.
-        request_transition(request=request, to_status=STATUS_FOR[kind], user=user, reason=reason, on=on, trail=False)
+def status_move_of(communication: Communication) -> tuple[Status, str] | None:
+    """The status the communication's action moves the request to, with the reason the
+    history gives; None if it moves nothing."""
+    target = STATUS_FOR.get(communication.action)
+    if target is None:
+        return None
+    reason = f"{communication.get_action_display()} ({communication.get_channel_display().lower()})"
+    if communication.exemptions:
+        reason += f"; exemptions cited: {communication.exemptions}"
+    return target, reason
 
 
 # Items and fees -----------------------------------------------------------------------

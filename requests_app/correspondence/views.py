@@ -12,8 +12,9 @@ from requests_app.correspondence.forms import CommunicationForm, FeeForm, Outcom
 from requests_app.records.models import RequestItem
 from requests_app.records.actions import back_to_request, form_errors
 from requests_app.records.selectors import request_of
-from requests_app.records.views import request_page
 from requests_app.teams.permissions import editor_required
+from requests_app.web.request_page import request_page
+from requests_app.workflow import replies
 
 
 @editor_required
@@ -25,7 +26,7 @@ def communication_log(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommunicationForm(request.POST, auto_id="communication_%s", channel=records_request.sent_via)
     if form.is_valid():
         try:
-            services.communication_log(request=records_request, user=request.user, **_message_and_action(form))
+            replies.communication_log(request=records_request, user=request.user, **_message_and_action(form))
         except ValidationError as exc:  # keyed by field where the service can say which
             form.add_error(None, exc)
         except ValueError as exc:  # a move the lifecycle refuses

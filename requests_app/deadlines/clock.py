@@ -1,8 +1,10 @@
 """Keeps a request's statutory clock: starts it, extends, pauses, resumes, and sets the
-appeal window, each change stored with the engine's explanation."""
+appeal window, each change stored with the engine's explanation. A change returns what it
+implies beyond the clock (ClockOutcome); acting on that is the workflow's."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -28,6 +30,14 @@ DENIALS = {Status.DENIED}
 
 class ClockError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class ClockOutcome:
+    """What a status move did to the clock that matters beyond it: ``appeal_opened_on`` is
+    the day a denial opened the appeal window (an appeal letter is then due to be drafted)."""
+
+    appeal_opened_on: date | None = None
 
 
 def _law(request: RecordsRequest):
@@ -188,13 +198,9 @@ def clock_deny(*, request: RecordsRequest, on: date, user: User | None) -> Reque
     clock = _clock(request)
     law = _law(request)
     result = engine.appeal_deadline(rule_for(law, StatutoryDeadline.Kind.APPEAL), on, calendar_of(clock))
-    from requests_app.letters.follow_ups import draft_appeal
-
     clock.appeal_due = result.due
     clock.follow_up_on = None
-    _record(clock, DeadlineChange.Event.DENIED, on, f"{result.explanation} Appeal route: {law.appeal_route}", user)
-    draft_appeal(request=request, on=on)
-    return clock
+    return _record(clock, DeadlineChange.Event.DENIED, on, f"{result.explanation} Appeal route: {law.appeal_route}", user)
 
 
 @transaction.atomic
@@ -206,26 +212,29 @@ def clock_followed_up(*, request: RecordsRequest, on: date, user: User | None) -
     return _record(clock, DeadlineChange.Event.FOLLOWED_UP, on, result.explanation, user)
 
 
-def clock_after_transition(*, request: RecordsRequest, from_status: str, to_status: str, on: date, user: User | None) -> None:
-    """What a status move does to the clock and its reminders (called by the lifecycle,
-    in its transaction, with ``request`` already in its new status)."""
+def clock_after_transition(
+    *, request: RecordsRequest, from_status: str, to_status: str, on: date, user: User | None,
+) -> ClockOutcome:
+    """What a status move does to the clock and its reminders (called by the workflow in the
+    move's transaction, with ``request`` already in its new status)."""
     if to_status == Status.SUBMITTED and from_status == Status.DRAFT:
         clock_start(request=request, received_on=on, user=user)
-        return
+        return ClockOutcome()
     if to_status == Status.ACKNOWLEDGED:
         clock_acknowledged(request=request, on=on, user=user)
     RequestClock.objects.filter(request=request).update(request_status=to_status)
     clock = RequestClock.objects.filter(request=request).select_related("request__agency__jurisdiction").first()
     if clock is None:
-        return
+        return ClockOutcome()
     if to_status in PAUSING and from_status not in PAUSING:
         clock_pause(request=request, on=on, user=user, why=Status(to_status).label.lower())
-    elif from_status in PAUSING and to_status not in PAUSING:
+        return ClockOutcome()
+    if from_status in PAUSING and to_status not in PAUSING:
         clock_resume(request=request, on=on, user=user)
-        if to_status in DENIALS:
-            clock_deny(request=request, on=on, user=user)
-    elif to_status in DENIALS:
+    if to_status in DENIALS:
         clock_deny(request=request, on=on, user=user)
-    else:
+        return ClockOutcome(appeal_opened_on=on)
+    if from_status not in PAUSING:
         clock.request.status = to_status
         sync_reminders(clock)
+    return ClockOutcome()

@@ -24,6 +24,11 @@ class TimelineEntry:
         return self.on != timezone.localdate(self.recorded_at)
 
 
+def clock_of(request: RecordsRequest) -> RequestClock | None:
+    """The request's clock; None until the request is sent."""
+    return RequestClock.objects.filter(request=request).first()
+
+
 def timeline(request: RecordsRequest) -> list[TimelineEntry]:
     """Status moves, deadline changes and reminders sent, oldest first by the day they happened."""
     entries = [

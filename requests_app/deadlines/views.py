@@ -17,8 +17,7 @@ from requests_app.deadlines.rules import agency_closed_days_allowed
 from requests_app.deadlines.selectors import due_board
 from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
-from requests_app.teams.permissions import editor_required
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import editor_required, organization_required
 
 
 @organization_required

@@ -25,7 +25,7 @@ from requests_app.deadlines.models import Reminder, RequestClock
 from requests_app.deadlines.rules import calendar_for, rule_for
 from requests_app.deadlines.scheduling import wanted
 from requests_app.laws.models import StatutoryDeadline
-from requests_app.records.models import RequestItem, Status
+from requests_app.records.models import DISPUTED, RequestItem, Status
 
 A = Communication.Action
 # Our own steps, besides the agencies' replies (whose kinds are Communication actions).
@@ -49,7 +49,7 @@ RESUMING = (ANSWERED, PAID)
 OURS = (ANSWERED, PAID, APPEAL)  # written by us to the agency
 ACTIONS = frozenset(A.values)
 RELEASES = (A.RELEASED_PARTIAL, A.RELEASED_FULL)
-NOT_CHASED = frozenset({Status.DENIED, Status.APPEALED, Status.LITIGATION})  # no follow-ups after a denial
+NOT_CHASED = DISPUTED  # no follow-ups after a denial
 # Days after the previous step (or the sending) each step comes, at least and at most.
 GAPS: dict[str, tuple[int, int]] = {
     A.ACKNOWLEDGED: (1, 4), A.EXTENSION: (3, 8), A.CLARIFICATION: (2, 7), A.FEE_ESTIMATE: (3, 10),

@@ -23,7 +23,7 @@ from requests_app.campaigns.models import Campaign
 from requests_app.campaigns.services import campaign_create
 from requests_app.demo import activity, files, history
 from requests_app.letters.composer import compose_letter
-from requests_app.letters.services import letter_input_for
+from requests_app.letters.inputs import letter_input_for
 from requests_app.records.bulk import tag_for
 from requests_app.records.models import RecordsRequest, RequestItem, SendChannel, Status, Tag, TrackingCounter
 from requests_app.records.services import items_for

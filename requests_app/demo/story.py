@@ -24,7 +24,7 @@ from requests_app.agencies.models import Agency
 from requests_app.campaigns.models import Campaign
 from requests_app.campaigns.services import campaign_add_agencies, campaign_create
 from requests_app.correspondence.models import Communication, Fee
-from requests_app.correspondence.services import Action, Message, communication_log, fee_record, item_outcome_set
+from requests_app.correspondence.services import Action, Message, fee_record, item_outcome_set
 from requests_app.deadlines import engine
 from requests_app.deadlines.rules import calendar_for
 from requests_app.demo import files
@@ -36,8 +36,10 @@ from requests_app.letters.services import letter_finalise
 from requests_app.records.bulk import bulk_add_tag, bulk_assign_owner
 from requests_app.records.models import RecordsRequest, RequestItem, SendChannel
 from requests_app.records.sending import request_mark_submitted
-from requests_app.records.services import items_for, request_create
+from requests_app.letters.drafts import request_create
+from requests_app.records.services import items_for
 from requests_app.teams.models import Membership, Organization, Role, User
+from requests_app.workflow.replies import communication_log
 
 A = Communication.Action
 FROM_AGENCY, TO_AGENCY = Communication.Direction.FROM_AGENCY, Communication.Direction.TO_AGENCY

@@ -12,7 +12,7 @@ from email.utils import parseaddr, parsedate_to_datetime
 from django.utils import timezone
 
 from requests_app.correspondence.models import Communication
-from requests_app.correspondence.services import Message, communication_log
+from requests_app.correspondence.services import Message, message_log
 from requests_app.correspondence.suggestions import suggestions_from_reply
 from requests_app.documents.extract import read_eml
 from requests_app.documents.models import Document, RequestDocument
@@ -38,7 +38,7 @@ def communication_from_eml(*, request: RecordsRequest, user: User | None, docume
     headers = preview["headers"]
     sender = parseaddr(headers["From"])[1].lower()
     ours = request.organization.email and sender == request.organization.email.lower()
-    communication = communication_log(request=request, user=user, message=Message(
+    communication = message_log(request=request, user=user, message=Message(
         direction=Communication.Direction.TO_AGENCY if ours else Communication.Direction.FROM_AGENCY,
         channel=Communication.Channel.EMAIL, occurred_on=_sent_on(headers["Date"]), sender=headers["From"][:300],
         recipient=headers["To"][:300], subject=headers["Subject"][:500], body=preview["body"]))

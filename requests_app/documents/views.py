@@ -14,8 +14,7 @@ from requests_app.documents.search import search
 from requests_app.documents.upload import upload_files
 from requests_app.records.models import RecordsRequest
 from requests_app.records.selectors import request_of
-from requests_app.teams.permissions import editor_required
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import editor_required, organization_required
 
 SAID = {"stored": "stored", "linked": "already held, now filed here too", "already": "already on this request"}
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from requests_app.laws.selectors import LawNotFound, LawPage, law_page, laws_list
 from requests_app.laws.services import residency_bases, residency_statement, residency_warning_for
 from requests_app.teams.law_notes import law_note_create, notes_on_law
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import organization_required
 
 
 class CorrectionNoteForm(forms.Form):

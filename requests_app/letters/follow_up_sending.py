@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from requests_app.letters.follow_ups import follow_up_mark_sent
 from requests_app.letters.models import FollowUpLetter
 from requests_app.outbox.kinds import Attachment, Kind
 from requests_app.outbox.models import IN_FLIGHT, Email
@@ -72,6 +71,8 @@ def _blocked(email: Email) -> str:
 
 
 def _after_send(email: Email) -> str:
+    from requests_app.workflow.letters import follow_up_mark_sent  # until sending moves to the workflow
+
     letter = _letter_of(email)
     requested_by = email.requested_by
     letter.email_message_id = email.message_id

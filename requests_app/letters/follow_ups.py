@@ -3,23 +3,18 @@ the agency denies it (or lets the deadline pass where silence counts as a denial
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from requests_app.deadlines.engine import long_date
 from requests_app.deadlines.models import RequestClock
 from requests_app.letters.composer import Addressee, LawTerms, Letterhead, tidy_text
 from requests_app.letters.models import FollowUpLetter
-from requests_app.letters.rendering import letter_html, render_pdf
-from requests_app.letters.services import letter_input_for, letterhead_of
-from requests_app.outbox.models import IN_FLIGHT
-from requests_app.records.models import ANSWERED, AWAITING_ANSWER, RecordsRequest
+from requests_app.letters.inputs import letter_input_for
+from requests_app.records.models import AWAITING_ANSWER, RecordsRequest
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
 
@@ -135,45 +130,4 @@ def follow_up_edit(*, letter: FollowUpLetter, text: str) -> FollowUpLetter:
         raise AlreadyFinal("This letter is final; its PDF can no longer change.")
     letter.text = text.replace("\r\n", "\n").strip() + "\n"
     letter.save(update_fields=["text"])
-    return letter
-
-
-def follow_up_finalise(*, letter: FollowUpLetter, user: User, today: date) -> FollowUpLetter:
-    if letter.finalised_at:
-        return letter
-    request = letter.request
-    html = letter_html(letterhead=letterhead_of(request.organization), text=letter.text,
-                       letter_date=today, tracking=request.tracking)
-    pdf = render_pdf(html)
-    letter.sha256 = hashlib.sha256(pdf).hexdigest()
-    letter.pdf.save(letter.filename, ContentFile(pdf), save=False)
-    letter.finalised_at, letter.finalised_by = timezone.now(), user
-    letter.save()
-    return letter
-
-
-def follow_up_mark_sent(*, letter: FollowUpLetter, user: User | None, on: date) -> FollowUpLetter:
-    """Records the letter as sent: a follow-up restarts the follow-up schedule, an appeal
-    moves the request to "appealed". ``user`` is None only if whoever asked to email it
-    has since been deleted."""
-    from requests_app.deadlines.clock import clock_followed_up
-    from requests_app.records.lifecycle import request_transition
-
-    if not letter.finalised_at:
-        raise AlreadyFinal("Finalise the letter before recording it as sent.")
-    if letter.send_state in IN_FLIGHT:
-        raise BeingEmailed("This letter is being emailed to the agency; wait for the outcome before recording it.")
-    if letter.sent_on:
-        raise AlreadyFinal(f"This letter was already recorded as sent on {long_date(letter.sent_on)}.")
-    with transaction.atomic():
-        letter.sent_on = on
-        letter.save(update_fields=["sent_on"])
-        if letter.kind == FollowUpLetter.Kind.FOLLOW_UP:
-            clock_followed_up(request=letter.request, on=on, user=user)
-        elif letter.request.status != "appealed":  # a second appeal letter leaves it appealed
-            if letter.request.status not in ANSWERED:
-                request_transition(request=letter.request, to_status="denied", user=user, on=letter.occasion,
-                                   reason="Constructive denial: no response by the deadline")
-            request_transition(request=letter.request, to_status="appealed", user=user, on=on,
-                               reason=f"Appeal sent ({letter.reason})")
     return letter

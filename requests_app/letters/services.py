@@ -1,4 +1,4 @@
-"""Composing, finalising and rendering a request's letter."""
+"""Finalising a request's letter and its follow-ups (the PDF kept as sent), and previewing it."""
 
 from __future__ import annotations
 
@@ -7,20 +7,16 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
-from requests_app.laws.models import PublicRecordsLaw
-from requests_app.laws.services import (
-    CITIZEN, ResidencyBasisError, residency_statement, residency_warning_for,
-)
-from requests_app.letters.composer import (
-    LEGACY_NO_CONTACT_NOTE, Addressee, AlsoCited, LawTerms, Letterhead, LetterInput, compose_letter,
-    with_residency_statement,
-)
-from requests_app.letters.models import LetterVersion
+from requests_app.laws.services import CITIZEN, ResidencyBasisError, residency_statement
+from requests_app.letters.composer import LEGACY_NO_CONTACT_NOTE, with_residency_statement
+from requests_app.letters.inputs import draft_text_for, letterhead_of, residency_warning_of
+from requests_app.letters.models import FollowUpLetter, LetterVersion
 from requests_app.letters.rendering import letter_html, render_pdf
 from requests_app.records.models import RecordsRequest, RequestEvent, Status
 from requests_app.records.trail import record_event
-from requests_app.teams.models import Organization, User
+from requests_app.teams.models import User
 
 
 class ResidencyNotAcknowledged(ValueError):
@@ -29,65 +25,6 @@ class ResidencyNotAcknowledged(ValueError):
 
 class CannotFinalise(ValueError):
     pass
-
-
-def letterhead_of(organization: Organization) -> Letterhead:
-    return Letterhead(
-        name=organization.name,
-        address=organization.address,
-        signer_name=organization.signer_name,
-        signer_title=organization.signer_title,
-        email=organization.email,
-        phone=organization.phone,
-    )
-
-
-def law_terms(law: PublicRecordsLaw, *, criminal_justice: bool, signer: str, basis: str = CITIZEN) -> LawTerms:
-    """What a letter under ``law`` says of it: citation, timing paragraph, the other acts it
-    cites for this agency, and the residency statement for ``signer``."""
-    response = law.response_deadline
-    return LawTerms(
-        name=law.name,
-        citation=law.citation,
-        days=response.days if response else None,
-        day_type=response.day_type if response else "none",
-        standard=law.no_deadline_wording,
-        timing=law.timing_text,
-        also_cited=tuple(AlsoCited(c["name"], c["citation"], c.get("text") or "")
-                         for c in law.also_cited_for(criminal_justice=criminal_justice)),
-        residency_statement=residency_statement(law, signer=signer, basis=basis),
-    )
-
-
-def letter_input_for(request: RecordsRequest, items: list | None = None) -> LetterInput:
-    """What the composer needs; ``items`` stands in for the request's own (for unsaved requests)."""
-    agency = request.agency
-    law = agency.jurisdiction.governing_law()
-    letterhead = letterhead_of(request.organization)
-    terms = law_terms(law, criminal_justice=agency.is_criminal_justice, signer=letterhead.signer_name) if law else None
-    return LetterInput(
-        letterhead=letterhead,
-        addressee=addressee_of(agency),
-        law=terms,
-        items=list(request.items.all()) if items is None else items,
-        tracking=request.tracking,
-        date_from=request.date_from,
-        date_to=request.date_to,
-        fee_cap=request.fee_cap,
-    )
-
-
-def addressee_of(agency) -> Addressee:
-    return Addressee(agency.name, agency.mailing_address, agency.records_email, agency.portal_url, agency.place)
-
-
-def draft_text_for(request: RecordsRequest) -> str:
-    return compose_letter(letter_input_for(request))
-
-
-def residency_warning_of(request: RecordsRequest) -> str | None:
-    law = request.agency.jurisdiction.governing_law()
-    return residency_warning_for(law=law, organization=request.organization) if law else None
 
 
 def latest_letter(request: RecordsRequest) -> LetterVersion | None:
@@ -203,3 +140,17 @@ def _store(request: RecordsRequest, user: User | None, today: date, pdf: bytes) 
     record_event(request=request, actor=user, kind=RequestEvent.Kind.LETTER_FINALISED,
                  summary=f"letter version {version.number} (sha256 {version.sha256[:12]}…)")
     return version
+
+
+def follow_up_finalise(*, letter: FollowUpLetter, user: User, today: date) -> FollowUpLetter:
+    if letter.finalised_at:
+        return letter
+    request = letter.request
+    html = letter_html(letterhead=letterhead_of(request.organization), text=letter.text,
+                       letter_date=today, tracking=request.tracking)
+    pdf = render_pdf(html)
+    letter.sha256 = hashlib.sha256(pdf).hexdigest()
+    letter.pdf.save(letter.filename, ContentFile(pdf), save=False)
+    letter.finalised_at, letter.finalised_by = timezone.now(), user
+    letter.save()
+    return letter

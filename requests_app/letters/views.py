@@ -13,10 +13,11 @@ from requests_app.deadlines.models import RequestClock
 from requests_app.letters import follow_ups
 from requests_app.letters.follow_up_sending import follow_up_queue_email
 from requests_app.letters.models import FollowUpLetter
+from requests_app.letters import services as letters
 from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
-from requests_app.teams.permissions import editor_required
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import editor_required, organization_required
+from requests_app.workflow.letters import follow_up_mark_sent
 
 
 class SentForm(forms.Form):
@@ -61,8 +62,8 @@ def follow_up_edit(request: HttpRequest, pk: int, letter_id: int) -> HttpRespons
 @editor_required
 @require_POST
 def follow_up_finalise(request: HttpRequest, pk: int, letter_id: int) -> HttpResponse:
-    letter = follow_ups.follow_up_finalise(letter=_letter(request, pk, letter_id), user=request.user,
-                                           today=timezone.localdate())
+    letter = letters.follow_up_finalise(letter=_letter(request, pk, letter_id), user=request.user,
+                                        today=timezone.localdate())
     messages.success(request, f"{letter.get_kind_display()} letter is final (sha256 {letter.sha256[:12]}…).")
     return redirect("request-detail", pk)
 
@@ -85,7 +86,7 @@ def follow_up_sent(request: HttpRequest, pk: int, letter_id: int) -> HttpRespons
     def change() -> str:
         if not form.is_valid() or form.cleaned_data["sent_on"] > timezone.localdate():
             raise ValueError("Give the date it was sent (not in the future).")
-        follow_ups.follow_up_mark_sent(letter=letter, user=request.user, on=form.cleaned_data["sent_on"])
+        follow_up_mark_sent(letter=letter, user=request.user, on=form.cleaned_data["sent_on"])
         return f"{letter.get_kind_display()} letter recorded as sent."
 
     return back_to_request(request, pk, change)

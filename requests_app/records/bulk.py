@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from requests_app.records.lifecycle import TransitionError, request_transition
 from requests_app.records.listing import requests_by_ids
-from requests_app.records.models import RecordsRequest, Status, Tag
+from requests_app.records.models import RecordsRequest, Tag
 from requests_app.records.trail import EventKind, change, record_events
 from requests_app.teams.models import Membership, Organization, User
 
@@ -41,26 +39,6 @@ class Event:
 class BulkResult:
     done: list[RecordsRequest] = field(default_factory=list)
     skipped: list[tuple[RecordsRequest, str]] = field(default_factory=list)
-
-
-def bulk_change_status(
-    *, organization: Organization, user: User, request_ids: Iterable[int], to_status: str, reason: str = "",
-    on: date | None = None,
-) -> BulkResult:
-    """Moves each request through the lifecycle; a move it forbids skips that request only."""
-    target = Status(to_status)
-    result = BulkResult()
-    for request in requests_by_ids(organization=organization, request_ids=request_ids):
-        if request.status == target:
-            result.skipped.append((request, f"{request.tracking} is already {target.label.lower()}."))
-            continue
-        try:
-            request_transition(request=request, to_status=target, user=user, reason=reason, on=on)
-        except TransitionError as exc:
-            result.skipped.append((request, str(exc)))
-        else:
-            result.done.append(request)
-    return result
 
 
 # ``user`` defaults to None (the system) only until every caller passes the member acting.

@@ -25,9 +25,9 @@ from django.db import transaction
 from django.db.models import OuterRef
 
 from requests_app.letters.follow_up_sending import follow_up_queue_email
-from requests_app.letters.follow_ups import draft_follow_up, follow_up_finalise
+from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.models import FollowUpLetter
-from requests_app.letters.services import CannotFinalise, ResidencyNotAcknowledged, letter_finalise
+from requests_app.letters.services import CannotFinalise, ResidencyNotAcknowledged, follow_up_finalise, letter_finalise
 from requests_app.ops.queue import enqueue_now, enqueue_on_commit
 from requests_app.records.listing import requests_by_ids
 from requests_app.outbox.models import IN_FLIGHT, State

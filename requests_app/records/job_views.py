@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from requests_app.records.models import BulkJob
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import organization_required
 
 
 def _job(request: HttpRequest, pk: int) -> BulkJob:

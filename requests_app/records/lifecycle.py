@@ -1,18 +1,19 @@
-"""A request's status as a state machine: the allowed moves, and the one way to make them."""
+"""A request's status as a state machine: the allowed moves, and the move itself (the
+status and its history row). What a move implies beyond the request (its clock, an appeal
+letter) is the workflow's: requests_app.workflow.status.request_transition."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
-from requests_app.records.models import RecordsRequest, Status, StatusChange
+from requests_app.records.models import ANSWERED, RecordsRequest, Status, StatusChange
 from requests_app.records.trail import EventKind, change as field_change, record_event
 from requests_app.teams.models import User
 
 S = Status
-_ANSWERS = {S.PARTIALLY_FULFILLED, S.FULFILLED, S.NO_RECORDS, S.DENIED}
+_ANSWERS = ANSWERED
 _OPEN = {S.ACKNOWLEDGED, S.PROCESSING, S.NEEDS_CLARIFICATION, S.FEE_REQUESTED}
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -40,17 +41,14 @@ def allowed_moves(status: str) -> list[Status]:
     return sorted(TRANSITIONS[Status(status)], key=list(Status).index)
 
 
-def request_transition(
-    *, request: RecordsRequest, to_status: str, user: User | None, reason: str = "", on: date | None = None,
-    trail: bool = True,
+def move_status(
+    *, request: RecordsRequest, to_status: str, user: User | None, reason: str, on: date, trail: bool = True,
 ) -> StatusChange:
-    """Moves the request, writes the history row and updates the statutory clock as of
-    ``on`` (default today), or raises TransitionError. ``trail=False`` is for a caller that
-    records one event of its own naming the move (sending, logging a communication)."""
-    from requests_app.deadlines.clock import clock_after_transition
-
+    """Moves the request under its row lock and writes the history row, or raises
+    TransitionError; ``request`` comes back in its new status, and so does the change's
+    ``request``, the row as read under the lock. ``trail=False`` is for a caller
+    that records one event of its own naming the move (sending, logging a communication)."""
     target = Status(to_status)
-    on = on or timezone.localdate()
     with transaction.atomic():
         current = RecordsRequest.objects.select_for_update().get(pk=request.pk)
         if target not in TRANSITIONS[Status(current.status)]:
@@ -64,7 +62,6 @@ def request_transition(
             record_event(request=current, actor=user, kind=EventKind.STATUS_CHANGED,
                          summary=status_summary(change, reason))
         current.status = target
-        clock_after_transition(request=current, from_status=change.from_status, to_status=target, on=on, user=user)
     request.status = target
     return change
 

@@ -13,15 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from requests_app.records import bulk
+from requests_app.workflow.bulk import bulk_change_status
 from requests_app.records.bulk_jobs import bulk_job_start
-from requests_app.records.exports import requests_csv, requests_xlsx
-from requests_app.records.listing import (
-    SORTS, filtered_requests, list_choices, list_page, requests_by_ids,
-)
+from requests_app.records.listing import requests_by_ids
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.teams.models import User
-from requests_app.teams.permissions import editor_required
-from requests_app.teams.views import organization_required
+from requests_app.teams.permissions import editor_required, organization_required
+from requests_app.web.exports import requests_csv, requests_xlsx
+from requests_app.web.request_list import SORTS, filtered_requests, list_choices, list_page
 
 ACTIONS = [
     ("status", "Change status"), ("owner", "Assign owner"), ("add_tag", "Add tag"), ("remove_tag", "Remove tag"),
@@ -127,7 +126,7 @@ def _run(request: HttpRequest, data: dict, ids: list[int]) -> tuple[bulk.BulkRes
     org, action = request.organization, data["action"]
     if action == "status":
         target = Status(data["to_status"])
-        result = bulk.bulk_change_status(organization=org, user=request.user, request_ids=ids, to_status=target,
+        result = bulk_change_status(organization=org, user=request.user, request_ids=ids, to_status=target,
                                          reason=data["reason"])
         return result, f"moved to {target.label.lower()}"
     if action == "owner":

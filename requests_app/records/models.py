@@ -35,6 +35,8 @@ CLOSED = frozenset({Status.FULFILLED, Status.NO_RECORDS, Status.WITHDRAWN})
 ANSWERED = frozenset({Status.DENIED, Status.NO_RECORDS, Status.PARTIALLY_FULFILLED, Status.FULFILLED})
 # The agency has stopped the clock until we answer (a clarification, a fee).
 WAITING_ON_US = frozenset({Status.NEEDS_CLARIFICATION, Status.FEE_REQUESTED})
+# Refused and contested: no follow-ups are due; the appeal or the lawsuit is the next step.
+DISPUTED = frozenset({Status.DENIED, Status.APPEALED, Status.LITIGATION})
 
 
 class TrackingCounter(models.Model):

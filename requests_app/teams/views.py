@@ -3,31 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from requests_app.agencies.selectors import directory_counts
-from requests_app.teams.dashboard import STATUS_GROUPS, dashboard
 from requests_app.teams.forms import LetterheadForm, OrganizationCreateForm
 from requests_app.teams.middleware import SESSION_KEY
 from requests_app.teams.models import Membership, Organization
-# organization_required lives with the other role checks; other apps import it from here.
-from requests_app.teams.permissions import organization_required, owner_required
+from requests_app.teams.permissions import owner_required
 from requests_app.teams.services import letterhead_update, membership_for_switch, organization_create
-
-
-@organization_required
-def home(request: HttpRequest) -> HttpResponse:
-    organization = request.organization
-    today = timezone.localdate()
-    context = {
-        "today": today,
-        "dashboard": dashboard(organization=organization, today=today),
-        "status_groups": STATUS_GROUPS,
-        "members": organization.memberships.select_related("user").order_by("user__username"),
-        "directory": directory_counts(),
-    }
-    return render(request, "teams/home.html", context)
 
 
 @require_POST

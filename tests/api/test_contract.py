@@ -215,7 +215,7 @@ def test_a_request_django_refuses_before_the_api_reads_it_is_a_json_400(alice_ap
 
 
 def test_the_export_answers_a_failing_query_with_a_json_500_not_a_cut_download(alice_api, oregon, monkeypatch):
-    from requests_app.records import exports
+    from requests_app.web import exports
 
     def fail(*args, **kwargs):
         raise OverflowError("Python int too large to convert to SQLite INTEGER")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from tests.browser.steps import assert_fits_a_phone
 from tests.correspondence.test_contact_suggestions import MESSAGES, message
 from tests.factories import draft_request

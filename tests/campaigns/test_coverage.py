@@ -16,8 +16,8 @@ from requests_app.agencies.contact_import import import_contacts
 from requests_app.agencies.models import AgencyContactChange
 from requests_app.campaigns import coverage, services
 from requests_app.campaigns.models import Campaign, RenderState
-from requests_app.letters.composer import Route, submission_route
-from requests_app.letters.services import addressee_of
+from requests_app.letters.composer import submission_route
+from requests_app.letters.inputs import addressee_of
 from tests.factories import AgencyFactory, state
 
 pytestmark = pytest.mark.django_db

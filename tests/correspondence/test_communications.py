@@ -10,7 +10,8 @@ from django.urls import reverse
 from requests_app.correspondence import services
 from requests_app.correspondence.models import Communication, Fee
 from requests_app.deadlines.models import RequestClock
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow import replies
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def texas(alice):
 
 def log(request, user, on, **action):
     message = services.Message(direction="from_agency", channel="email", occurred_on=on, subject="Re: request")
-    return services.communication_log(request=request, user=user, message=message, action=services.Action(**action))
+    return replies.communication_log(request=request, user=user, message=message, action=services.Action(**action))
 
 
 def clock(request) -> RequestClock:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from requests_app.agencies.models import AgencyContactChange
 from requests_app.correspondence.models import ContactSuggestion
 from requests_app.documents.inbox import ingest, poll_imap
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from requests_app.teams.models import Role
 from tests.documents.test_inbox import FakeMailbox
 from tests.agencies.test_contacts import client_for

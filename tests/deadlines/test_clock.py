@@ -8,7 +8,7 @@ import pytest
 
 from requests_app.deadlines.clock import ClockError, clock_extend
 from requests_app.deadlines.models import DeadlineChange, RequestClock
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from requests_app.deadlines import reminders
 from requests_app.deadlines.models import Notification, Reminder
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 from tests.services import unavailable
 from tests.workers import publishing_to, running_worker, wait_until

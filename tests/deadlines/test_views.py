@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from requests_app.deadlines.models import Notification, Reminder, RequestClock, Watch
 from requests_app.deadlines.reminders import scan
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

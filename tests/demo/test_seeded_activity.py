@@ -27,8 +27,8 @@ from requests_app.records.lifecycle import TRANSITIONS
 from requests_app.records.models import (
     RecordsRequest, RequestEvent, RequestItem, Status, StatusChange, Tag, WAITING_ON_US,
 )
-from requests_app.teams.dashboard import LIST_LENGTH, dashboard
 from requests_app.teams.models import Membership, Organization, Role, User
+from requests_app.web.dashboard import LIST_LENGTH, dashboard
 
 pytestmark = pytest.mark.django_db
 A = Communication.Action

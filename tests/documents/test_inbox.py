@@ -6,7 +6,7 @@ from django.urls import reverse
 from requests_app.correspondence.models import Communication
 from requests_app.documents.inbox import ingest, poll_imap
 from requests_app.documents.models import Document, InboundEmail
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from tests.documents.test_extraction import eml_with_attachment
 from tests.factories import AgencyFactory, draft_request
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from requests_app.laws.models import Jurisdiction
 from requests_app.laws.selectors import state_choices
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

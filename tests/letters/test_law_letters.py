@@ -146,7 +146,7 @@ def test_an_edited_letter_keeps_its_edits_and_gains_the_statement_once():
 
 
 def test_tennessee_letters_and_warnings_say_the_agency_may_ask_for_identification(alice):
-    from requests_app.letters.services import residency_warning_of
+    from requests_app.letters.inputs import residency_warning_of
 
     request = _request(alice, "TN")
     assert "identification" in residency_warning_of(request).lower()

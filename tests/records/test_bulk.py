@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app.records import bulk
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.bulk import bulk_change_status
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, StatusChange, Tag
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory, draft_request
 
@@ -39,7 +40,7 @@ def messages_of(response) -> list[str]:
 
 def test_it_changes_the_status_of_those_that_may_move_and_skips_the_others(alice):
     draft, sent = new(alice), submitted(alice)
-    result = bulk.bulk_change_status(organization=alice.organization, user=alice.user,
+    result = bulk_change_status(organization=alice.organization, user=alice.user,
                                      request_ids=[draft.pk, sent.pk], to_status="acknowledged", reason="Batch")
     assert result.done == [sent]
     [(skipped, reason)] = result.skipped
@@ -51,7 +52,7 @@ def test_it_changes_the_status_of_those_that_may_move_and_skips_the_others(alice
 
 def test_it_skips_a_request_already_in_the_status(alice):
     sent = submitted(alice)
-    result = bulk.bulk_change_status(organization=alice.organization, user=alice.user, request_ids=[sent.pk],
+    result = bulk_change_status(organization=alice.organization, user=alice.user, request_ids=[sent.pk],
                                      to_status="submitted")
     assert result.done == [] and "already submitted" in result.skipped[0][1]
 
@@ -59,7 +60,7 @@ def test_it_skips_a_request_already_in_the_status(alice):
 def test_it_never_touches_another_organizations_request(alice, bob):
     theirs = submitted(bob)
     for result in (
-        bulk.bulk_change_status(organization=alice.organization, user=alice.user, request_ids=[theirs.pk],
+        bulk_change_status(organization=alice.organization, user=alice.user, request_ids=[theirs.pk],
                                 to_status="withdrawn"),
         bulk.bulk_assign_owner(organization=alice.organization, request_ids=[theirs.pk], owner=alice.user),
         bulk.bulk_add_tag(organization=alice.organization, request_ids=[theirs.pk], name="x"),

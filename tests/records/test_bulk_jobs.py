@@ -14,9 +14,9 @@ from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.models import FollowUpLetter, LetterVersion
 from requests_app.records import bulk_jobs
 from requests_app.records.bulk_jobs import bulk_job_start, run_next_chunk, sweep_bulk_jobs
-from requests_app.records.lifecycle import request_transition
 from requests_app.outbox.models import State
 from requests_app.records.models import BulkJob, RecordsRequest, RequestEvent, Status
+from requests_app.workflow.status import request_transition
 from requests_app.teams.models import Role
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 

@@ -15,9 +15,10 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from requests_app.correspondence import services as correspondence
+from requests_app.workflow import replies
 from requests_app.deadlines.selectors import timeline
 from requests_app.letters.services import letter_finalise
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from requests_app.records.sending import request_mark_submitted
 from tests.factories import AgencyFactory, draft_request, state
 
@@ -44,7 +45,7 @@ def submitted(alice, recording_day):
 
 def log_reply(request, user, *, on: date):
     message = correspondence.Message(direction="from_agency", channel="email", occurred_on=on)
-    return correspondence.communication_log(request=request, user=user, message=message,
+    return replies.communication_log(request=request, user=user, message=message,
                                             action=correspondence.Action(kind="acknowledged"))
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest
 from tests.factories import AgencyFactory, MembershipFactory, draft_request
 
@@ -110,7 +110,7 @@ def test_the_request_page_gives_every_field_its_own_id(alice_client, alice):
 
     from datetime import date
 
-    from requests_app.records.lifecycle import request_transition
+    from requests_app.workflow.status import request_transition
     from tests.factories import state
 
     request = draft_request(organization=alice.organization, agency=AgencyFactory(jurisdiction=state("TX")),

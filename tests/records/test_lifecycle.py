@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from requests_app.records.lifecycle import TRANSITIONS, TransitionError, request_transition
+from requests_app.records.lifecycle import TRANSITIONS, TransitionError
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import Status, StatusChange
 from tests.factories import AgencyFactory, draft_request
 

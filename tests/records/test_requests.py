@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from requests_app.letters import drafts
 from requests_app.records import services
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import RequestItem
 from tests.factories import AgencyFactory, draft_request, state
 
@@ -58,7 +59,7 @@ def test_editing_marks_the_text_as_edited_and_regenerating_restores_it(alice):
     original = request.letter_text
     services.request_edit_letter(request=request, letter_text="Dear custodian,\r\n\r\nPlease send records.")
     assert request.letter_text == "Dear custodian,\n\nPlease send records.\n" and request.letter_edited
-    services.request_regenerate_letter(request=request)
+    drafts.request_regenerate_letter(request=request)
     assert request.letter_text == original and not request.letter_edited
 
 

@@ -185,7 +185,7 @@ def test_a_submission_cannot_be_recorded_while_the_email_is_on_its_way(alice):
 
 
 def test_a_queued_email_of_a_request_that_left_draft_is_failed_not_requeued_forever(alice, monkeypatch):
-    from requests_app.records.lifecycle import request_transition
+    from requests_app.workflow.status import request_transition
 
     request = ready(alice)
     request_queue_email(request=request, user=alice.user)

@@ -18,11 +18,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_app.correspondence import services as correspondence
+from requests_app.workflow import replies
 from requests_app.documents.upload import upload_file
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.services import letter_finalise
+from requests_app.letters import drafts
 from requests_app.records import bulk, services
-from requests_app.records.lifecycle import TransitionError, request_transition
+from requests_app.workflow.bulk import bulk_change_status
+from requests_app.records.lifecycle import TransitionError
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, RequestEvent
 from requests_app.records.sending import request_mark_submitted, request_queue_email
 from requests_app.records.trail import HISTORY_SHOWN, record_event
@@ -68,7 +72,7 @@ def test_it_records_a_letter_edit_and_a_fresh_composition(alice):
     assert events_of(lambda: services.request_edit_letter(request=request, letter_text="Dear officer,",
                                                           user=alice.user), request) == [
         ("letter_edited", alice.user, "letter: text edited by hand")]
-    assert events_of(lambda: services.request_regenerate_letter(request=request, user=alice.user), request) == [
+    assert events_of(lambda: drafts.request_regenerate_letter(request=request, user=alice.user), request) == [
         ("letter_edited", alice.user, "letter: composed afresh, hand edits discarded")]
 
 
@@ -162,7 +166,7 @@ def test_pausing_and_resuming_reminders_records_one_event_each(alice):
 
 def test_a_bulk_status_change_records_one_event_per_request(alice):
     first, second = submitted(alice), submitted(alice)
-    move = partial(bulk.bulk_change_status, organization=alice.organization, user=alice.user,
+    move = partial(bulk_change_status, organization=alice.organization, user=alice.user,
                    request_ids=[first.pk, second.pk], to_status="withdrawn", on=D(2026, 11, 30))
     assert events_of(move, first, second) == [("status_changed", alice.user, "status: Submitted → Withdrawn")] * 2
 
@@ -170,7 +174,7 @@ def test_a_bulk_status_change_records_one_event_per_request(alice):
 def test_logging_a_communication_records_one_event_naming_the_move(alice):
     request = submitted(alice)
     message = correspondence.Message(direction="from_agency", channel="email", occurred_on=D(2026, 11, 30))
-    log = partial(correspondence.communication_log, request=request, user=alice.user, message=message,
+    log = partial(replies.communication_log, request=request, user=alice.user, message=message,
                   action=correspondence.Action(kind="acknowledged"))
     assert events_of(log, request) == [
         ("communication_logged", alice.user,
@@ -180,7 +184,7 @@ def test_logging_a_communication_records_one_event_naming_the_move(alice):
 def test_logging_a_communication_without_an_action_records_no_move(alice):
     request = submitted(alice)
     message = correspondence.Message(direction="to_agency", channel="phone", occurred_on=D(2026, 11, 30))
-    log = partial(correspondence.communication_log, request=request, user=alice.user, message=message)
+    log = partial(replies.communication_log, request=request, user=alice.user, message=message)
     assert events_of(log, request) == [("communication_logged", alice.user, "to the agency by phone")]
 
 

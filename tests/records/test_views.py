@@ -172,7 +172,7 @@ def test_the_campaign_page_query_count_does_not_grow_with_agencies(alice_client,
 
 
 def test_the_status_can_be_moved_on_the_page_and_a_bad_move_is_explained(alice_client, alice):
-    from requests_app.records.lifecycle import request_transition
+    from requests_app.workflow.status import request_transition
 
     request = draft_request(organization=alice.organization, agency=AgencyFactory(), user=alice.user)
     request_transition(request=request, to_status="submitted", user=alice.user)

@@ -13,7 +13,8 @@ from requests_app.campaigns import services
 from requests_app.campaigns.models import Campaign
 from requests_app.campaigns.packaging import latest_letters, write_letters_to
 from requests_app.laws.services import CITIZEN
-from requests_app.letters.services import CannotFinalise, letter_finalise, residency_warning_of
+from requests_app.letters.inputs import residency_warning_of
+from requests_app.letters.services import CannotFinalise, letter_finalise
 from requests_app.records.catalogue import BY_KEY
 from requests_app.teams.models import Membership, Organization, Role, User
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from requests_app.agencies.models import Agency
 from requests_app.documents.models import Document, RequestDocument
-from requests_app.records.listing import filtered_requests
-from requests_app.records.lifecycle import request_transition
+from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, Tag
+from requests_app.web.request_list import filtered_requests
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db
@@ -261,7 +261,8 @@ def test_the_agency_set_filter_costs_one_query_for_the_set_whatever_its_size(ali
 
 
 def test_the_agency_filter_offers_each_agency_of_the_organizations_requests_once(alice, bob):
-    from requests_app.records.listing import agency_ids_of, list_choices
+    from requests_app.records.listing import agency_ids_of
+    from requests_app.web.request_list import list_choices
 
     first, second, bobs, unused = AgencyFactory(), AgencyFactory(), AgencyFactory(), AgencyFactory()
     for agency in (second, first, second, first):

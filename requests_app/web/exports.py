@@ -12,9 +12,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from openpyxl import Workbook
 
-from requests_app.ops.spreadsheets import csv_writer, safe_row
 from requests_app.correspondence.models import Communication, Fee
 from requests_app.documents.models import RequestDocument
+from requests_app.ops.spreadsheets import csv_writer, safe_row
 from requests_app.records.models import AWAITING_ANSWER, RecordsRequest, RequestItem
 
 COLUMNS = [

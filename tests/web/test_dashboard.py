@@ -15,7 +15,7 @@ from requests_app.deadlines.selectors import due_board
 from requests_app.documents.models import Document, RequestDocument
 from requests_app.laws.models import Jurisdiction
 from requests_app.records.models import RecordsRequest, Status
-from requests_app.teams.dashboard import STATUS_GROUPS, dashboard
+from requests_app.web.dashboard import STATUS_GROUPS, dashboard
 from tests.factories import AgencyFactory, state
 
 pytestmark = pytest.mark.django_db
