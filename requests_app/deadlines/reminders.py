@@ -178,7 +178,7 @@ def send_reminder(reminder_id: int, token: str, *, now: datetime) -> dict[str, o
     if recorded is None:
         return None
     reminder, email_ids = recorded
-    emails = _deliver(email_ids)
+    emails = _deliver(email_ids, now=now)
     _draft_follow_up(reminder, now=now)
     return {"id": reminder.pk, "tracking": reminder.request.tracking, "kind": reminder.kind,
             "target_date": reminder.target_date.isoformat(), "emails": emails}
@@ -219,10 +219,10 @@ def _email(notification: Notification) -> int:
     return notification.email.pk
 
 
-def _deliver(email_ids: list[int]) -> int:
+def _deliver(email_ids: list[int], *, now: datetime) -> int:
     """Sends the emails now rather than when the outbox's task comes; returns how many went."""
     for email_id in email_ids:
-        email_deliver(email_id)
+        email_deliver(email_id, now=now)
     return Email.objects.filter(pk__in=email_ids, state=State.SENT).count()
 
 
@@ -263,7 +263,7 @@ def send_digests(*, now: datetime) -> int:
     users = User.objects.filter(reminder_preference__delivery=ReminderPreference.Delivery.DIGEST,
                                 notifications__emailed_at__isnull=True, notifications__email__isnull=True
                                 ).exclude(email="").distinct()
-    return _deliver([email_id for email_id in map(_digest, users) if email_id])
+    return _deliver([email_id for email_id in map(_digest, users) if email_id], now=now)
 
 
 @transaction.atomic

@@ -67,19 +67,21 @@ def message_domain() -> str:
     return sender.rsplit("@", 1)[-1].strip(" >") or "localhost"
 
 
-def email_deliver(email_id: int) -> None:
-    """The delivery task's work: claim, send, record. Never inside a transaction."""
+def email_deliver(email_id: int, *, now: datetime | None = None) -> None:
+    """The delivery task's work: claim, send, record. Never inside a transaction. ``now``
+    is the time recorded for the claim and the send (the clock's, unless a caller such as
+    the reminder scan runs on its own)."""
     email = Email.objects.get(pk=email_id)
     if email.state != State.QUEUED:
         return
     if reason := kind_of(email.kind).blocked(email):
         _record_failure(email, reason, was=State.QUEUED)
         return
-    if email_claim(email_id):
-        email_send_claimed(email)
+    if email_claim(email_id, now=now):
+        email_send_claimed(email, now=now)
 
 
-def email_send_claimed(email: Email) -> None:
+def email_send_claimed(email: Email, *, now: datetime | None = None) -> None:
     """Sends an email this worker has claimed, and records the outcome."""
     try:
         message(email).send()
@@ -87,12 +89,12 @@ def email_send_claimed(email: Email) -> None:
         again = State.QUEUED if kind_of(email.kind).retry_for else State.FAILED
         _record_failure(email, f"{type(exc).__name__}: {exc}", was=State.SENDING, to=again)
         return
-    _record_sent(email)
+    _record_sent(email, now=now or timezone.now())
 
 
-def email_claim(email_id: int) -> bool:
+def email_claim(email_id: int, *, now: datetime | None = None) -> bool:
     """queued -> sending in one conditional UPDATE: only one worker can win it."""
-    now = timezone.now()
+    now = now or timezone.now()
     return bool(Email.objects.filter(pk=email_id, state=State.QUEUED).update(
         state=State.SENDING, claimed_at=now, state_changed_at=now, attempts=F("attempts") + 1))
 
@@ -112,10 +114,9 @@ def _record_failure(email: Email, error: str, *, was: State, to: State = State.F
     Email.objects.filter(pk=email.pk, state=was).update(state=to, error=error[:2000], state_changed_at=timezone.now())
 
 
-def _record_sent(email: Email) -> None:
+def _record_sent(email: Email, *, now: datetime) -> None:
     """Marks it sent with the kind's effect, in one transaction: should the effect fail, the
     row stays "sending" and the sweep treats it as a killed worker's."""
-    now = timezone.now()
     email.state, email.sent_at, email.state_changed_at, email.error = State.SENT, now, now, ""
     with transaction.atomic():
         email.save(update_fields=["state", "sent_at", "state_changed_at", "error"])
