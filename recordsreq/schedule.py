@@ -28,15 +28,9 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "reminders.digest",
         "schedule": crontab(hour=7, minute=0),
     },
-    # Re-sends work recorded while the broker was down; fails interrupted email sends.
-    "sweep-sends": {
-        "task": "records.sweep_sends",
-        "schedule": timedelta(minutes=5),
-        "options": {"expires": 240},
-    },
-    # The same for follow-up and appeal letters emailed from the app.
-    "sweep-follow-up-sends": {
-        "task": "letters.sweep_follow_up_sends",
+    # Every email: re-sends those recorded while the broker was down, fails interrupted sends.
+    "sweep-emails": {
+        "task": "outbox.sweep",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "requests_app.teams",
+    "requests_app.outbox",
     "requests_app.laws",
     "requests_app.jobs",
     "requests_app.agencies",

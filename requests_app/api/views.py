@@ -30,6 +30,7 @@ from requests_app.correspondence.services import Action, Message
 from requests_app.documents.upload import upload_file
 from requests_app.laws.models import PublicRecordsLaw
 from requests_app.letters.drafts import request_create
+from requests_app.outbox.selectors import with_latest_email
 from requests_app.records.lifecycle import TransitionError
 from requests_app.records.models import BulkJob, RecordsRequest
 from requests_app.records.selectors import requests_of
@@ -88,12 +89,14 @@ class RequestViewSet(DataAsJson, LetterActions, BulkActions, ApiViewSetMixin, mi
             return RecordsRequest.objects.none()
         organization = membership_of(self.request).organization
         if self.action != "list":  # one request is found by its id, whatever the list's filters say
-            return requests_of(organization).select_related("clock").prefetch_related("items", "tags")
+            return with_latest_email(requests_of(organization), kind=RecordsRequest.email_kind).select_related(
+                "clock").prefetch_related("items", "tags")
         # The request list's filters and sorts, so a script and the page answer alike.
         requests, errors = filtered_requests(organization=organization, params=self.request.query_params)
         if errors:
             raise ApiValidationError({"detail": errors})
-        return requests.select_related("clock").prefetch_related("items", "tags")
+        return with_latest_email(requests, kind=RecordsRequest.email_kind).select_related(
+            "clock").prefetch_related("items", "tags")
 
     @extend_schema(parameters=REQUEST_FILTERS)
     def list(self, request: Request, *args, **kwargs) -> Response:

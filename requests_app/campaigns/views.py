@@ -22,6 +22,8 @@ from requests_app.documents.integrity import IntegrityFailure
 from requests_app.correspondence.services import fee_summary, fee_totals
 from requests_app.letters.composer import Route
 from requests_app.letters.models import LetterVersion
+from requests_app.outbox.selectors import with_latest_email
+from requests_app.records.models import RecordsRequest
 from requests_app.records.services import items_for
 from requests_app.teams.models import Organization
 from requests_app.teams.permissions import editor_required, organization_required
@@ -135,7 +137,8 @@ def render_detail(request: HttpRequest, campaign: Campaign, *, bound: AgencyCont
     campaign = _with_item_titles([campaign], request.organization)[0]
     latest_first = Prefetch("letters", queryset=LetterVersion.objects.order_by("-number").only("request_id", "number"))
     requests = (
-        coverage.with_contact_route(campaign.requests.all()).select_related("agency__jurisdiction__parent")
+        with_latest_email(coverage.with_contact_route(campaign.requests.all()), kind=RecordsRequest.email_kind)
+        .select_related("agency__jurisdiction__parent")
         .prefetch_related(latest_first, "fees")
         .order_by("agency__jurisdiction__code", "agency__name")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from requests_app.outbox.models import Email
 from requests_app.records.models import AWAITING_ANSWER, WAITING_ON_US, RecordsRequest, Status
 from requests_app.teams.models import Organization
 
@@ -161,8 +162,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
-    email_claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker took it to email.")
-    email_claim = models.CharField(max_length=32, blank=True, help_text="The token of the worker's claim.")
+    # The outbox email that carries it: its own, or the digest it went in.
+    email = models.ForeignKey(Email, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,22 +8,24 @@ safe to run at any time, as often as wanted, from several processes:
 - it claims unsent reminders with one conditional UPDATE, so two scans never claim the
   same row; a claim left by a dead worker expires after CLAIM_TIMEOUT and is taken again;
 - a reminder is marked sent in the same short transaction that writes its in-app
-  notifications, under a row lock, so a re-delivered task finds it sent and does nothing;
-- its emails go after that transaction, each claimed, sent with no transaction or lock
-  held, and recorded; its follow-up letter is drafted after, as a step of its own. What a
-  killed worker leaves half done, the next scan finishes (emails_left, follow_ups_left).
+  notifications and asks the outbox for their emails, under a row lock, so a re-delivered
+  task finds it sent and does nothing; the outbox sends the emails once that commits (see
+  outbox/services.py for a refused send or a killed worker: a reminder is sent again rather
+  than lost); its follow-up letter is drafted after, as a step of its own. What a killed
+  worker leaves half done, the next scan finishes (follow_ups_left).
+
+Digests go the same way: one outbox email per user carrying every notification not yet in
+an email, which the notifications point to.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -32,15 +34,20 @@ from django.utils import timezone
 from requests_app.deadlines import engine
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, RequestClock, Watch
 from requests_app.deadlines.scheduling import sync_reminders
+from requests_app.outbox.kinds import Kind
+from requests_app.outbox.models import Email, State
+from requests_app.outbox.services import email_deliver, email_enqueue
 from requests_app.records.models import CLOSED, RecordsRequest
 from requests_app.teams.models import User
 
 logger = logging.getLogger(__name__)
 K = Reminder.Kind
 CLAIM_TIMEOUT = timedelta(minutes=15)
-# Work a worker left unfinished (an email, a follow-up letter) is taken up by a scan after this.
+# A follow-up letter a worker left undrafted is taken up by a scan after this.
 LEFT_AFTER = timedelta(minutes=5)
+# An email not sent by then is given up: the in-app list has told the user.
 TOO_LATE = timedelta(days=2)
+REMINDER, DIGEST = "reminder", "digest"  # outbox kinds
 FOLLOW_UP_KINDS = (K.OVERDUE, K.FOLLOW_UP_DUE)
 SEND_BATCH = 50  # reminders per worker task: a catch-up of thousands stays a few hundred messages
 # A later reminder of the same deadline supersedes these when both are due.
@@ -55,7 +62,7 @@ class ScanReport:
     claimed: list[int] = field(default_factory=list)
     sent: list[dict[str, object]] = field(default_factory=list)
     enqueued: int = 0
-    finished: int = 0  # emails and follow-up letters a dead worker left, done by this scan
+    finished: int = 0  # follow-up letters a dead worker left, drafted by this scan
 
 
 # Creating ---------------------------------------------------------------------------
@@ -160,24 +167,27 @@ def send_reminder(reminder_id: int, token: str, *, now: datetime) -> dict[str, o
     to send (already sent, or claimed again by another scan).
 
     Three steps, none of them inside another: the reminder is recorded (its in-app
-    notifications written and the reminder marked sent, one short transaction); each email
-    is then claimed, sent with no transaction open, and recorded; last, an overdue or
+    notifications written, their emails asked of the outbox, and the reminder marked sent,
+    one short transaction); its emails are delivered here, with no transaction open (the
+    outbox's own task, woken by the commit, then finds them sent); last, an overdue or
     follow-up reminder drafts its letter. A worker killed between steps leaves data that the
-    next scan finishes (emails_left, follow_ups_left), and nothing a step does is done twice.
+    outbox sweep or the next scan finishes (follow_ups_left), and nothing a step does is done
+    twice. "emails" counts the emails sent.
     """
-    reminder = _record(reminder_id, token, now=now)
-    if reminder is None:
+    recorded = _record(reminder_id, token, now=now)
+    if recorded is None:
         return None
-    emails = sum(_email(n, now=now) for n in reminder.notifications.filter(emailed_at__isnull=True)
-                 .select_related("user") if not _wants_digest(n.user))
+    reminder, email_ids = recorded
+    emails = _deliver(email_ids, now=now)
     _draft_follow_up(reminder, now=now)
     return {"id": reminder.pk, "tracking": reminder.request.tracking, "kind": reminder.kind,
             "target_date": reminder.target_date.isoformat(), "emails": emails}
 
 
 @transaction.atomic
-def _record(reminder_id: int, token: str, *, now: datetime) -> Reminder | None:
-    """Writes the reminder's notifications and marks it sent, under its row lock."""
+def _record(reminder_id: int, token: str, *, now: datetime) -> tuple[Reminder, list[int]] | None:
+    """Writes the reminder's notifications, asks for their emails and marks it sent, under
+    its row lock; returns it with the ids of the emails asked for."""
     reminder = (Reminder.objects.select_for_update(of=("self",))
                 .select_related("request__agency", "request__created_by", "request__clock", "recipient")
                 .filter(pk=reminder_id).first())
@@ -188,40 +198,32 @@ def _record(reminder_id: int, token: str, *, now: datetime) -> Reminder | None:
         reminder.save(update_fields=["skipped"])
         return None
     text = message_for(reminder)
+    emails = []
     for user in recipients_of(reminder):
-        Notification.objects.get_or_create(user=user, reminder=reminder,
-                                           defaults={"request": reminder.request, "message": text})
+        notification, created = Notification.objects.get_or_create(
+            user=user, reminder=reminder, defaults={"request": reminder.request, "message": text})
+        if created and user.email and not _wants_digest(user):
+            emails.append(_email(notification))
     reminder.sent_at = now
     reminder.save(update_fields=["sent_at"])
-    return reminder
+    return reminder, emails
 
 
-def _claim_email(rows, *, now: datetime) -> str | None:
-    """Claims notifications for emailing in one conditional UPDATE; a claim older than
-    CLAIM_TIMEOUT (its worker died) can be taken again. Returns the claim's token, or None
-    if none was claimed."""
-    token = uuid.uuid4().hex
-    claimed = rows.filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
-                          emailed_at__isnull=True).update(email_claimed_at=now, email_claim=token)
-    return token if claimed else None
-
-
-def _email(notification: Notification, *, now: datetime) -> int:
-    """Emails one notification, if this caller claims it: claim, send with no transaction
-    open, record. A refused send leaves the claim to expire, so a later scan tries again."""
-    user = notification.user
-    if not user.email or _claim_email(Notification.objects.filter(pk=notification.pk), now=now) is None:
-        return 0
+def _email(notification: Notification) -> int:
+    """Asks the outbox for the notification's email, in the caller's transaction."""
     link = settings.SITE_URL.rstrip("/") + reverse("request-detail", args=[notification.request_id])
-    message = EmailMessage(subject=f"[recordsreq] {notification.message[:150]}",
-                           body=f"{notification.message}\n\n{link}\n", to=[user.email])
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.warning("reminder email to user %s not sent; it will be retried", user.pk, exc_info=True)
-        return 0
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=now)
-    return 1
+    notification.email = email_enqueue(
+        kind=REMINDER, target_id=notification.pk, organization=None, to=[notification.user.email],
+        subject=f"[recordsreq] {notification.message[:150]}", body=f"{notification.message}\n\n{link}\n")
+    notification.save(update_fields=["email"])
+    return notification.email.pk
+
+
+def _deliver(email_ids: list[int], *, now: datetime) -> int:
+    """Sends the emails now rather than when the outbox's task comes; returns how many went."""
+    for email_id in email_ids:
+        email_deliver(email_id, now=now)
+    return Email.objects.filter(pk__in=email_ids, state=State.SENT).count()
 
 
 def _draft_follow_up(reminder: Reminder, *, now: datetime) -> None:
@@ -242,18 +244,6 @@ def _draft_follow_up(reminder: Reminder, *, now: datetime) -> None:
         logger.exception("the follow-up letter of reminder %s was not drafted; it will be retried", reminder.pk)
 
 
-def emails_left(*, now: datetime) -> int:
-    """Emails the notifications a dead worker left claimed or never claimed (older than a
-    few minutes, so a live worker's are left to it, and younger than TOO_LATE, past which
-    the in-app list has told the user); returns how many went."""
-    left = (Notification.objects.filter(emailed_at__isnull=True,
-                                        reminder__sent_at__range=(now - TOO_LATE, now - LEFT_AFTER))
-            .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT))
-            .exclude(user__reminder_preference__delivery=ReminderPreference.Delivery.DIGEST)
-            .exclude(user__email="").select_related("user"))
-    return sum(_email(notification, now=now) for notification in left[:SEND_BATCH * 10])
-
-
 def follow_ups_left(*, now: datetime) -> int:
     """Drafts the follow-ups of sent reminders whose drafting failed or whose worker died."""
     left = (Reminder.objects.filter(kind__in=FOLLOW_UP_KINDS, sent_at__lt=now - LEFT_AFTER,
@@ -267,25 +257,35 @@ def follow_ups_left(*, now: datetime) -> int:
 
 
 def send_digests(*, now: datetime) -> int:
-    """One email per digest user with every notification not yet emailed: claimed, sent with
-    no transaction open, then recorded."""
-    sent = 0
+    """One email per digest user with every notification not yet in an email: asked of the
+    outbox with the notifications taken under their row locks (so two runs never put one in
+    two digests), then delivered with no transaction open. Returns how many went."""
     users = User.objects.filter(reminder_preference__delivery=ReminderPreference.Delivery.DIGEST,
-                                notifications__emailed_at__isnull=True).exclude(email="").distinct()
-    for user in users:
-        token = _claim_email(Notification.objects.filter(user=user), now=now)
-        if token is None:
-            continue
-        pending = list(Notification.objects.filter(email_claim=token).order_by("created_at"))
-        body = "\n".join(f"- {n.message}" for n in pending)
-        try:
-            EmailMessage(subject=f"[recordsreq] {len(pending)} reminder(s)", body=body + "\n", to=[user.email]).send()
-        except (smtplib.SMTPException, OSError):
-            logger.warning("digest to user %s not sent; it will be retried", user.pk, exc_info=True)
-            continue
-        Notification.objects.filter(email_claim=token).update(emailed_at=now)
-        sent += 1
-    return sent
+                                notifications__emailed_at__isnull=True, notifications__email__isnull=True
+                                ).exclude(email="").distinct()
+    return _deliver([email_id for email_id in map(_digest, users) if email_id], now=now)
+
+
+@transaction.atomic
+def _digest(user: User) -> int | None:
+    pending = list(Notification.objects.select_for_update().filter(user=user, emailed_at__isnull=True,
+                                                                  email__isnull=True).order_by("created_at"))
+    if not pending:
+        return None  # another run took them
+    body = "\n".join(f"- {n.message}" for n in pending)
+    email = email_enqueue(kind=DIGEST, target_id=user.pk, organization=None, to=[user.email],
+                          subject=f"[recordsreq] {len(pending)} reminder(s)", body=body + "\n")
+    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(email=email)
+    return email.pk
+
+
+def _mark_emailed(email: Email) -> str:
+    Notification.objects.filter(email=email).update(emailed_at=email.sent_at)
+    return ""
+
+
+EMAILED_REMINDER = Kind(REMINDER, after_send=_mark_emailed, retry_for=TOO_LATE)
+EMAILED_DIGEST = Kind(DIGEST, after_send=_mark_emailed, retry_for=TOO_LATE)
 
 
 # The scan ---------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def scan(*, now: datetime, send_inline: bool) -> ScanReport:
     report = ScanReport(now=now)
     report.created = create_missing()
     report.skipped = skip_closed()
-    report.finished = emails_left(now=now) + follow_ups_left(now=now)
+    report.finished = follow_ups_left(now=now)
     token, report.claimed = claim_due_reminders(now)
     if send_inline:
         report.sent = [r for r in (send_reminder(pk, token, now=now) for pk in report.claimed) if r]

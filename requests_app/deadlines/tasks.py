@@ -1,14 +1,9 @@
 from __future__ import annotations
 
-import logging
-import smtplib
-
 from celery import shared_task
 from django.utils import timezone
 
 from requests_app.deadlines import reminders
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(name="reminders.scan")
@@ -20,14 +15,10 @@ def scan_reminders() -> dict[str, object]:
 
 @shared_task(name="reminders.send")
 def send_reminders_task(reminder_ids: list[int], token: str) -> None:
-    """Sends a batch of claimed reminders. One that fails (a mail server hiccup) stays
-    claimed and unsent, so a later scan takes it again once the claim expires; the
-    claim token keeps any re-run from sending one twice."""
+    """Sends a batch of claimed reminders; the claim token keeps any re-run from sending one
+    twice. Their emails go through the outbox."""
     for reminder_id in reminder_ids:
-        try:
-            reminders.send_reminder(reminder_id, token, now=timezone.now())
-        except (smtplib.SMTPException, OSError):
-            logger.warning("reminder %s not sent; it will be retried", reminder_id, exc_info=True)
+        reminders.send_reminder(reminder_id, token, now=timezone.now())
 
 
 @shared_task(name="reminders.digest")

@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.db.models import OuterRef, QuerySet
+from django.http import HttpRequest
+
+from requests_app.outbox.selectors import with_latest_email
 
 from requests_app.letters.models import FollowUpLetter, LetterVersion
 
@@ -18,8 +22,10 @@ class LetterVersionAdmin(admin.ModelAdmin):
 @admin.register(FollowUpLetter)
 class FollowUpLetterAdmin(admin.ModelAdmin):
     list_display = ["request", "kind", "occasion", "finalised_at", "sent_on", "send_state"]
-    list_filter = ["kind", "send_state"]
+    list_filter = ["kind"]
     search_fields = ["request__tracking", "email_message_id"]
     list_select_related = ["request"]
-    readonly_fields = ["sha256", "pdf", "finalised_at", "finalised_by", "send_requested_by", "send_updated_at",
-                       "email_message_id"]
+    readonly_fields = ["sha256", "pdf", "finalised_at", "finalised_by", "email_message_id"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FollowUpLetter]:
+        return with_latest_email(super().get_queryset(request), kind=OuterRef("kind"))

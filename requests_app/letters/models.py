@@ -7,7 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from requests_app.records.models import RecordsRequest, SendState
+from requests_app.outbox.selectors import EmailedRow
+from requests_app.records.models import RecordsRequest
 
 
 def letter_path(instance: LetterVersion, filename: str) -> str:
@@ -49,7 +50,7 @@ def follow_up_path(instance: FollowUpLetter, filename: str) -> str:
     return f"letters/{instance.request.organization_id}/{uuid.uuid4().hex}.pdf"
 
 
-class FollowUpLetter(models.Model):
+class FollowUpLetter(EmailedRow, models.Model):
     """A follow-up or appeal letter drafted for a person to review, finalise and send."""
 
     class Kind(models.TextChoices):
@@ -69,13 +70,7 @@ class FollowUpLetter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     sent_on = models.DateField(null=True, blank=True)
-    # Emailing it from the app (letters/follow_up_sending.py), sent at most once as a request's letter is.
-    send_state = models.CharField(max_length=10, choices=SendState.choices, blank=True)
-    send_error = models.TextField(blank=True)
-    send_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    send_updated_at = models.DateTimeField(null=True, blank=True)
+    # Emailed from the app through the outbox (letters/follow_up_sending.py): its Message-ID once sent.
     email_message_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
@@ -84,17 +79,14 @@ class FollowUpLetter(models.Model):
             # Drafting is idempotent: one letter per request, kind and occasion.
             models.UniqueConstraint(fields=["request", "kind", "occasion"], name="one_follow_up_per_occasion"),
         ]
-        indexes = [
-            # The sweeper's "queued or sending for too long" scan.
-            models.Index(
-                fields=["send_state", "send_updated_at"],
-                condition=models.Q(send_state__in=["queued", "sending"]),
-                name="follow_up_send_in_flight",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.request.tracking} {self.get_kind_display()} of {self.occasion}"
+
+    @property
+    def email_kind(self) -> str:
+        """Emailed as its own kind: "follow_up" or "appeal" in the outbox."""
+        return self.kind
 
     @property
     def filename(self) -> str:

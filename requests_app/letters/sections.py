@@ -4,6 +4,7 @@ _sending.html, _versions.html and _follow_ups.html)."""
 
 from __future__ import annotations
 
+from django.db.models import OuterRef
 from django.http import HttpRequest
 
 from requests_app.laws.models import PublicRecordsLaw
@@ -11,6 +12,7 @@ from requests_app.laws.services import residency_options
 from requests_app.letters.drafts import letter_address_outdated
 from requests_app.letters.inputs import residency_warning_of
 from requests_app.letters.services import latest_letter, letter_is_current
+from requests_app.outbox.selectors import with_latest_email
 from requests_app.records.forms import FinaliseForm, LetterEditForm, SubmissionForm
 from requests_app.records.models import RecordsRequest, SendChannel
 from requests_app.records.sending import CONTACT_FOR, missing_contact
@@ -36,7 +38,7 @@ def letter_section(*, request: RecordsRequest, law: PublicRecordsLaw | None) -> 
 
 
 def follow_ups_section(*, request: RecordsRequest) -> dict[str, object]:
-    return {"follow_up_letters": request.follow_ups.all()}
+    return {"follow_up_letters": with_latest_email(request.follow_ups.all(), kind=OuterRef("kind"))}
 
 
 def send_section(request: HttpRequest, records_request: RecordsRequest) -> dict[str, object]:

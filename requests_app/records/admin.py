@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from requests_app.outbox.selectors import with_latest_email
 
 from requests_app.records.models import (
     BulkJob,
@@ -27,12 +31,15 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(RecordsRequest)
 class RecordsRequestAdmin(admin.ModelAdmin):
     list_display = ["tracking", "agency", "organization", "status", "owner", "sent_at", "send_state"]
-    list_filter = ["status", "send_state", "sent_via", "reminders_paused"]
+    list_filter = ["status", "sent_via", "reminders_paused"]
     search_fields = ["tracking", "title", "agency__name", "organization__name"]
     list_select_related = ["agency", "organization", "owner"]
-    autocomplete_fields = ["agency", "organization", "campaign", "created_by", "send_requested_by", "owner", "tags"]
+    autocomplete_fields = ["agency", "organization", "campaign", "created_by", "owner", "tags"]
     readonly_fields = ["tracking", "status", "email_message_id"]
     inlines = [RequestItemInline, StatusChangeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RecordsRequest]:
+        return with_latest_email(super().get_queryset(request), kind=RecordsRequest.email_kind)
 
 
 @admin.register(CustomItem)

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from requests_app.jobs.registry import Kind, register
@@ -32,14 +33,16 @@ from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.services import CannotFinalise, ResidencyNotAcknowledged, follow_up_finalise, letter_finalise
 from requests_app.records.listing import requests_by_ids
-from requests_app.records.models import AWAITING_ANSWER, BulkJob, RecordsRequest, SendState, Status
-from requests_app.records.sending import IN_FLIGHT, CannotSend, request_queue_email, without_email
+from requests_app.outbox.models import IN_FLIGHT, State
+from requests_app.outbox.selectors import with_latest_email
+from requests_app.records.models import AWAITING_ANSWER, BulkJob, RecordsRequest, Status
+from requests_app.records.sending import CannotSend, request_queue_email, without_email
 from requests_app.teams.models import Organization, User
 
 CHUNK = 10
 logger = logging.getLogger(__name__)
 STALE = timedelta(minutes=10)
-QUEUED_OR_SENT = (*IN_FLIGHT, SendState.SENT)
+QUEUED_OR_SENT = (*IN_FLIGHT, State.SENT)
 
 
 @dataclass(frozen=True)
@@ -157,8 +160,9 @@ def _send_request_letter(request: RecordsRequest, job: BulkJob, today: date) -> 
 
 
 def _send_follow_ups(request: RecordsRequest, job: BulkJob, today: date) -> Outcome:
-    letters = list(FollowUpLetter.objects.filter(request=request, sent_on__isnull=True)
-                   .exclude(send_state__in=QUEUED_OR_SENT).order_by("drafted_at", "pk"))
+    unsent = with_latest_email(FollowUpLetter.objects.filter(request=request, sent_on__isnull=True),
+                               kind=OuterRef("kind")).order_by("drafted_at", "pk")
+    letters = [letter for letter in unsent if letter.send_state not in QUEUED_OR_SENT]
     if not letters:
         return Outcome(False, f"{request.tracking} was sent and has no drafted follow-up or appeal letter to send.")
     if not request.agency.records_email:

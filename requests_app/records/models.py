@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from requests_app.agencies.models import Agency
 from requests_app.jobs.models import Job, alias
+from requests_app.outbox.selectors import EmailedRow
 from requests_app.teams.models import Organization
 
 
@@ -88,15 +89,13 @@ class SendChannel(models.TextChoices):
     MAIL = "mail", "Mail"
 
 
-class SendState(models.TextChoices):
-    NOT_SENT = "", "Not sent"
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+# The outbox kind of a request's own letter emailed to the agency (records/sending.py).
+REQUEST_LETTER = "request_letter"
 
 
-class RecordsRequest(models.Model):
+class RecordsRequest(EmailedRow, models.Model):
+    email_kind = REQUEST_LETTER
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="requests")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
     campaign = models.ForeignKey(
@@ -122,12 +121,6 @@ class RecordsRequest(models.Model):
     )
     agency_reference = models.CharField(max_length=200, blank=True, help_text="The agency's own tracking number.")
     email_message_id = models.CharField(max_length=255, blank=True)
-    send_state = models.CharField(max_length=10, choices=SendState.choices, blank=True)
-    send_error = models.TextField(blank=True)
-    send_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    send_updated_at = models.DateTimeField(null=True, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_requests",
         help_text="The member who looks after this request.",
@@ -161,12 +154,6 @@ class RecordsRequest(models.Model):
             # The request list's default order, newest first (read backwards: oldest first),
             # and its status filters, which walk it until a page is full.
             models.Index(fields=["organization", "created_at", "id"], name="request_org_created"),
-            # The sweeper's "queued or sending for too long" scan.
-            models.Index(
-                fields=["send_state", "send_updated_at"],
-                condition=models.Q(send_state__in=["queued", "sending"]),
-                name="request_send_in_flight",
-            ),
             # The agencies an organization has requests with (the request list's agency
             # filter): a skip scan, one probe per agency, whatever the number of requests.
             models.Index(fields=["organization", "agency"], name="request_org_agency"),

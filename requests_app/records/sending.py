@@ -1,41 +1,32 @@
-"""Sending a finalised letter: by email through Django's mail backend, or recorded as
-submitted through a portal or by mail. Either way the request leaves draft.
+"""Sending a finalised letter: by email through the outbox, or recorded as submitted through
+a portal or by mail. Either way the request leaves draft.
 
-Email is sent at most once: the task claims the request with a conditional UPDATE
-(queued -> sending) before talking to the mail server, so two workers or a re-delivered
-message cannot send it twice. A worker killed mid-send leaves it "sending"; the sweep
-marks that failed for a person to check rather than risk a duplicate.
-
-Follow-up and appeal letters are emailed the same way (letters/follow_up_sending.py), with
-the helpers below that act on any model carrying the send fields (send_state, send_error,
-send_requested_by, send_updated_at).
+Email goes through requests_app/outbox: queueing stores the email in the caller's
+transaction, and the outbox claims, sends and records it at most once (see
+outbox/services.py). Once it has gone, ``_after_send`` records the request sent and starts
+its clock. Follow-up and appeal letters are emailed the same way
+(letters/follow_up_sending.py), addressed by ``agency_email`` below.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from email.utils import make_msgid
+from datetime import date, datetime, time
 
-from celery import Task
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import models, transaction
-from django.db.models.fields.files import FieldFile
+from django.db import transaction
 from django.utils import timezone
 
 from requests_app.letters.composer import format_date
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.services import latest_letter, letter_is_current
 from requests_app.agencies.models import Agency
-from requests_app.ops.queue import enqueue_on_commit
+from requests_app.outbox.kinds import Attachment, Kind
+from requests_app.outbox.models import IN_FLIGHT, Email
+from requests_app.outbox.selectors import another_went
+from requests_app.outbox.services import email_enqueue
 from requests_app.records.lifecycle import status_summary
-from requests_app.records.models import RecordsRequest, SendChannel, SendState, Status
+from requests_app.records.models import REQUEST_LETTER, RecordsRequest, SendChannel, Status
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
-
-STALE_QUEUED = timedelta(minutes=5)
-STALE_SENDING = timedelta(minutes=15)
-IN_FLIGHT = (SendState.QUEUED, SendState.SENDING)
 
 
 class CannotSend(ValueError):
@@ -55,14 +46,22 @@ def _ready_letter(request: RecordsRequest) -> LetterVersion:
     return latest
 
 
+@transaction.atomic
 def request_queue_email(*, request: RecordsRequest, user: User) -> RecordsRequest:
     _ready_letter(request)
     _require_contact(request.agency, SendChannel.EMAIL)
+    # Checked under the request's row lock, so that two clicks never queue two emails.
+    RecordsRequest.objects.select_for_update().only("pk").get(pk=request.pk)
+    request.email_changed()
     if request.send_state in IN_FLIGHT:
         raise CannotSend(f"{request.tracking} is already being sent.")
-    from requests_app.records.tasks import send_request_email
-
-    queue_send(row=request, user=user, task=send_request_email)
+    agency_email(
+        request=request, kind=REQUEST_LETTER, target_id=request.pk, user=user,
+        subject=f"Public records request {request.tracking}: automated license plate reader records",
+        paragraph=f"Please find attached a public records request from {request.organization.name} "
+                  f"(reference {request.tracking}). Please refer to {request.tracking} in your reply.",
+    )
+    request.email_changed()
     return request
 
 
@@ -111,16 +110,6 @@ def records_email_of(agency: Agency) -> str:
     return _require_contact(agency, SendChannel.EMAIL)
 
 
-def queue_send(*, row: models.Model, user: User, task: Task) -> None:
-    """Records the send as queued, then wakes a worker once that is committed."""
-    row.send_state = SendState.QUEUED
-    row.send_error = ""
-    row.send_requested_by = user
-    row.send_updated_at = timezone.now()
-    row.save(update_fields=["send_state", "send_error", "send_requested_by", "send_updated_at"])
-    enqueue_on_commit(task, row.pk)
-
-
 def request_mark_submitted(
     *, request: RecordsRequest, user: User, channel: str, sent_on: date, reference: str = "",
     confirm_before_letter: bool = False,
@@ -161,117 +150,60 @@ def request_mark_submitted(
     return request
 
 
-def claim_for_sending(request_id: int) -> bool:
-    return claim_send(RecordsRequest.objects.filter(pk=request_id, status=Status.DRAFT))
-
-
-def claim_send(rows: models.QuerySet) -> bool:
-    """queued -> sending in one conditional UPDATE: only one worker can win it."""
-    return bool(rows.filter(send_state=SendState.QUEUED).update(send_state=SendState.SENDING,
-                                                                send_updated_at=timezone.now()))
-
-
-def send_claimed_email(request_id: int) -> RecordsRequest:
-    """Sends the email of a request this worker has claimed, and records the outcome."""
-    request = RecordsRequest.objects.select_related("agency", "organization").get(pk=request_id)
-    letter = latest_letter(request)
-    message = agency_message(
-        request=request, pdf=letter.pdf, filename=letter.filename,
-        subject=f"Public records request {request.tracking}: automated license plate reader records",
-        paragraph=f"Please find attached a public records request from {request.organization.name} "
-                  f"(reference {request.tracking}). Please refer to {request.tracking} in your reply.",
-    )
-    if send_or_record_failure(message, row=request):
-        _record_sent(request, message.extra_headers["Message-ID"], to=message.to[0])
-    return request
-
-
-def agency_message(
-    *, request: RecordsRequest, subject: str, paragraph: str, pdf: FieldFile, filename: str,
+def agency_email(
+    *, request: RecordsRequest, kind: str, target_id: int, user: User, subject: str, paragraph: str,
     headers: dict[str, str] | None = None,
-) -> EmailMessage:
-    """A letter of ``request`` to its agency's records email, the PDF attached; the
-    organization gets the agency's reply (reply-to) and a copy (cc)."""
+) -> Email:
+    """Queues a letter of ``request`` to its agency's records email (the kind attaches the
+    PDF); the organization gets the agency's reply (reply-to) and a copy (cc)."""
     organization = request.organization
-    copy = [organization.email] if organization.email else None
-    message = EmailMessage(
-        subject=subject,
+    copy = [organization.email] if organization.email else []
+    return email_enqueue(
+        kind=kind, target_id=target_id, organization=organization, requested_by=user,
+        to=[request.agency.records_email], cc=copy, reply_to=copy, subject=subject, headers=headers,
         body=(f"Dear Public Records Officer,\n\n{paragraph}\n\n"
               f"Thank you,\n{organization.signer_name or organization.name}\n"),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[request.agency.records_email],
-        reply_to=copy,
-        cc=copy,
-        headers={"Message-ID": make_msgid(idstring=request.tracking, domain=_message_domain()), **(headers or {})},
+        id_hint=request.tracking,
     )
-    with pdf.open("rb") as handle:
-        message.attach(filename, handle.read(), "application/pdf")
-    return message
 
 
-def send_or_record_failure(message: EmailMessage, *, row: models.Model) -> bool:
-    try:
-        message.send()
-    except Exception as exc:  # any mail backend error is shown to the user, not retried blindly
-        type(row).objects.filter(pk=row.pk).update(
-            send_state=SendState.FAILED, send_error=f"{type(exc).__name__}: {exc}"[:2000],
-            send_updated_at=timezone.now(),
-        )
-        return False
-    return True
+def _request_of(email: Email) -> RecordsRequest:
+    return RecordsRequest.objects.select_related("agency", "organization").get(pk=email.target_id)
 
 
-def _message_domain() -> str:
-    sender = settings.DEFAULT_FROM_EMAIL
-    return sender.rsplit("@", 1)[-1].strip(" >") or "localhost"
+def _attachments(email: Email) -> list[Attachment]:
+    letter = latest_letter(_request_of(email))
+    with letter.pdf.open("rb") as handle:
+        return [(letter.filename, handle.read(), "application/pdf")]
 
 
-def _record_sent(request: RecordsRequest, message_id: str, to: str) -> None:
-    requested_by = request.send_requested_by
+def _blocked(email: Email) -> str:
+    # A request moved out of draft by another path while its email waited (withdrawn, say).
+    if not RecordsRequest.objects.filter(pk=email.target_id, status=Status.DRAFT).exists():
+        return "The request left draft before its email went out; it was not emailed."
+    return "The letter was already emailed; it was not emailed again." if another_went(email) else ""
+
+
+def _after_send(email: Email) -> str:
     from requests_app.workflow.status import request_transition  # until sending moves to the workflow
 
-    with transaction.atomic():
-        # Recorded before the move, so the clock it starts knows the request went by email
-        # (Michigan counts an emailed request as received a business day later).
-        RecordsRequest.objects.filter(pk=request.pk).update(
-            send_state=SendState.SENT, send_updated_at=timezone.now(), sent_at=timezone.now(),
-            sent_via=SendChannel.EMAIL, email_message_id=message_id, send_error="", submitted_to=to,
-        )
-        request.sent_via = SendChannel.EMAIL
-        moved = request_transition(
-            request=request, to_status=Status.SUBMITTED, user=requested_by, trail=False,
-            reason=f"Emailed to {request.agency.records_email}",
-        )
-        # The worker sent it, so the actor is the system; the summary names who asked.
-        asked = f", asked by {requested_by}" if requested_by else ""
-        record_event(request=request, actor=None, kind=EventKind.SENT,
-                     summary=f"{moved.reason}{asked}; {status_summary(moved)}")
-
-
-def sweep_sends(*, now: datetime) -> dict[str, int]:
-    from requests_app.records.tasks import send_request_email
-
-    # A request moved out of draft by another path while its email waited (withdrawn, say)
-    # can never be claimed: it is marked failed, so it is neither re-enqueued forever nor sent.
-    left_draft = RecordsRequest.objects.filter(send_state=SendState.QUEUED, send_updated_at__lt=now - STALE_QUEUED)
-    abandoned = left_draft.exclude(status=Status.DRAFT).update(
-        send_state=SendState.FAILED, send_updated_at=now,
-        send_error="The request left draft before its email went out; it was not emailed.",
+    request = _request_of(email)
+    requested_by = email.requested_by
+    # Recorded before the move, so the clock it starts knows the request went by email
+    # (Michigan counts an emailed request as received a business day later).
+    RecordsRequest.objects.filter(pk=request.pk).update(
+        sent_at=email.sent_at, sent_via=SendChannel.EMAIL, email_message_id=email.message_id, submitted_to=email.to[0],
     )
-    return {**sweep_stale_sends(model=RecordsRequest, task=send_request_email, now=now), "abandoned": abandoned}
-
-
-def sweep_stale_sends(*, model: type[models.Model], task: Task, now: datetime) -> dict[str, int]:
-    """Re-enqueues sends stuck in "queued" (the broker was down) and fails interrupted ones."""
-    from requests_app.ops.queue import enqueue_now
-
-    stale = model.objects.filter(send_state=SendState.QUEUED, send_updated_at__lt=now - STALE_QUEUED)
-    requeued = sum(enqueue_now(task, pk) for pk in stale.values_list("pk", flat=True))
-    interrupted = model.objects.filter(
-        send_state=SendState.SENDING, send_updated_at__lt=now - STALE_SENDING
-    ).update(
-        send_state=SendState.FAILED,
-        send_error="Sending was interrupted; check the sent mail before sending again.",
-        send_updated_at=now,
+    request.sent_via = SendChannel.EMAIL
+    moved = request_transition(
+        request=request, to_status=Status.SUBMITTED, user=requested_by, trail=False,
+        reason=f"Emailed to {email.to[0]}",
     )
-    return {"requeued": requeued, "interrupted": interrupted}
+    # The worker sent it, so the actor is the system; the summary names who asked.
+    asked = f", asked by {requested_by}" if requested_by else ""
+    record_event(request=request, actor=None, kind=EventKind.SENT,
+                 summary=f"{moved.reason}{asked}; {status_summary(moved)}")
+    return ""
+
+
+EMAILED_LETTER = Kind(REQUEST_LETTER, attachments=_attachments, blocked=_blocked, after_send=_after_send)

@@ -23,6 +23,7 @@ from requests_app.agencies.sets import agency_ids_in_set, sets_of
 from requests_app.campaigns.models import Campaign
 from requests_app.deadlines.models import RequestClock
 from requests_app.documents.models import RequestDocument
+from requests_app.outbox.selectors import with_latest_email
 from requests_app.records.bounds import DATE_RANGE_MESSAGE, MAX_ID, date_in_range, parse_id
 from requests_app.records.listing import agency_ids_of
 from requests_app.records.models import RecordsRequest, Status, Tag
@@ -78,7 +79,8 @@ def for_list_page(requests: QuerySet[RecordsRequest]) -> QuerySet[RecordsRequest
     state = Agency.objects.filter(pk=OuterRef("agency_id")).values(code=Coalesce(
         "jurisdiction__parent__code", "jurisdiction__code")).order_by()
     due = RequestClock.objects.filter(request=OuterRef("pk")).values("response_due")
-    return (requests.select_related("owner").prefetch_related("tags").defer("letter_text")
+    return (with_latest_email(requests, kind=RecordsRequest.email_kind)
+            .select_related("owner").prefetch_related("tags").defer("letter_text")
             .annotate(state_code=Subquery(state), response_due=Subquery(due)))
 
 

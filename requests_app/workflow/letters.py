@@ -12,8 +12,8 @@ from requests_app.deadlines.clock import clock_followed_up
 from requests_app.deadlines.engine import long_date
 from requests_app.letters.follow_ups import AlreadyFinal, BeingEmailed
 from requests_app.letters.models import FollowUpLetter
+from requests_app.outbox.models import IN_FLIGHT
 from requests_app.records.models import ANSWERED, Status
-from requests_app.records.sending import IN_FLIGHT
 from requests_app.teams.models import User
 from requests_app.workflow.status import request_transition
 

@@ -11,10 +11,12 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.utils import timezone
 
 from requests_app.deadlines import reminders
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, Watch
 from requests_app.letters.models import FollowUpLetter
+from requests_app.outbox.services import email_claim, email_deliver, email_sweep
 from tests.deadlines.test_reminders import D, at, sent_texas_request
 from tests.factories import UserFactory
 
@@ -75,15 +77,15 @@ def test_a_follow_up_that_cannot_be_drafted_never_sends_the_reminder_again(alice
     assert not Reminder.objects.filter(kind__in=["overdue", "followup_due"], follow_up_drafted_at__isnull=True).exists()
 
 
-def test_an_email_a_dead_worker_never_sent_goes_with_the_next_scan_once(alice):
+def test_an_email_a_dead_worker_never_sent_goes_with_the_outbox_sweep_once(alice):
     sent_texas_request(alice)
     token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
     reminders._record(ids[0], token, now=at(D(2026, 12, 8)))  # recorded; the worker died before emailing
     assert Notification.objects.get().emailed_at is None and not mail.outbox
-    assert reminders.scan(now=at(D(2026, 12, 8), 9) + timedelta(minutes=1), send_inline=True).finished == 0
+    assert email_sweep(now=timezone.now() + timedelta(minutes=1))["requeued"] == 0
     assert not mail.outbox, "a live worker's emails are left to it for a few minutes"
-    assert reminders.scan(now=at(D(2026, 12, 8), 9) + timedelta(minutes=6), send_inline=True).finished == 1
-    reminders.scan(now=at(D(2026, 12, 8), 11), send_inline=True)
+    assert email_sweep(now=timezone.now() + timedelta(minutes=6))["requeued"] == 1
+    email_sweep(now=timezone.now() + timedelta(minutes=12))
     assert len(mail.outbox) == 1 and Notification.objects.get().emailed_at is not None
 
 
@@ -91,32 +93,54 @@ def test_an_email_claimed_by_a_live_worker_is_not_sent_by_another(alice):
     sent_texas_request(alice)
     token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
     reminders._record(ids[0], token, now=at(D(2026, 12, 8)))
-    notification = Notification.objects.get()
-    assert reminders._claim_email(Notification.objects.filter(pk=notification.pk), now=at(D(2026, 12, 8)))
-    assert reminders._email(notification, now=at(D(2026, 12, 8)) + timedelta(minutes=10)) == 0
-    assert reminders._email(notification, now=at(D(2026, 12, 8)) + timedelta(minutes=16)) == 1  # its claim expired
-    assert len(mail.outbox) == 1
+    email = Notification.objects.get().email
+    assert email_claim(email.pk)
+    email_deliver(email.pk)
+    assert not mail.outbox
 
 
-def test_a_refused_email_is_tried_again_once_its_claim_expires(alice, settings):
+def test_an_email_a_killed_worker_left_claimed_is_sent_again_rather_than_lost(alice):
+    sent_texas_request(alice)
+    token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
+    reminders._record(ids[0], token, now=at(D(2026, 12, 8)))
+    email = Notification.objects.get().email
+    assert email_claim(email.pk)  # then killed
+    assert email_sweep(now=timezone.now() + timedelta(minutes=10))["interrupted"] == 0
+    assert email_sweep(now=timezone.now() + timedelta(minutes=16)) == {"requeued": 1, "interrupted": 1, "expired": 0}
+    assert len(mail.outbox) == 1 and Notification.objects.get().emailed_at is not None
+
+
+def test_a_refused_email_is_tried_again_by_the_sweep(alice, settings):
     sent_texas_request(alice)
     settings.EMAIL_BACKEND = f"{__name__}.Refusing"
     report = reminders.scan(now=at(D(2026, 12, 8)), send_inline=True)
     assert [s["emails"] for s in report.sent] == [0]
+    email = Notification.objects.get().email
+    email.refresh_from_db()
+    assert email.state == "queued" and "SMTPServerDisconnected" in email.error
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert reminders.scan(now=at(D(2026, 12, 8)) + timedelta(minutes=10), send_inline=True).finished == 0
-    assert reminders.scan(now=at(D(2026, 12, 8)) + timedelta(minutes=16), send_inline=True).finished == 1
-    assert len(mail.outbox) == 1
+    assert email_sweep(now=timezone.now() + timedelta(minutes=6))["requeued"] == 1
+    assert len(mail.outbox) == 1 and Notification.objects.get().emailed_at is not None
 
 
-def test_a_refused_digest_keeps_its_notifications_for_the_next_one(alice, settings):
+def test_an_email_not_sent_within_two_days_is_given_up(alice, settings):
+    sent_texas_request(alice)
+    settings.EMAIL_BACKEND = f"{__name__}.Refusing"
+    reminders.scan(now=at(D(2026, 12, 8)), send_inline=True)
+    assert email_sweep(now=timezone.now() + timedelta(days=2, minutes=1)) == {
+        "requeued": 0, "interrupted": 0, "expired": 1}
+    assert Notification.objects.get().email.state == "failed"
+
+
+def test_a_refused_digest_is_sent_by_the_sweep_and_its_notifications_go_in_no_other(alice, settings):
     request = sent_texas_request(alice)
     ReminderPreference.objects.create(user=alice.user, delivery="digest")
     reminders.scan(now=at(D(2026, 12, 8)), send_inline=True)
     settings.EMAIL_BACKEND = f"{__name__}.Refusing"
     assert reminders.send_digests(now=at(D(2026, 12, 9), 7)) == 0
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert reminders.send_digests(now=at(D(2026, 12, 9), 7) + timedelta(minutes=5)) == 0  # still claimed
-    assert reminders.send_digests(now=at(D(2026, 12, 10), 7)) == 1
+    assert reminders.send_digests(now=at(D(2026, 12, 9), 7) + timedelta(minutes=5)) == 0  # still its digest's
+    email_sweep(now=timezone.now() + timedelta(minutes=6))
     assert len(mail.outbox) == 1 and request.tracking in mail.outbox[0].body
-    assert reminders.send_digests(now=at(D(2026, 12, 11), 7)) == 0 and len(mail.outbox) == 1
+    assert reminders.send_digests(now=at(D(2026, 12, 10), 7)) == 0 and len(mail.outbox) == 1
+    assert Notification.objects.get().emailed_at is not None

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date, datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ from requests_app.deadlines import reminders
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, Watch
 from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, UserFactory, draft_request, state
+from tests.threads import at_once
 
 D = date
 NY = ZoneInfo("America/New_York")
@@ -136,22 +136,7 @@ def test_two_scans_at_once_send_every_reminder_exactly_once(alice, settings):
         pytest.skip("concurrent claims need PostgreSQL's row locks; CI runs this on PostgreSQL")
     for _ in range(20):
         sent_texas_request(alice)
-    results, errors = [], []
-
-    def run():
-        try:
-            results.append(reminders.scan(now=at(D(2026, 12, 8)), send_inline=True))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = at_once(lambda: reminders.scan(now=at(D(2026, 12, 8)), send_inline=True))
     assert sum(len(r.sent) for r in results) == 20
     assert len(mail.outbox) == 20
     assert Reminder.objects.filter(sent_at__isnull=False).count() == 20

@@ -9,20 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.deadlines.models import RequestClock
-from requests_app.letters.follow_up_sending import (
-    claim_follow_up, follow_up_queue_email, send_claimed_follow_up, sweep_follow_up_sends,
-)
+from requests_app.letters.follow_up_sending import follow_up_queue_email
 from requests_app.letters.follow_ups import BeingEmailed, draft_follow_up
-from requests_app.letters.services import follow_up_finalise
 from requests_app.letters.models import FollowUpLetter
-from requests_app.letters.services import letter_finalise
-from requests_app.letters.tasks import send_follow_up_email
+from requests_app.letters.services import follow_up_finalise, letter_finalise
+from requests_app.outbox import services as outbox
+from requests_app.outbox.models import Email, State
+from requests_app.outbox.tasks import deliver_email
+from requests_app.records.models import RecordsRequest, RequestEvent, Status
 from requests_app.workflow.letters import follow_up_mark_sent
 from requests_app.workflow.status import request_transition
-from requests_app.records.models import RecordsRequest, RequestEvent, SendState, Status
 from requests_app.records.sending import CannotSend, request_mark_submitted, request_queue_email
-from requests_app.records.tasks import send_request_email
 from requests_app.teams.models import Role
+from tests.emails import claim, deliver, email_of
 from tests.factories import AgencyFactory, MembershipFactory, draft_request
 from tests.pdf import pdf_text
 
@@ -37,7 +36,7 @@ def emailed_request(alice, email: str = AGENCY_EMAIL) -> RecordsRequest:
     request = draft_request(organization=alice.organization, agency=AgencyFactory(records_email=email), user=alice.user)
     letter_finalise(request=request, user=alice.user, today=date(2026, 11, 27))
     request_queue_email(request=request, user=alice.user)
-    send_request_email(request.pk)
+    deliver(request)
     mail.outbox.clear()
     request.refresh_from_db()
     assert request.email_message_id
@@ -57,7 +56,7 @@ def appeal(request: RecordsRequest, user) -> FollowUpLetter:
 
 def send_now(letter: FollowUpLetter, user) -> FollowUpLetter:
     follow_up_queue_email(letter=letter, user=user)
-    send_follow_up_email(letter.pk)
+    deliver(letter)
     letter.refresh_from_db()
     return letter
 
@@ -67,7 +66,7 @@ def test_it_queues_only_a_finalised_letter(alice):
     with pytest.raises(CannotSend, match="Finalise the follow-up letter"):
         follow_up_queue_email(letter=letter, user=alice.user)
     letter.refresh_from_db()
-    assert letter.send_state == SendState.NOT_SENT
+    assert letter.send_state == ""
 
 
 def test_it_refuses_an_agency_without_email_and_names_the_alternative(alice):
@@ -78,7 +77,7 @@ def test_it_refuses_an_agency_without_email_and_names_the_alternative(alice):
     with pytest.raises(CannotSend, match="No records email is known for .*: mail the PDF to its address"):
         follow_up_queue_email(letter=letter, user=alice.user)
     letter.refresh_from_db()
-    assert letter.send_state == SendState.NOT_SENT
+    assert letter.send_state == ""
 
 
 def test_it_refuses_a_letter_already_sent_or_being_sent(alice):
@@ -104,19 +103,19 @@ def test_the_task_sends_once_however_often_it_runs(alice, django_capture_on_comm
     letter = follow_up(emailed_request(alice), alice.user)
     with django_capture_on_commit_callbacks(execute=True):
         follow_up_queue_email(letter=letter, user=alice.user)
-    send_follow_up_email(letter.pk)
-    send_follow_up_email(letter.pk)
+    deliver(letter)
+    deliver(letter)
     assert len(mail.outbox) == 1
 
 
 def test_of_two_racing_claims_only_the_first_wins(alice):
     letter = follow_up(emailed_request(alice), alice.user)
     follow_up_queue_email(letter=letter, user=alice.user)
-    assert claim_follow_up(letter.pk) is True
-    assert claim_follow_up(letter.pk) is False
-    send_follow_up_email(letter.pk)  # a second worker, or a re-delivered message
+    assert claim(letter) is True
+    assert claim(letter) is False
+    deliver(letter)  # a second worker, or a re-delivered message
     assert mail.outbox == []
-    send_claimed_follow_up(letter.pk)  # the winner
+    outbox.email_send_claimed(email_of(letter))  # the winner
     assert len(mail.outbox) == 1
 
 
@@ -150,7 +149,7 @@ def test_a_sent_follow_up_is_recorded_and_restarts_the_follow_up_schedule(alice)
     RequestClock.objects.filter(request=request).update(follow_up_on=None)
     letter = send_now(follow_up(request, alice.user), alice.user)
     today = timezone.localdate()
-    assert (letter.send_state, letter.sent_on, letter.send_error) == (SendState.SENT, today, "")
+    assert (letter.send_state, letter.sent_on, letter.send_error) == (State.SENT, today, "")
     clock = RequestClock.objects.get(request=request)
     assert clock.last_follow_up_on == today and clock.follow_up_on > today
     event = request.events.filter(kind=RequestEvent.Kind.SENT).latest("pk")
@@ -163,7 +162,7 @@ def test_a_sent_appeal_moves_the_request_to_appealed(alice):
     letter = send_now(appeal(request, alice.user), alice.user)
     request.refresh_from_db()
     assert request.status == Status.APPEALED
-    assert letter.send_state == SendState.SENT and letter.sent_on == timezone.localdate()
+    assert letter.send_state == State.SENT and letter.sent_on == timezone.localdate()
     change = request.status_changes.latest("pk")
     assert (change.from_status, change.to_status, change.changed_by) == ("denied", "appealed", alice.user)
     assert "Appeal" in mail.outbox[0].subject
@@ -175,10 +174,10 @@ def test_an_email_that_went_out_is_recorded_as_sent_even_when_the_request_cannot
     follow_up_queue_email(letter=letter, user=alice.user)
     request_transition(request=request, to_status=Status.LITIGATION, user=alice.user)
     request_transition(request=request, to_status=Status.WITHDRAWN, user=alice.user)
-    send_follow_up_email(letter.pk)
+    deliver(letter)
     letter.refresh_from_db()
     assert len(mail.outbox) == 1
-    assert letter.send_state == SendState.SENT and letter.sent_on == timezone.localdate()
+    assert letter.send_state == State.SENT and letter.sent_on == timezone.localdate()
     assert "cannot move from Withdrawn" in letter.send_error and "Update it by hand" in letter.send_error
     request.refresh_from_db()
     assert request.status == Status.WITHDRAWN
@@ -194,7 +193,7 @@ def test_a_mail_server_error_is_stored_and_changes_nothing_else(alice, settings)
     request.agency.save()
     settings.EMAIL_BACKEND = "tests.mail.RefusingBackend"
     letter = send_now(letter, alice.user)
-    assert letter.send_state == SendState.FAILED and "SMTPRecipientsRefused" in letter.send_error
+    assert letter.send_state == State.FAILED and "SMTPRecipientsRefused" in letter.send_error
     assert letter.sent_on is None and letter.email_message_id == ""
     assert RequestClock.objects.filter(request=request).values().get() == clock_before
     assert request.events.count() == events_before
@@ -209,27 +208,28 @@ def test_the_sweep_sends_a_letter_left_queued_by_a_broker_outage(alice, monkeypa
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(send_follow_up_email, "apply_async", broker_down)
+    monkeypatch.setattr(deliver_email, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         follow_up_queue_email(letter=letter, user=alice.user)
     letter.refresh_from_db()
-    assert letter.send_state == SendState.QUEUED and not mail.outbox
+    assert letter.send_state == State.QUEUED and not mail.outbox
     monkeypatch.undo()
-    assert sweep_follow_up_sends(now=timezone.now()) == {"requeued": 0, "interrupted": 0}  # not stale yet
-    assert sweep_follow_up_sends(now=timezone.now() + timedelta(minutes=6)) == {"requeued": 1, "interrupted": 0}
+    assert outbox.email_sweep(now=timezone.now())["requeued"] == 0  # not stale yet
+    assert outbox.email_sweep(now=timezone.now() + timedelta(minutes=6)) == {"requeued": 1, "interrupted": 0,
+                                                                             "expired": 0}
     assert len(mail.outbox) == 1
     letter.refresh_from_db()
-    assert letter.send_state == SendState.SENT
+    assert letter.send_state == State.SENT
 
 
 def test_the_sweep_fails_an_interrupted_send_rather_than_resend_it(alice):
     letter = follow_up(emailed_request(alice), alice.user)
     follow_up_queue_email(letter=letter, user=alice.user)
-    assert claim_follow_up(letter.pk)  # a worker claimed it, then died
-    result = sweep_follow_up_sends(now=timezone.now() + timedelta(minutes=16))
-    assert result == {"requeued": 0, "interrupted": 1}
+    assert claim(letter)  # a worker claimed it, then died
+    result = outbox.email_sweep(now=timezone.now() + timedelta(minutes=16))
+    assert result == {"requeued": 0, "interrupted": 1, "expired": 0}
     letter.refresh_from_db()
-    assert letter.send_state == SendState.FAILED and "check the sent mail" in letter.send_error
+    assert letter.send_state == State.FAILED and "check the sent mail" in letter.send_error
     assert letter.sent_on is None and not mail.outbox
 
 
@@ -254,7 +254,7 @@ def test_the_page_shows_a_queued_or_failed_send(alice_client, alice):
     follow_up_queue_email(letter=letter, user=alice.user)
     page = alice_client.get(reverse("request-detail", args=[request.pk])).content.decode()
     assert f"Queued to be emailed to {AGENCY_EMAIL}" in page and "Record as sent" not in page
-    FollowUpLetter.objects.filter(pk=letter.pk).update(send_state=SendState.FAILED, send_error="Timeout <b>")
+    Email.objects.filter(pk=email_of(letter).pk).update(state=State.FAILED, error="Timeout <b>")
     page = alice_client.get(reverse("request-detail", args=[request.pk])).content.decode()
     assert "Email not sent:</strong> Timeout &lt;b&gt;" in page and f"Send by email to {AGENCY_EMAIL}" in page
 
@@ -269,7 +269,7 @@ def test_a_viewer_cannot_send_it(alice):
     assert "Final." in page and f"Send by email to {AGENCY_EMAIL}" not in page
     assert client.post(reverse("follow-up-email", args=[request.pk, letter.pk])).status_code == 403
     letter.refresh_from_db()
-    assert letter.send_state == SendState.NOT_SENT
+    assert letter.send_state == ""
 
 
 def test_another_organizations_letter_is_not_found(bob_client, alice):
@@ -277,7 +277,7 @@ def test_another_organizations_letter_is_not_found(bob_client, alice):
     letter = follow_up(request, alice.user)
     assert bob_client.post(reverse("follow-up-email", args=[request.pk, letter.pk])).status_code == 404
     letter.refresh_from_db()
-    assert letter.send_state == SendState.NOT_SENT
+    assert letter.send_state == ""
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

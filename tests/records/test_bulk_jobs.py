@@ -14,9 +14,10 @@ from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.models import FollowUpLetter, LetterVersion
 from requests_app.records import bulk_jobs
 from requests_app.jobs.tasks import jobs_sweep
+from requests_app.outbox.models import State
 from requests_app.records.bulk_jobs import bulk_job_start, run_next_chunk
+from requests_app.records.models import BulkJob, RecordsRequest, RequestEvent, Status
 from requests_app.workflow.status import request_transition
-from requests_app.records.models import BulkJob, RecordsRequest, RequestEvent, SendState, Status
 from requests_app.teams.models import Role
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 
@@ -87,7 +88,7 @@ def test_sending_renders_and_emails_draft_letters_and_lists_the_others(alice, dj
     assert "mail the PDF to its address" in job.skipped[0][2]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["prr@city.example.gov"]
     emailed.refresh_from_db()
-    assert emailed.status == Status.SUBMITTED and emailed.send_state == SendState.SENT
+    assert emailed.status == Status.SUBMITTED and emailed.send_state == State.SENT
     # The letter without an email is rendered all the same, ready to print or upload.
     assert LetterVersion.objects.filter(request=no_email).count() == 1
     assert RecordsRequest.objects.get(pk=no_email.pk).status == Status.DRAFT
@@ -100,7 +101,7 @@ def test_sending_emails_drafted_follow_ups_of_sent_requests(alice, django_captur
     assert [pk for pk, _, _ in job.done] == [overdue.pk]
     assert "no drafted follow-up or appeal letter" in job.skipped[0][2]
     letter.refresh_from_db()
-    assert letter.finalised_at and letter.sent_on == TODAY and letter.send_state == SendState.SENT
+    assert letter.finalised_at and letter.sent_on == TODAY and letter.send_state == State.SENT
     assert len(mail.outbox) == 1 and overdue.tracking in mail.outbox[0].subject
 
 

@@ -7,15 +7,17 @@ from django.core import mail
 from django.utils import timezone
 
 from requests_app.letters.services import letter_finalise
-from requests_app.records import sending
-from requests_app.records.models import RecordsRequest, SendState, Status
+from requests_app.outbox.models import State
+from requests_app.outbox.services import email_sweep
+from requests_app.outbox.tasks import deliver_email
+from requests_app.records.models import RecordsRequest, Status
 from requests_app.records.sending import (
     CannotSend,
     SubmissionBeforeLetter,
     request_mark_submitted,
     request_queue_email,
 )
-from requests_app.records.tasks import send_request_email
+from tests.emails import claim, deliver
 from tests.factories import AgencyFactory, draft_request
 from tests.pdf import pdf_text
 
@@ -75,8 +77,8 @@ def test_an_agency_without_email_is_refused_with_the_alternative(alice):
 def test_a_queued_email_is_sent_once_however_often_the_task_runs(alice):
     request = ready(alice)
     request_queue_email(request=request, user=alice.user)
-    send_request_email(request.pk)
-    send_request_email(request.pk)
+    deliver(request)
+    deliver(request)
     assert len(mail.outbox) == 1
 
 
@@ -88,7 +90,7 @@ def test_a_refused_address_is_recorded_and_does_not_stop_the_others(alice, setti
             request_queue_email(request=request, user=alice.user)
     assert sorted(m.to[0] for m in mail.outbox) == ["prr@agency.example.gov", "prr@agency.example.gov"]
     bad.refresh_from_db()
-    assert bad.status == Status.DRAFT and bad.send_state == SendState.FAILED
+    assert bad.status == Status.DRAFT and bad.send_state == State.FAILED
     assert "SMTPRecipientsRefused" in bad.send_error
     assert RecordsRequest.objects.filter(status=Status.SUBMITTED).count() == 2
 
@@ -99,25 +101,25 @@ def test_a_broker_outage_keeps_the_send_queued_and_the_sweep_sends_it_later(alic
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(send_request_email, "apply_async", broker_down)
+    monkeypatch.setattr(deliver_email, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         request_queue_email(request=request, user=alice.user)
     request.refresh_from_db()
-    assert request.send_state == SendState.QUEUED and not mail.outbox
+    assert request.send_state == State.QUEUED and not mail.outbox
     monkeypatch.undo()
-    result = sending.sweep_sends(now=timezone.now() + timedelta(minutes=6))
-    assert result == {"requeued": 1, "interrupted": 0, "abandoned": 0}
+    result = email_sweep(now=timezone.now() + timedelta(minutes=6))
+    assert result == {"requeued": 1, "interrupted": 0, "expired": 0}
     assert len(mail.outbox) == 1
 
 
 def test_an_interrupted_send_is_marked_failed_not_resent(alice):
     request = ready(alice)
     request_queue_email(request=request, user=alice.user)
-    assert sending.claim_for_sending(request.pk)  # a worker claimed it, then died
-    result = sending.sweep_sends(now=timezone.now() + timedelta(minutes=16))
-    assert result == {"requeued": 0, "interrupted": 1, "abandoned": 0}
+    assert claim(request)  # a worker claimed it, then died
+    result = email_sweep(now=timezone.now() + timedelta(minutes=16))
+    assert result == {"requeued": 0, "interrupted": 1, "expired": 0}
     request.refresh_from_db()
-    assert request.send_state == SendState.FAILED and "check the sent mail" in request.send_error
+    assert request.send_state == State.FAILED and "check the sent mail" in request.send_error
     assert not mail.outbox
 
 
@@ -188,9 +190,26 @@ def test_a_queued_email_of_a_request_that_left_draft_is_failed_not_requeued_fore
     request = ready(alice)
     request_queue_email(request=request, user=alice.user)
     request_transition(request=request, to_status=Status.WITHDRAWN, user=alice.user, reason="duplicate")
-    woken = []
-    monkeypatch.setattr(send_request_email, "apply_async", lambda args, **kw: woken.append(args))
-    result = sending.sweep_sends(now=timezone.now() + timedelta(minutes=6))
-    assert result == {"requeued": 0, "interrupted": 0, "abandoned": 1} and woken == []
+    deliver(request)
     request.refresh_from_db()
-    assert request.send_state == SendState.FAILED and "left draft" in request.send_error and not mail.outbox
+    assert request.send_state == State.FAILED and "left draft" in request.send_error and not mail.outbox
+    woken = []
+    monkeypatch.setattr(deliver_email, "apply_async", lambda args, **kw: woken.append(args))
+    assert email_sweep(now=timezone.now() + timedelta(minutes=6)) == {"requeued": 0, "interrupted": 0, "expired": 0}
+    assert woken == []
+
+
+def test_a_second_email_of_a_letter_being_sent_is_never_sent(alice):
+    from requests_app.records.models import REQUEST_LETTER
+    from requests_app.records.sending import agency_email
+
+    request = ready(alice)
+    request_queue_email(request=request, user=alice.user)
+    assert claim(request)  # a worker is sending it
+    # Asked for again in the same instant, past the check made when queueing.
+    again = agency_email(request=request, kind=REQUEST_LETTER, target_id=request.pk, user=alice.user,
+                         subject="Again", paragraph="Again.")
+    deliver_email(again.pk)
+    again.refresh_from_db()
+    assert (again.state, again.error) == (State.FAILED, "The letter was already emailed; it was not emailed again.")
+    assert not mail.outbox

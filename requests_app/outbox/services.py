@@ -1,0 +1,143 @@
+"""Every email the app sends through the outbox: enqueued, claimed, sent, recorded.
+
+Enqueueing writes an Email row in the caller's transaction and wakes the delivery task once
+that commits (a rolled-back caller leaves no email). The task asks the kind whether the email
+may still go (a request that left draft: failed with the reason), claims the row with a
+conditional UPDATE (queued -> sending), so two workers or a re-delivered message never both
+send it, talks to the mail server outside any transaction, and records the outcome: sent
+(with the kind's effect in its own domain, in the same short transaction) or not.
+
+A row left "sending" belongs to a worker killed between claiming and recording: the email may
+or may not have gone. The sweep (every five minutes) finds such rows after STALE_SENDING, and
+re-enqueues rows still queued after STALE_QUEUED (the broker was down when they were asked
+for). What each kind does with a killed worker's row and with a refused send:
+
+- request letters, follow-up and appeal letters: at most once. A killed worker's row is failed,
+  "check the sent mail before sending again", never sent again blindly; the page shows it and
+  a person sends again if the agency did not get it. A refused send (the mail server's error)
+  is failed with that error and not retried.
+- reminder emails and digests (kinds with a ``retry_for`` window, two days): a killed worker's
+  row is queued again, so the reminder arrives, at worst twice, rather than not at all (as the
+  reminder scan did before); a refused send is queued again too, with its error kept. Past the
+  window (the in-app list has told the user by then) the email is failed instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from requests_app.ops.queue import enqueue_now, enqueue_on_commit
+from requests_app.outbox.kinds import kind_of, retry_windows
+from requests_app.outbox.models import IN_FLIGHT, Email, State
+from requests_app.teams.models import Organization, User
+
+STALE_QUEUED = timedelta(minutes=5)
+STALE_SENDING = timedelta(minutes=15)
+INTERRUPTED = "Sending was interrupted; check the sent mail before sending again."
+EXPIRED = "Not sent in time; the in-app list showed it instead."
+
+
+def email_enqueue(
+    *, kind: str, target_id: int | None, organization: Organization | None, to: Sequence[str], subject: str,
+    body: str, requested_by: User | None = None, cc: Sequence[str] = (), reply_to: Sequence[str] = (),
+    headers: dict[str, str] | None = None, id_hint: str | None = None,
+) -> Email:
+    """Stores the email to go; the delivery task runs once the caller's transaction commits."""
+    from requests_app.outbox.tasks import deliver_email
+
+    email = Email.objects.create(
+        kind=kind, target_id=target_id, organization=organization, to=list(to), cc=list(cc),
+        reply_to=list(reply_to), subject=subject, body=body, headers=headers or {}, requested_by=requested_by,
+        message_id=make_msgid(idstring=id_hint, domain=message_domain()),
+    )
+    enqueue_on_commit(deliver_email, email.pk)
+    return email
+
+
+def message_domain() -> str:
+    sender = settings.DEFAULT_FROM_EMAIL
+    return sender.rsplit("@", 1)[-1].strip(" >") or "localhost"
+
+
+def email_deliver(email_id: int, *, now: datetime | None = None) -> None:
+    """The delivery task's work: claim, send, record. Never inside a transaction. ``now``
+    is the time recorded for the claim and the send (the clock's, unless a caller such as
+    the reminder scan runs on its own)."""
+    email = Email.objects.get(pk=email_id)
+    if email.state != State.QUEUED:
+        return
+    if reason := kind_of(email.kind).blocked(email):
+        _record_failure(email, reason, was=State.QUEUED)
+        return
+    if email_claim(email_id, now=now):
+        email_send_claimed(email, now=now)
+
+
+def email_send_claimed(email: Email, *, now: datetime | None = None) -> None:
+    """Sends an email this worker has claimed, and records the outcome."""
+    try:
+        message(email).send()
+    except Exception as exc:  # any mail backend error is kept on the email, and retried only by kinds that retry
+        again = State.QUEUED if kind_of(email.kind).retry_for else State.FAILED
+        _record_failure(email, f"{type(exc).__name__}: {exc}", was=State.SENDING, to=again)
+        return
+    _record_sent(email, now=now or timezone.now())
+
+
+def email_claim(email_id: int, *, now: datetime | None = None) -> bool:
+    """queued -> sending in one conditional UPDATE: only one worker can win it."""
+    now = now or timezone.now()
+    return bool(Email.objects.filter(pk=email_id, state=State.QUEUED).update(
+        state=State.SENDING, claimed_at=now, state_changed_at=now, attempts=F("attempts") + 1))
+
+
+def message(email: Email) -> EmailMessage:
+    built = EmailMessage(
+        subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=email.to,
+        cc=email.cc or None, reply_to=email.reply_to or None,
+        headers={"Message-ID": email.message_id, **email.headers},
+    )
+    for attachment in kind_of(email.kind).attachments(email):
+        built.attach(*attachment)
+    return built
+
+
+def _record_failure(email: Email, error: str, *, was: State, to: State = State.FAILED) -> None:
+    Email.objects.filter(pk=email.pk, state=was).update(state=to, error=error[:2000], state_changed_at=timezone.now())
+
+
+def _record_sent(email: Email, *, now: datetime) -> None:
+    """Marks it sent with the kind's effect, in one transaction: should the effect fail, the
+    row stays "sending" and the sweep treats it as a killed worker's."""
+    email.state, email.sent_at, email.state_changed_at, email.error = State.SENT, now, now, ""
+    with transaction.atomic():
+        email.save(update_fields=["state", "sent_at", "state_changed_at", "error"])
+        if note := kind_of(email.kind).after_send(email):
+            email.error = note
+            email.save(update_fields=["error"])
+
+
+def email_sweep(*, now: datetime) -> dict[str, int]:
+    """Fails or retakes what killed workers left "sending", and re-enqueues emails stuck in
+    "queued"; see the module docstring for which kind gets which."""
+    from requests_app.outbox.tasks import deliver_email
+
+    left = Email.objects.filter(state=State.SENDING, state_changed_at__lt=now - STALE_SENDING)
+    expired = retaken = 0
+    for kind, window in retry_windows().items():
+        expired += Email.objects.filter(kind=kind, state__in=IN_FLIGHT, created_at__lt=now - window).update(
+            state=State.FAILED, error=EXPIRED, state_changed_at=now)
+        # Left as changed long ago, so that the requeueing below takes it in this same sweep.
+        retaken += left.filter(kind=kind).update(state=State.QUEUED)
+    interrupted = left.update(state=State.FAILED, error=INTERRUPTED, state_changed_at=now)
+    stale = Email.objects.filter(state=State.QUEUED, state_changed_at__lt=now - STALE_QUEUED)
+    requeued = sum(enqueue_now(deliver_email, pk) for pk in stale.values_list("pk", flat=True))
+    return {"requeued": requeued, "interrupted": interrupted + retaken, "expired": expired}
