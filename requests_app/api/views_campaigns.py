@@ -25,6 +25,7 @@ from requests_app.campaigns import services
 from requests_app.campaigns.models import Campaign
 from requests_app.records.models import RecordsRequest
 from requests_app.teams.models import Membership
+from requests_app.workflow.campaigns import campaign_queue_emails
 
 
 class CampaignViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -95,7 +96,7 @@ class CampaignViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     def send_emails(self, request: Request, pk: str | None = None) -> Response:
         """Queues every draft whose letter is final to the agency's records email; the others
         are listed with the reason (no email address, letter not finalised...)."""
-        result = services.campaign_queue_emails(campaign=self.get_object(), user=request.user)
+        result = campaign_queue_emails(campaign=self.get_object(), user=request.user)
         skipped = [{"id": r.pk, "tracking": r.tracking, "reason": reason} for r, reason in result.skipped]
         return Response(s.CampaignSendSerializer({"queued": result.queued, "skipped": skipped}).data)
 

@@ -33,12 +33,8 @@ from requests_app.letters.inputs import residency_warning_of
 from requests_app.records.bounds import MAX_ID, parse_id
 from requests_app.records.lifecycle import TransitionError
 from requests_app.records.models import RecordsRequest, SendChannel
-from requests_app.records.sending import (
-    CannotSend,
-    SubmissionBeforeLetter,
-    request_mark_submitted,
-    request_queue_email,
-)
+from requests_app.records.channels import CannotSend
+from requests_app.workflow.sending import SubmissionBeforeLetter, request_mark_submitted, request_queue_email
 from requests_app.records.services import NotADraft, request_edit_letter
 
 _VERSION = OpenApiParameter("version", {"type": "integer", "minimum": 1, "maximum": MAX_ID},

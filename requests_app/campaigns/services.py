@@ -27,6 +27,7 @@ from requests_app.letters.inputs import residency_warning_of
 from requests_app.letters.services import (
     CannotFinalise, ResidencyNotAcknowledged, letter_finalise, letter_is_current,
 )
+from requests_app.records.channels import without_email
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.letters.drafts import letter_address_outdated, request_create, request_readdress_letter
 from requests_app.records.services import check_date_range, items_for
@@ -252,30 +253,6 @@ register(Kind(name="campaign_rendering", model=CampaignRendering, step=render_st
 # Sending ----------------------------------------------------------------------------
 
 
-@dataclass
-class SendResult:
-    queued: list[RecordsRequest] = field(default_factory=list)
-    skipped: list[tuple[RecordsRequest, str]] = field(default_factory=list)  # every draft not queued, and why
-    unfinalised: list[RecordsRequest] = field(default_factory=list)  # of the skipped: PDFs still to make
-
-
-def campaign_queue_emails(*, campaign: Campaign, user: User) -> SendResult:
-    """Queues every sendable draft; the others are listed with the reason."""
-    from requests_app.records.sending import CannotSend, LetterNotFinal, request_queue_email
-
-    result = SendResult()
-    for request in campaign_drafts(campaign).select_related("agency"):
-        try:
-            request_queue_email(request=request, user=user)
-        except CannotSend as exc:
-            result.skipped.append((request, str(exc)))
-            if isinstance(exc, LetterNotFinal):
-                result.unfinalised.append(request)
-        else:
-            result.queued.append(request)
-    return result
-
-
 @dataclass(frozen=True)
 class Unsent:
     """A finalised letter the site cannot email: its PDF, and how it can go instead."""
@@ -294,8 +271,6 @@ class UnsentGroup:
 def left_to_send(campaign: Campaign) -> list[UnsentGroup]:
     """The campaign's finalised drafts to agencies with no records email, grouped by how they
     can go: through the agency's portal, by mail, or not until a contact is known."""
-    from requests_app.records.sending import without_email
-
     newest_first = Prefetch("letters", queryset=LetterVersion.objects.order_by("-number"))
     drafts = (
         with_contact_route(campaign_drafts(campaign).filter(agency__records_email=""))

@@ -27,6 +27,7 @@ from requests_app.records.models import RecordsRequest
 from requests_app.records.services import items_for
 from requests_app.teams.models import Organization
 from requests_app.teams.permissions import editor_required, organization_required
+from requests_app.workflow.campaigns import campaign_queue_emails
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
@@ -283,7 +284,7 @@ def packet_export_download(request: HttpRequest, pk: int, export_id: int) -> Htt
 @require_POST
 def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    result = services.campaign_queue_emails(campaign=campaign, user=request.user)
+    result = campaign_queue_emails(campaign=campaign, user=request.user)
     messages.success(request, f"Queued {len(result.queued)} letter{pluralize(len(result.queued))} for email.")
     left = {unsent.request.pk for group in services.left_to_send(campaign) for unsent in group.letters}
     if left:

@@ -15,7 +15,7 @@ from requests_app.letters.services import latest_letter, letter_is_current
 from requests_app.outbox.selectors import with_latest_email
 from requests_app.records.forms import FinaliseForm, LetterEditForm, SubmissionForm
 from requests_app.records.models import RecordsRequest, SendChannel
-from requests_app.records.sending import CONTACT_FOR, missing_contact
+from requests_app.records.channels import CONTACT_FOR, missing_contact
 
 # The request page asks again, with the values kept, when a submission predates its letter.
 CONFIRM_SUBMISSION = "confirm-submission-{pk}"
@@ -43,7 +43,7 @@ def follow_ups_section(*, request: RecordsRequest) -> dict[str, object]:
 
 def send_section(request: HttpRequest, records_request: RecordsRequest) -> dict[str, object]:
     """Each channel's missing contact, and the submission form for the channels whose contact
-    is known (records.sending.missing_contact is the rule the send step shows)."""
+    is known (records.channels.missing_contact is the rule the send step shows)."""
     missing = {channel: missing_contact(records_request.agency, channel) for channel in CONTACT_FOR}
     channels = [channel for channel in (SendChannel.PORTAL, SendChannel.MAIL) if not missing[channel]]
     # A submission waiting for its date to be confirmed comes back with its values.

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from requests_app.deadlines.models import RequestClock
 from requests_app.letters import follow_ups
-from requests_app.letters.follow_up_sending import follow_up_queue_email
+from requests_app.workflow.follow_up_sending import follow_up_queue_email
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters import services as letters
 from requests_app.records.actions import back_to_request

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from requests_app.records import bulk
 from requests_app.workflow.bulk import bulk_change_status
-from requests_app.records.bulk_jobs import bulk_job_start
+from requests_app.workflow.bulk_jobs import bulk_job_start
 from requests_app.records.listing import requests_by_ids
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.teams.models import User

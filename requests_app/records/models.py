@@ -89,7 +89,7 @@ class SendChannel(models.TextChoices):
     MAIL = "mail", "Mail"
 
 
-# The outbox kind of a request's own letter emailed to the agency (records/sending.py).
+# The outbox kind of a request's own letter emailed to the agency (workflow/sending.py).
 REQUEST_LETTER = "request_letter"
 
 

@@ -34,11 +34,7 @@ from requests_app.records.models import CustomItem, RecordsRequest
 from requests_app.letters.sections import CONFIRM_SUBMISSION
 from requests_app.records.sections import status_section
 from requests_app.records.selectors import request_of
-from requests_app.records.sending import (
-    SubmissionBeforeLetter,
-    request_mark_submitted,
-    request_queue_email,
-)
+from requests_app.workflow.sending import SubmissionBeforeLetter, request_mark_submitted, request_queue_email
 from requests_app.teams.permissions import editor_required, organization_required
 from requests_app.workflow.status import request_transition
 

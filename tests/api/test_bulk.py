@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from requests_app.letters.services import letter_finalise
 from requests_app.records.bulk import bulk_add_tag
 from requests_app.records.models import RecordsRequest
-from requests_app.records.sending import request_mark_submitted
+from requests_app.workflow.sending import request_mark_submitted
 from tests.factories import AgencyFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from requests_app.letters.services import letter_finalise
 from requests_app.records.models import RecordsRequest
-from requests_app.records.sending import request_mark_submitted
+from requests_app.workflow.sending import request_mark_submitted
 from tests.browser.steps import (
     add_to_letter, create_campaign, fill_campaign_form, finalise_and_record_submission, log_in,
 )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.deadlines.models import RequestClock
-from requests_app.letters.follow_up_sending import follow_up_queue_email
+from requests_app.workflow.follow_up_sending import follow_up_queue_email
 from requests_app.letters.follow_ups import BeingEmailed, draft_follow_up
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.services import follow_up_finalise, letter_finalise
@@ -19,7 +19,8 @@ from requests_app.outbox.tasks import deliver_email
 from requests_app.records.models import RecordsRequest, RequestEvent, Status
 from requests_app.workflow.letters import follow_up_mark_sent
 from requests_app.workflow.status import request_transition
-from requests_app.records.sending import CannotSend, request_mark_submitted, request_queue_email
+from requests_app.records.channels import CannotSend
+from requests_app.workflow.sending import request_mark_submitted, request_queue_email
 from requests_app.teams.models import Role
 from tests.emails import claim, deliver, email_of
 from tests.factories import AgencyFactory, MembershipFactory, draft_request

@@ -11,12 +11,8 @@ from requests_app.outbox.models import State
 from requests_app.outbox.services import email_sweep
 from requests_app.outbox.tasks import deliver_email
 from requests_app.records.models import RecordsRequest, Status
-from requests_app.records.sending import (
-    CannotSend,
-    SubmissionBeforeLetter,
-    request_mark_submitted,
-    request_queue_email,
-)
+from requests_app.records.channels import CannotSend
+from requests_app.workflow.sending import SubmissionBeforeLetter, request_mark_submitted, request_queue_email
 from tests.emails import claim, deliver
 from tests.factories import AgencyFactory, draft_request
 from tests.pdf import pdf_text
@@ -201,7 +197,7 @@ def test_a_queued_email_of_a_request_that_left_draft_is_failed_not_requeued_fore
 
 def test_a_second_email_of_a_letter_being_sent_is_never_sent(alice):
     from requests_app.records.models import REQUEST_LETTER
-    from requests_app.records.sending import agency_email
+    from requests_app.workflow.sending import agency_email
 
     request = ready(alice)
     request_queue_email(request=request, user=alice.user)

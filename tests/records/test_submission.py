@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from requests_app.letters.services import letter_finalise
 from requests_app.records.models import RecordsRequest, Status
-from requests_app.records.sending import request_mark_submitted
+from requests_app.workflow.sending import request_mark_submitted
 from tests.factories import AgencyFactory, draft_request
 
 pytestmark = pytest.mark.django_db

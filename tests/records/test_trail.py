@@ -28,7 +28,7 @@ from requests_app.workflow.bulk import bulk_change_status
 from requests_app.records.lifecycle import TransitionError
 from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, RequestEvent
-from requests_app.records.sending import request_mark_submitted, request_queue_email
+from requests_app.workflow.sending import request_mark_submitted, request_queue_email
 from requests_app.records.trail import HISTORY_SHOWN, record_event
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory, draft_request, state
 

@@ -15,9 +15,11 @@ from requests_app.letters.models import FollowUpLetter
 from requests_app.outbox.kinds import Attachment, Kind
 from requests_app.outbox.models import IN_FLIGHT, Email
 from requests_app.outbox.selectors import another_went
-from requests_app.records.sending import CannotSend, agency_email, records_email_of
+from requests_app.records.channels import CannotSend, records_email_of
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
+from requests_app.workflow.letters import follow_up_mark_sent
+from requests_app.workflow.sending import agency_email
 
 _PARAGRAPH = {
     FollowUpLetter.Kind.FOLLOW_UP: "Please find attached a follow-up from {org} on public records request {tracking}, "
@@ -71,8 +73,6 @@ def _blocked(email: Email) -> str:
 
 
 def _after_send(email: Email) -> str:
-    from requests_app.workflow.letters import follow_up_mark_sent  # until sending moves to the workflow
-
     letter = _letter_of(email)
     requested_by = email.requested_by
     letter.email_message_id = email.message_id

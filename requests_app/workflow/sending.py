@@ -5,7 +5,8 @@ Email goes through requests_app/outbox: queueing stores the email in the caller'
 transaction, and the outbox claims, sends and records it at most once (see
 outbox/services.py). Once it has gone, ``_after_send`` records the request sent and starts
 its clock. Follow-up and appeal letters are emailed the same way
-(letters/follow_up_sending.py), addressed by ``agency_email`` below.
+(workflow/follow_up_sending.py), addressed by ``agency_email`` below. What an agency's
+directory entry allows is records/channels.py.
 """
 
 from __future__ import annotations
@@ -18,19 +19,16 @@ from django.utils import timezone
 from requests_app.letters.composer import format_date
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.services import latest_letter, letter_is_current
-from requests_app.agencies.models import Agency
 from requests_app.outbox.kinds import Attachment, Kind
 from requests_app.outbox.models import IN_FLIGHT, Email
 from requests_app.outbox.selectors import another_went
 from requests_app.outbox.services import email_enqueue
+from requests_app.records.channels import CannotSend, require_contact
 from requests_app.records.lifecycle import status_summary
 from requests_app.records.models import REQUEST_LETTER, RecordsRequest, SendChannel, Status
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User
-
-
-class CannotSend(ValueError):
-    pass
+from requests_app.workflow.status import request_transition
 
 
 class LetterNotFinal(CannotSend):
@@ -49,7 +47,7 @@ def _ready_letter(request: RecordsRequest) -> LetterVersion:
 @transaction.atomic
 def request_queue_email(*, request: RecordsRequest, user: User) -> RecordsRequest:
     _ready_letter(request)
-    _require_contact(request.agency, SendChannel.EMAIL)
+    require_contact(request.agency, SendChannel.EMAIL)
     # Checked under the request's row lock, so that two clicks never queue two emails.
     RecordsRequest.objects.select_for_update().only("pk").get(pk=request.pk)
     request.email_changed()
@@ -69,47 +67,6 @@ class SubmissionBeforeLetter(CannotSend):
     """A submission dated before the letter it sent: allowed only once a person confirms it."""
 
 
-# What each way of sending needs from the agency's directory entry, and how the page names it.
-CONTACT_FOR = {
-    SendChannel.EMAIL: ("records_email", "records email"),
-    SendChannel.PORTAL: ("portal_url", "records request portal"),
-    SendChannel.MAIL: ("mailing_address", "mailing address"),
-}
-
-
-def missing_contact(agency: Agency, channel: str) -> str:
-    """Why the letter cannot go to ``agency`` by ``channel`` ("" when it can): the contact the
-    directory lacks. A letter never waits for a contact; only sending does."""
-    field, label = CONTACT_FOR[SendChannel(channel)]
-    if getattr(agency, field):
-        return ""
-    if channel == SendChannel.EMAIL:
-        reason = without_email(agency)
-        return f"{reason[0].upper()}{reason[1:]}."
-    return (f"No {label} is known for {agency.name}: add it to the agency's records contact in the directory, "
-            "or send the letter another way.")
-
-
-def without_email(agency: Agency) -> str:
-    """How a letter reaches an agency with no records email, for lists of those left to send."""
-    if agency.portal_url:
-        return f"no records email is known for {agency.name}: submit the PDF through its portal ({agency.portal_url})"
-    if agency.mailing_address:
-        return f"no records email is known for {agency.name}: mail the PDF to its address"
-    return (f"no records email, portal or mailing address is known for {agency.name}: add its records contact "
-            "to the directory to send the PDF")
-
-
-def _require_contact(agency: Agency, channel: str) -> str:
-    if problem := missing_contact(agency, channel):
-        raise CannotSend(problem)
-    return getattr(agency, CONTACT_FOR[SendChannel(channel)][0])
-
-
-def records_email_of(agency: Agency) -> str:
-    return _require_contact(agency, SendChannel.EMAIL)
-
-
 def request_mark_submitted(
     *, request: RecordsRequest, user: User, channel: str, sent_on: date, reference: str = "",
     confirm_before_letter: bool = False,
@@ -121,7 +78,7 @@ def request_mark_submitted(
     if sent_on > timezone.localdate():
         raise CannotSend("The submission date cannot be in the future.")
     letter = _ready_letter(request)
-    submitted_to = _require_contact(request.agency, channel)
+    submitted_to = require_contact(request.agency, channel)
     reference = reference.strip()
     if channel == SendChannel.PORTAL and not reference:
         raise CannotSend("Give the reference the portal gave the request (its request or confirmation number).")
@@ -132,8 +89,6 @@ def request_mark_submitted(
     if request.send_state in IN_FLIGHT:
         raise CannotSend(f"{request.tracking} is being emailed to the agency; wait for the outcome before "
                          "recording another submission.")
-    from requests_app.workflow.status import request_transition  # until sending moves to the workflow
-
     with transaction.atomic():
         # Saved before the move, so the clock it starts knows how the request went.
         request.sent_at = timezone.make_aware(datetime.combine(sent_on, time(12)))
@@ -185,8 +140,6 @@ def _blocked(email: Email) -> str:
 
 
 def _after_send(email: Email) -> str:
-    from requests_app.workflow.status import request_transition  # until sending moves to the workflow
-
     request = _request_of(email)
     requested_by = email.requested_by
     # Recorded before the move, so the clock it starts knows the request went by email
