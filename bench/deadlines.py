@@ -223,7 +223,7 @@ def scan_moments(today: date) -> list[datetime]:
 
 def measure(requests: int, today: date) -> list[Scan]:
     """The three daily scans, each with its own query count and time."""
-    from requests_app.deadlines.reminders import scan
+    from requests_app.workflow.reminders import scan
 
     scans = []
     for label, now in zip(SCAN_LABELS, scan_moments(today)):

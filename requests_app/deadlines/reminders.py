@@ -1,4 +1,6 @@
-"""Reminders as data: the scan claims the due ones atomically and sends them.
+"""Reminders as data: created ahead, claimed atomically when due, recorded with their in-app
+notifications and emails. The scan that runs them, and drafts the follow-up an overdue one
+calls for, is the workflow's (requests_app/workflow/reminders.py).
 
 Reminders are created ahead of time whenever a clock changes (scheduling.py). The scan is
 safe to run at any time, as often as wanted, from several processes:
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -52,17 +53,6 @@ FOLLOW_UP_KINDS = (K.OVERDUE, K.FOLLOW_UP_DUE)
 SEND_BATCH = 50  # reminders per worker task: a catch-up of thousands stays a few hundred messages
 # A later reminder of the same deadline supersedes these when both are due.
 SUPERSEDED_BY = {K.DUE_SOON: [K.DUE_TODAY, K.OVERDUE], K.DUE_TODAY: [K.OVERDUE]}
-
-
-@dataclass
-class ScanReport:
-    now: datetime
-    created: int = 0
-    skipped: int = 0
-    claimed: list[int] = field(default_factory=list)
-    sent: list[dict[str, object]] = field(default_factory=list)
-    enqueued: int = 0
-    finished: int = 0  # follow-up letters a dead worker left, drafted by this scan
 
 
 # Creating ---------------------------------------------------------------------------
@@ -162,30 +152,8 @@ def _wants_digest(user: User) -> bool:
     return preference is not None and preference.delivery == ReminderPreference.Delivery.DIGEST
 
 
-def send_reminder(reminder_id: int, token: str, *, now: datetime) -> dict[str, object] | None:
-    """Notifies the recipients of a reminder this caller claimed; None if it was not ours
-    to send (already sent, or claimed again by another scan).
-
-    Three steps, none of them inside another: the reminder is recorded (its in-app
-    notifications written, their emails asked of the outbox, and the reminder marked sent,
-    one short transaction); its emails are delivered here, with no transaction open (the
-    outbox's own task, woken by the commit, then finds them sent); last, an overdue or
-    follow-up reminder drafts its letter. A worker killed between steps leaves data that the
-    outbox sweep or the next scan finishes (follow_ups_left), and nothing a step does is done
-    twice. "emails" counts the emails sent.
-    """
-    recorded = _record(reminder_id, token, now=now)
-    if recorded is None:
-        return None
-    reminder, email_ids = recorded
-    emails = _deliver(email_ids, now=now)
-    _draft_follow_up(reminder, now=now)
-    return {"id": reminder.pk, "tracking": reminder.request.tracking, "kind": reminder.kind,
-            "target_date": reminder.target_date.isoformat(), "emails": emails}
-
-
 @transaction.atomic
-def _record(reminder_id: int, token: str, *, now: datetime) -> tuple[Reminder, list[int]] | None:
+def record_reminder(reminder_id: int, token: str, *, now: datetime) -> tuple[Reminder, list[int]] | None:
     """Writes the reminder's notifications, asks for their emails and marks it sent, under
     its row lock; returns it with the ids of the emails asked for."""
     reminder = (Reminder.objects.select_for_update(of=("self",))
@@ -219,41 +187,11 @@ def _email(notification: Notification) -> int:
     return notification.email.pk
 
 
-def _deliver(email_ids: list[int], *, now: datetime) -> int:
+def deliver_emails(email_ids: list[int], *, now: datetime) -> int:
     """Sends the emails now rather than when the outbox's task comes; returns how many went."""
     for email_id in email_ids:
         email_deliver(email_id, now=now)
     return Email.objects.filter(pk__in=email_ids, state=State.SENT).count()
-
-
-def _draft_follow_up(reminder: Reminder, *, now: datetime) -> None:
-    """Drafts the letter an overdue or follow-up reminder calls for, once, after the reminder
-    is recorded: a drafting failure is logged and tried again by a later scan, never sending
-    the reminder again."""
-    if reminder.kind not in FOLLOW_UP_KINDS:
-        return
-    from requests_app.letters.follow_ups import draft_follow_up
-
-    try:
-        with transaction.atomic():
-            if not Reminder.objects.filter(pk=reminder.pk, follow_up_drafted_at__isnull=True).update(
-                    follow_up_drafted_at=now):
-                return  # another worker drafted it
-            draft_follow_up(request=reminder.request, on=reminder.target_date, reason=reminder.get_kind_display())
-    except Exception:
-        logger.exception("the follow-up letter of reminder %s was not drafted; it will be retried", reminder.pk)
-
-
-def follow_ups_left(*, now: datetime) -> int:
-    """Drafts the follow-ups of sent reminders whose drafting failed or whose worker died."""
-    left = (Reminder.objects.filter(kind__in=FOLLOW_UP_KINDS, sent_at__lt=now - LEFT_AFTER,
-                                    follow_up_drafted_at__isnull=True, skipped=False)
-            .select_related("request__clock", "request__agency"))
-    done = 0
-    for reminder in left[:SEND_BATCH]:
-        _draft_follow_up(reminder, now=now)
-        done += 1
-    return done
 
 
 def send_digests(*, now: datetime) -> int:
@@ -263,7 +201,7 @@ def send_digests(*, now: datetime) -> int:
     users = User.objects.filter(reminder_preference__delivery=ReminderPreference.Delivery.DIGEST,
                                 notifications__emailed_at__isnull=True, notifications__email__isnull=True
                                 ).exclude(email="").distinct()
-    return _deliver([email_id for email_id in map(_digest, users) if email_id], now=now)
+    return deliver_emails([email_id for email_id in map(_digest, users) if email_id], now=now)
 
 
 @transaction.atomic
@@ -286,25 +224,3 @@ def _mark_emailed(email: Email) -> str:
 
 EMAILED_REMINDER = Kind(REMINDER, after_send=_mark_emailed, retry_for=TOO_LATE)
 EMAILED_DIGEST = Kind(DIGEST, after_send=_mark_emailed, retry_for=TOO_LATE)
-
-
-# The scan ---------------------------------------------------------------------------
-
-
-def scan(*, now: datetime, send_inline: bool) -> ScanReport:
-    """Claims every due reminder and sends it here (inline) or enqueues it for workers."""
-    from requests_app.deadlines.tasks import send_reminders_task
-    from requests_app.ops.queue import enqueue_now
-
-    report = ScanReport(now=now)
-    report.created = create_missing()
-    report.skipped = skip_closed()
-    report.finished = follow_ups_left(now=now)
-    token, report.claimed = claim_due_reminders(now)
-    if send_inline:
-        report.sent = [r for r in (send_reminder(pk, token, now=now) for pk in report.claimed) if r]
-        return report
-    for start in range(0, len(report.claimed), SEND_BATCH):
-        batch = report.claimed[start:start + SEND_BATCH]
-        report.enqueued += len(batch) if enqueue_now(send_reminders_task, batch, token) else 0
-    return report

@@ -6,21 +6,6 @@ from django.utils import timezone
 from requests_app.deadlines import reminders
 
 
-@shared_task(name="reminders.scan")
-def scan_reminders() -> dict[str, object]:
-    report = reminders.scan(now=timezone.now(), send_inline=False)
-    return {"created": report.created, "skipped": report.skipped, "claimed": len(report.claimed),
-            "enqueued": report.enqueued, "finished": report.finished}
-
-
-@shared_task(name="reminders.send")
-def send_reminders_task(reminder_ids: list[int], token: str) -> None:
-    """Sends a batch of claimed reminders; the claim token keeps any re-run from sending one
-    twice. Their emails go through the outbox."""
-    for reminder_id in reminder_ids:
-        reminders.send_reminder(reminder_id, token, now=timezone.now())
-
-
 @shared_task(name="reminders.digest")
 def send_digests() -> int:
     return reminders.send_digests(now=timezone.now())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import Task
+from celery import Task, current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -28,3 +28,9 @@ def enqueue_now(task: Task, *args: object, **options: object) -> bool:
         logger.warning("could not enqueue %s%r; a periodic sweep will retry", task.name, args, exc_info=True)
         return False
     return True
+
+
+def task_named(name: str) -> Task:
+    """The task registered under ``name``: how a service enqueues a task whose module imports
+    that service, so that the two modules never import each other."""
+    return current_app.tasks[name]

@@ -34,11 +34,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from requests_app.ops.queue import enqueue_now, enqueue_on_commit
+from requests_app.ops.queue import enqueue_now, enqueue_on_commit, task_named
 from requests_app.outbox.kinds import kind_of, retry_windows
 from requests_app.outbox.models import IN_FLIGHT, Email, State
 from requests_app.teams.models import Organization, User
 
+DELIVER_TASK = "outbox.deliver"  # outbox/tasks.py
 STALE_QUEUED = timedelta(minutes=5)
 STALE_SENDING = timedelta(minutes=15)
 INTERRUPTED = "Sending was interrupted; check the sent mail before sending again."
@@ -51,14 +52,12 @@ def email_enqueue(
     headers: dict[str, str] | None = None, id_hint: str | None = None,
 ) -> Email:
     """Stores the email to go; the delivery task runs once the caller's transaction commits."""
-    from requests_app.outbox.tasks import deliver_email
-
     email = Email.objects.create(
         kind=kind, target_id=target_id, organization=organization, to=list(to), cc=list(cc),
         reply_to=list(reply_to), subject=subject, body=body, headers=headers or {}, requested_by=requested_by,
         message_id=make_msgid(idstring=id_hint, domain=message_domain()),
     )
-    enqueue_on_commit(deliver_email, email.pk)
+    enqueue_on_commit(task_named(DELIVER_TASK), email.pk)
     return email
 
 
@@ -128,8 +127,6 @@ def _record_sent(email: Email, *, now: datetime) -> None:
 def email_sweep(*, now: datetime) -> dict[str, int]:
     """Fails or retakes what killed workers left "sending", and re-enqueues emails stuck in
     "queued"; see the module docstring for which kind gets which."""
-    from requests_app.outbox.tasks import deliver_email
-
     left = Email.objects.filter(state=State.SENDING, state_changed_at__lt=now - STALE_SENDING)
     expired = retaken = 0
     for kind, window in retry_windows().items():
@@ -139,5 +136,5 @@ def email_sweep(*, now: datetime) -> dict[str, int]:
         retaken += left.filter(kind=kind).update(state=State.QUEUED)
     interrupted = left.update(state=State.FAILED, error=INTERRUPTED, state_changed_at=now)
     stale = Email.objects.filter(state=State.QUEUED, state_changed_at__lt=now - STALE_QUEUED)
-    requeued = sum(enqueue_now(deliver_email, pk) for pk in stale.values_list("pk", flat=True))
+    requeued = sum(enqueue_now(task_named(DELIVER_TASK), pk) for pk in stale.values_list("pk", flat=True))
     return {"requeued": requeued, "interrupted": interrupted + retaken, "expired": expired}

@@ -7,7 +7,7 @@ from requests_app.outbox import services
 
 
 # Throttled so that a campaign's hundreds of letters do not flood the mail server.
-@shared_task(name="outbox.deliver", rate_limit="30/m")
+@shared_task(name=services.DELIVER_TASK, rate_limit="30/m")
 def deliver_email(email_id: int) -> None:
     services.email_deliver(email_id)
 

@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from requests_app.deadlines import reminders
+from requests_app.workflow import reminders as scanning
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, Watch
 from requests_app.letters.models import FollowUpLetter
 from requests_app.outbox.services import email_claim, email_deliver, email_sweep
@@ -52,7 +53,7 @@ def test_no_reminder_or_digest_email_is_sent_inside_a_transaction(alice, watched
     Watch.objects.create(request=request, user=digest)
     ReminderPreference.objects.create(user=digest, delivery="digest")
     for day in (D(2026, 12, 8), D(2026, 12, 14)):  # due soon; overdue and follow-up, with its letter
-        reminders.scan(now=at(day), send_inline=True)
+        scanning.scan(now=at(day), send_inline=True)
     assert reminders.send_digests(now=at(D(2026, 12, 15), 7)) == 1
     assert len(mail.outbox) == 4 and watched_outbox == [False] * 4
     assert FollowUpLetter.objects.filter(request=request).exists()
@@ -64,14 +65,14 @@ def test_a_follow_up_that_cannot_be_drafted_never_sends_the_reminder_again(alice
     def broken(**kwargs):
         raise RuntimeError("the letter template is broken")
 
-    monkeypatch.setattr("requests_app.letters.follow_ups.draft_follow_up", broken)
-    first = reminders.scan(now=at(D(2026, 12, 14)), send_inline=True)
+    monkeypatch.setattr("requests_app.workflow.reminders.draft_follow_up", broken)
+    first = scanning.scan(now=at(D(2026, 12, 14)), send_inline=True)
     assert sorted(s["kind"] for s in first.sent) == ["followup_due", "overdue"]
     assert len(mail.outbox) == 2
     assert Reminder.objects.filter(kind__in=["overdue", "followup_due"], sent_at__isnull=False,
                                    follow_up_drafted_at__isnull=True).count() == 2
     monkeypatch.undo()
-    later = reminders.scan(now=at(D(2026, 12, 14), 10), send_inline=True)
+    later = scanning.scan(now=at(D(2026, 12, 14), 10), send_inline=True)
     assert later.sent == [] and later.finished == 2 and len(mail.outbox) == 2
     assert FollowUpLetter.objects.filter(kind="follow_up").count() == 1  # one letter for the day, not two
     assert not Reminder.objects.filter(kind__in=["overdue", "followup_due"], follow_up_drafted_at__isnull=True).exists()
@@ -80,7 +81,7 @@ def test_a_follow_up_that_cannot_be_drafted_never_sends_the_reminder_again(alice
 def test_an_email_a_dead_worker_never_sent_goes_with_the_outbox_sweep_once(alice):
     sent_texas_request(alice)
     token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
-    reminders._record(ids[0], token, now=at(D(2026, 12, 8)))  # recorded; the worker died before emailing
+    reminders.record_reminder(ids[0], token, now=at(D(2026, 12, 8)))  # recorded; the worker died before emailing
     assert Notification.objects.get().emailed_at is None and not mail.outbox
     assert email_sweep(now=timezone.now() + timedelta(minutes=1))["requeued"] == 0
     assert not mail.outbox, "a live worker's emails are left to it for a few minutes"
@@ -92,7 +93,7 @@ def test_an_email_a_dead_worker_never_sent_goes_with_the_outbox_sweep_once(alice
 def test_an_email_claimed_by_a_live_worker_is_not_sent_by_another(alice):
     sent_texas_request(alice)
     token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
-    reminders._record(ids[0], token, now=at(D(2026, 12, 8)))
+    reminders.record_reminder(ids[0], token, now=at(D(2026, 12, 8)))
     email = Notification.objects.get().email
     assert email_claim(email.pk)
     email_deliver(email.pk)
@@ -102,7 +103,7 @@ def test_an_email_claimed_by_a_live_worker_is_not_sent_by_another(alice):
 def test_an_email_a_killed_worker_left_claimed_is_sent_again_rather_than_lost(alice):
     sent_texas_request(alice)
     token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
-    reminders._record(ids[0], token, now=at(D(2026, 12, 8)))
+    reminders.record_reminder(ids[0], token, now=at(D(2026, 12, 8)))
     email = Notification.objects.get().email
     assert email_claim(email.pk)  # then killed
     assert email_sweep(now=timezone.now() + timedelta(minutes=10))["interrupted"] == 0
@@ -113,7 +114,7 @@ def test_an_email_a_killed_worker_left_claimed_is_sent_again_rather_than_lost(al
 def test_a_refused_email_is_tried_again_by_the_sweep(alice, settings):
     sent_texas_request(alice)
     settings.EMAIL_BACKEND = f"{__name__}.Refusing"
-    report = reminders.scan(now=at(D(2026, 12, 8)), send_inline=True)
+    report = scanning.scan(now=at(D(2026, 12, 8)), send_inline=True)
     assert [s["emails"] for s in report.sent] == [0]
     email = Notification.objects.get().email
     email.refresh_from_db()
@@ -126,7 +127,7 @@ def test_a_refused_email_is_tried_again_by_the_sweep(alice, settings):
 def test_an_email_not_sent_within_two_days_is_given_up(alice, settings):
     sent_texas_request(alice)
     settings.EMAIL_BACKEND = f"{__name__}.Refusing"
-    reminders.scan(now=at(D(2026, 12, 8)), send_inline=True)
+    scanning.scan(now=at(D(2026, 12, 8)), send_inline=True)
     assert email_sweep(now=timezone.now() + timedelta(days=2, minutes=1)) == {
         "requeued": 0, "interrupted": 0, "expired": 1}
     assert Notification.objects.get().email.state == "failed"
@@ -135,7 +136,7 @@ def test_an_email_not_sent_within_two_days_is_given_up(alice, settings):
 def test_a_refused_digest_is_sent_by_the_sweep_and_its_notifications_go_in_no_other(alice, settings):
     request = sent_texas_request(alice)
     ReminderPreference.objects.create(user=alice.user, delivery="digest")
-    reminders.scan(now=at(D(2026, 12, 8)), send_inline=True)
+    scanning.scan(now=at(D(2026, 12, 8)), send_inline=True)
     settings.EMAIL_BACKEND = f"{__name__}.Refusing"
     assert reminders.send_digests(now=at(D(2026, 12, 9), 7)) == 0
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

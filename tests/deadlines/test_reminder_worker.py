@@ -15,7 +15,7 @@ import redis
 from django.test import Client
 from django.urls import reverse
 
-from requests_app.deadlines import reminders
+from requests_app.workflow import reminders as scanning
 from requests_app.deadlines.models import Notification, Reminder
 from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
@@ -41,7 +41,7 @@ def test_a_due_soon_reminder_is_emailed_by_a_worker_over_redis(redis_url, tmp_pa
     owner, request = texas_request()
     redis.Redis.from_url(redis_url).delete("celery")
     with publishing_to(redis_url), running_worker(redis_url, tmp_path) as worker:
-        report = reminders.scan(now=DUE_SOON, send_inline=False)
+        report = scanning.scan(now=DUE_SOON, send_inline=False)
         assert report.enqueued == 1
         # Recorded first, then emailed: the email is what is waited for.
         wait_until(lambda: Notification.objects.filter(reminder__request=request, reminder__kind="due_soon",
@@ -86,12 +86,12 @@ def test_with_redis_down_requests_still_work_and_the_reminder_goes_out_once_it_i
             client = Client()
             client.force_login(owner.user)
             assert client.get(reverse("request-detail", args=[request.pk])).status_code == 200
-            down = reminders.scan(now=DUE_SOON, send_inline=False)
+            down = scanning.scan(now=DUE_SOON, send_inline=False)
             assert (len(down.claimed), down.enqueued) == (1, 0)
             assert not Reminder.objects.filter(sent_at__isnull=False).exists()
 
             server = _start_redis(port)
-            later = reminders.scan(now=DUE_SOON + timedelta(minutes=16), send_inline=False)
+            later = scanning.scan(now=DUE_SOON + timedelta(minutes=16), send_inline=False)
             assert later.enqueued == 1, "the expired claim is taken again once the broker is back"
             wait_until(lambda: Notification.objects.filter(reminder__request=request, emailed_at__isnull=False).exists(),
                        worker, seconds=90, what="the reminder being emailed after Redis came back")

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from requests_app.deadlines import reminders
+from requests_app.workflow import reminders as scanning
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, Watch
 from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, UserFactory, draft_request, state
@@ -32,7 +33,7 @@ def sent_texas_request(alice):
 
 
 def scan(day: date, hour: int = 9):
-    return reminders.scan(now=at(day, hour), send_inline=True)
+    return scanning.scan(now=at(day, hour), send_inline=True)
 
 
 @pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_an_expired_claim_is_taken_again(alice):
     assert len(ids) == 1
     assert reminders.claim_due_reminders(at(D(2026, 12, 8), 9))[1] == []
     assert reminders.claim_due_reminders(at(D(2026, 12, 8), 10))[1] == ids
-    assert reminders.send_reminder(ids[0], token, now=at(D(2026, 12, 8), 10)) is None, "the old claim is void"
+    assert scanning.send_reminder(ids[0], token, now=at(D(2026, 12, 8), 10)) is None, "the old claim is void"
 
 
 @pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_two_scans_at_once_send_every_reminder_exactly_once(alice, settings):
         pytest.skip("concurrent claims need PostgreSQL's row locks; CI runs this on PostgreSQL")
     for _ in range(20):
         sent_texas_request(alice)
-    results = at_once(lambda: reminders.scan(now=at(D(2026, 12, 8)), send_inline=True))
+    results = at_once(lambda: scanning.scan(now=at(D(2026, 12, 8)), send_inline=True))
     assert sum(len(r.sent) for r in results) == 20
     assert len(mail.outbox) == 20
     assert Reminder.objects.filter(sent_at__isnull=False).count() == 20
@@ -199,13 +200,13 @@ def test_seeded_demo_requests_come_with_their_reminders(alice):
     assert {"draft", "submitted", "needs_clarification", "denied", "fulfilled"} <= statuses
     assert Reminder.objects.filter(kind="due_today").count() == RecordsRequest.objects.filter(
         status__in=["submitted", "acknowledged", "processing", "partially_fulfilled"]).count()
-    assert reminders.scan(now=at(D(2026, 11, 27)), send_inline=True).created == 0
+    assert scanning.scan(now=at(D(2026, 11, 27)), send_inline=True).created == 0
 
 
 @pytest.fixture
 def queued(monkeypatch):
     """Batches the scan hands to workers, kept here instead of run (tests are eager)."""
-    from requests_app.deadlines.tasks import send_reminders_task
+    from requests_app.workflow.tasks import send_reminders_task
 
     batches = []
     monkeypatch.setattr(send_reminders_task, "apply_async", lambda args, **kw: batches.append(args))
@@ -222,7 +223,7 @@ def test_a_clock_that_calls_for_no_reminders_costs_the_scan_nothing(alice, queue
     # Clocks without reminders, closed requests, emails and letters left by a dead worker,
     # the claim and the claimed ids.
     with django_assert_max_num_queries(6):
-        report = reminders.scan(now=at(D(2026, 12, 8)), send_inline=False)
+        report = scanning.scan(now=at(D(2026, 12, 8)), send_inline=False)
     assert report.created == 0 and report.claimed == []
 
 
@@ -233,6 +234,6 @@ def test_the_scan_query_count_does_not_grow_with_requests(alice, queued, django_
     for _ in range(120):
         sent_texas_request(alice)
     with django_assert_max_num_queries(6):
-        report = reminders.scan(now=at(D(2026, 12, 8)), send_inline=False)
+        report = scanning.scan(now=at(D(2026, 12, 8)), send_inline=False)
     assert len(report.claimed) == report.enqueued == 120
     assert [len(batch[0]) for batch in queued] == [module.SEND_BATCH, module.SEND_BATCH, 20]

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from requests_app.deadlines.models import Notification, Reminder, RequestClock, Watch
-from requests_app.deadlines.reminders import scan
+from requests_app.workflow.reminders import scan
 from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 

@@ -19,7 +19,7 @@ from requests_app.campaigns.models import Campaign
 from requests_app.correspondence.models import Communication, Fee
 from requests_app.deadlines import engine
 from requests_app.deadlines.models import Reminder, RequestClock
-from requests_app.deadlines.reminders import scan
+from requests_app.workflow.reminders import scan
 from requests_app.deadlines.rules import calendar_for, rule_for
 from requests_app.documents.models import Document, RequestDocument
 from requests_app.letters.models import LetterVersion

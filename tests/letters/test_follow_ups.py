@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from requests_app.deadlines.models import RequestClock
-from requests_app.deadlines.reminders import scan
+from requests_app.workflow.reminders import scan
 from requests_app.laws.models import PublicRecordsLaw
 from requests_app.letters.models import FollowUpLetter
 from requests_app.workflow.status import request_transition

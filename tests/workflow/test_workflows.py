@@ -88,7 +88,7 @@ def test_a_reply_asking_for_clarification_stops_the_clock_and_the_answer_restart
 
 
 def test_a_reminder_coming_due_notifies_emails_and_drafts_the_follow_up_once(alice):
-    from requests_app.deadlines.reminders import scan
+    from requests_app.workflow.reminders import scan
 
     request = sent(alice, "TX", on=D(2026, 11, 25))  # due Friday 11 December 2026
     monday = datetime(2026, 12, 14, 9, tzinfo=ZoneInfo("America/New_York"))

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from requests_app.deadlines.reminders import scan
+from requests_app.workflow.reminders import scan
 
 
 class Command(BaseCommand):
