@@ -32,5 +32,8 @@ def enqueue_now(task: Task, *args: object, **options: object) -> bool:
 
 def task_named(name: str) -> Task:
     """The task registered under ``name``: how a service enqueues a task whose module imports
-    that service, so that the two modules never import each other."""
+    that service, so that the two modules never import each other. A web process imports the
+    apps' task modules only when first asked for one (a worker imports them as it starts)."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()  # autodiscovery: every app's tasks.py
     return current_app.tasks[name]

@@ -110,3 +110,37 @@ def test_a_reminder_coming_due_notifies_emails_and_drafts_the_follow_up_once(ali
     again = scan(now=monday.replace(hour=10), send_inline=True)
     assert again.sent == [] and len(mail.outbox) == 2
     assert FollowUpLetter.objects.filter(request=request).count() == 1
+
+
+def test_a_campaign_sent_emails_each_letter_once_and_starts_each_clock(alice, django_capture_on_commit_callbacks):
+    from requests_app.campaigns import services as campaigns
+    from requests_app.outbox.models import Email
+    from requests_app.workflow.campaigns import campaign_queue_emails
+
+    agencies = [AgencyFactory(name=f"Agency {n}", jurisdiction=state("TX"), records_email=f"prr{n}@city.example.gov")
+                for n in range(3)] + [AgencyFactory(name="No Email PD", jurisdiction=state("TX"), records_email="")]
+    campaign = campaigns.campaign_create(organization=alice.organization, user=alice.user, title="Texas audit logs",
+                                         item_keys=["org-audit"], date_from=D(2025, 1, 1))
+    campaigns.campaign_add_agencies(campaign=campaign, agencies=agencies, user=alice.user, today=D(2026, 11, 24))
+    with django_capture_on_commit_callbacks(execute=True):  # the job runner renders every letter
+        campaigns.campaign_start_rendering(campaign=campaign, acknowledge_residency=True)
+
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox delivers what the send queued
+        result = campaign_queue_emails(campaign=campaign, user=alice.user)
+
+    assert len(result.queued) == 3 and [r.agency.name for r, _ in result.skipped] == ["No Email PD"]
+    assert sorted(m.to[0] for m in mail.outbox) == [f"prr{n}@city.example.gov" for n in range(3)]
+    assert all(m.attachments[0][2] == "application/pdf" for m in mail.outbox)
+    for request in result.queued:
+        request.refresh_from_db()
+        assert (request.status, request.sent_via) == ("submitted", "email")
+        clock = RequestClock.objects.get(request=request)
+        assert clock.request_status == "submitted" and clock.response_due is not None
+        assert Reminder.objects.filter(request=request, kind="due_soon").exists()
+        assert [kind for kind, _ in events(request)][-1] == "sent"
+    assert Email.objects.filter(state="sent").count() == 3
+
+    # Sending again queues nothing new and emails nobody twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = campaign_queue_emails(campaign=campaign, user=alice.user)
+    assert again.queued == [] and len(mail.outbox) == 3
