@@ -126,7 +126,8 @@ SEED = """
 from datetime import date
 from requests_app.agencies.models import Agency
 from requests_app.laws.models import Jurisdiction
-from requests_app.records.services import items_for, request_create
+from requests_app.letters.drafts import request_create
+from requests_app.records.services import items_for
 from requests_app.teams.models import Membership, Organization, User
 user = User.objects.create_user("bench@example.org", password="x")
 org = Organization.objects.create(name="Bench")

@@ -112,7 +112,8 @@ def create_requests(fixture: Fixture, count: int, label: str, today: date) -> li
     """``count`` draft requests asking for every built-in item, spread over the agencies."""
     from requests_app.agencies.models import Agency
     from requests_app.records.catalogue import BUILT_IN
-    from requests_app.records.services import items_for, request_create
+    from requests_app.letters.drafts import request_create
+    from requests_app.records.services import items_for
 
     items = items_for(organization=fixture.organization, keys=[item.key for item in BUILT_IN])
     agencies = Agency.objects.in_bulk(fixture.agency_ids)

@@ -98,12 +98,14 @@ def _seed() -> int:
     from requests_app.agencies.models import Agency
     from requests_app.api.tokens import token_create
     from requests_app.campaigns.services import campaign_add_agencies, campaign_create
-    from requests_app.correspondence.services import Message, communication_log
+    from requests_app.correspondence.services import Message
     from requests_app.demo.services import demo_seed
-    from requests_app.records.lifecycle import request_transition
-    from requests_app.records.services import items_for, request_create
+    from requests_app.letters.drafts import request_create
+    from requests_app.records.services import items_for
     from requests_app.teams.models import Role, User
     from requests_app.teams.services import membership_set
+    from requests_app.workflow.replies import communication_log
+    from requests_app.workflow.status import request_transition
 
     demo = demo_seed()
     organization, owner, today = demo.organization, demo.user, timezone.localdate()
