@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from requests_app.agencies.models import Agency, name_key
+from requests_app.agencies.selectors import DirectoryFilters, agency_search
+from requests_app.agencies.sets import agencies_in_set
 from requests_app.campaigns.coverage import with_contact_route
 from requests_app.campaigns.models import Campaign, CampaignRendering, RenderState
 from requests_app.jobs.models import ACTIVE
@@ -287,16 +289,12 @@ def left_to_send(campaign: Campaign) -> list[UnsentGroup]:
 
 def agencies_for_selection(cleaned: dict) -> CsvSelection:
     """The agencies a validated AgencySelectionForm names, with any CSV problems."""
-    from requests_app.agencies.selectors import DirectoryFilters, agency_search
-
     mode = cleaned["mode"]
     if mode == "hand":
         return CsvSelection(agencies=list(cleaned["agencies"]))
     if mode == "csv":
         return agencies_from_csv(cleaned["csv_file"].read())
     if mode == "set":  # worked out now, so the campaign gets the directory's current matches
-        from requests_app.agencies.sets import agencies_in_set
-
         return CsvSelection(agencies=list(agencies_in_set(cleaned["agency_set"])))
     filters = DirectoryFilters(**{k: cleaned.get(k) or "" for k in ("q", "state", "kind", "vendor")})
     return CsvSelection(agencies=list(agency_search(filters)))
