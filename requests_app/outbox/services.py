@@ -24,6 +24,8 @@ for). What each kind does with a killed worker's row and with a refused send:
   page can say whether it went. A refused send fails the email and removes the invitation;
   a killed worker's row is failed and the invitation kept (the link may have gone). The body
   carries the one-use link: it is forgotten once the email is sent or failed, whichever way.
+- law correction notes: at most once, like letters; a note no owner can be emailed about is
+  failed with the reason.
 """
 
 from __future__ import annotations
