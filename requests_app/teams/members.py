@@ -128,7 +128,9 @@ def invitation_message(invitation: Invitation, token: str) -> tuple[str, str]:
 
 def invitation_sent(*, invitation_id: int, now: datetime) -> None:
     """One working link per person: an emailed invitation replaces any older pending one."""
-    invitation = Invitation.objects.get(pk=invitation_id)
+    invitation = Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
+    if invitation is None:  # its organization was deleted while the email went
+        return
     (pending_invitations(organization=invitation.organization, now=now).filter(email__iexact=invitation.email)
      .exclude(pk=invitation.pk).update(revoked_at=now))
 

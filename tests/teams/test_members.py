@@ -154,6 +154,12 @@ def _stored_not_delivered(alice) -> tuple[Invitation, str, Email]:
                               role=Role.EDITOR, now=timezone.now())
 
 
+def test_no_worker_is_woken_for_an_invitation_its_request_delivers(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        _stored_not_delivered(alice)
+    assert callbacks == []
+
+
 def test_the_sweep_delivers_an_invitation_its_request_left_queued(alice):
     _, token, email = _stored_not_delivered(alice)
     email_sweep(now=email.created_at + timedelta(minutes=6))
