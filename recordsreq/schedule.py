@@ -52,10 +52,4 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
-    # Correction notes on a law that no worker has emailed to the owners yet.
-    "sweep-law-notes": {
-        "task": "teams.sweep_law_notes",
-        "schedule": timedelta(minutes=5),
-        "options": {"expires": 240},
-    },
 }

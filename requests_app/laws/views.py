@@ -9,7 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from requests_app.laws.selectors import LawNotFound, LawPage, law_page, laws_list
 from requests_app.laws.services import residency_bases, residency_statement, residency_warning_for
-from requests_app.teams.law_notes import law_note_create, notes_on_law
+from requests_app.outbox.selectors import with_latest_email
+from requests_app.teams.law_notes import notes_on_law
+from requests_app.workflow.law_notes import LAW_NOTE, law_note_create
 from requests_app.teams.permissions import organization_required
 
 
@@ -53,7 +55,7 @@ def law_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _context(request: HttpRequest, page: LawPage, form: CorrectionNoteForm, labels: dict[str, str]) -> dict:
-    notes = notes_on_law(organization=request.organization, law=page.law)
+    notes = with_latest_email(notes_on_law(organization=request.organization, law=page.law), kind=LAW_NOTE)
     return {
         "page": page,
         "jurisdiction": page.jurisdiction,

@@ -40,6 +40,12 @@ class Kind:
     # Runs in the transaction that records the email sent. Returns a note kept as the email's
     # error ("" when all went well): the email has gone, whatever the domain then refuses.
     after_send: Callable[[Email], str] = _nothing
+    # Runs in the transaction that records the email failed when it surely did not go (refused
+    # by the mail server, or blocked); not for a killed worker's row, which may have gone.
+    after_fail: Callable[[Email], None] | None = None
+    # For a body that carries a secret (an invitation's one-use link): once the email is sent
+    # or given up, its body is replaced by this text, so the database keeps no working secret.
+    forget_body_as: str | None = None
     # None: a refused send, or one a killed worker left, is failed for a person to look at.
     # A window: it is queued again (a killed worker's may then arrive twice) until this long
     # after it was asked for, then failed. For messages whose loss matters more than a repeat.
@@ -55,6 +61,11 @@ def register(kind: Kind) -> None:
 
 def kind_of(name: str) -> Kind:
     return _KINDS[name]
+
+
+def forgetting() -> dict[str, str]:
+    """The kinds whose body is forgotten once done, with the text that replaces it."""
+    return {kind.name: kind.forget_body_as for kind in _KINDS.values() if kind.forget_body_as is not None}
 
 
 def retry_windows() -> dict[str, timedelta]:

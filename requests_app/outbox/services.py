@@ -20,11 +20,18 @@ for). What each kind does with a killed worker's row and with a refused send:
   row is queued again, so the reminder arrives, at worst twice, rather than not at all (as the
   reminder scan did before); a refused send is queued again too, with its error kept. Past the
   window (the in-app list has told the user by then) the email is failed instead.
+- invitations: at most once, and sent by the owner's own request (``wake=False``) so that the
+  page can say whether it went. A refused send fails the email and removes the invitation;
+  a killed worker's row is failed and the invitation kept (the link may have gone). The body
+  carries the one-use link: it is forgotten once the email is sent or failed, whichever way.
+- law correction notes: at most once, like letters; a note no owner can be emailed about is
+  failed with the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
@@ -35,7 +42,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from requests_app.ops.queue import enqueue_now, enqueue_on_commit, task_named
-from requests_app.outbox.kinds import kind_of, retry_windows
+from requests_app.outbox.kinds import forgetting, kind_of, retry_windows
 from requests_app.outbox.models import IN_FLIGHT, Email, State
 from requests_app.teams.models import Organization, User
 
@@ -49,15 +56,18 @@ EXPIRED = "Not sent in time; the in-app list showed it instead."
 def email_enqueue(
     *, kind: str, target_id: int | None, organization: Organization | None, to: Sequence[str], subject: str,
     body: str, requested_by: User | None = None, cc: Sequence[str] = (), reply_to: Sequence[str] = (),
-    headers: dict[str, str] | None = None, id_hint: str | None = None,
+    headers: dict[str, str] | None = None, id_hint: str | None = None, wake: bool = True,
 ) -> Email:
-    """Stores the email to go; the delivery task runs once the caller's transaction commits."""
+    """Stores the email to go; the delivery task runs once the caller's transaction commits,
+    unless ``wake`` is False: the caller then delivers it itself once committed (the sweep
+    still takes it should the caller die first)."""
     email = Email.objects.create(
         kind=kind, target_id=target_id, organization=organization, to=list(to), cc=list(cc),
         reply_to=list(reply_to), subject=subject, body=body, headers=headers or {}, requested_by=requested_by,
         message_id=make_msgid(idstring=id_hint, domain=message_domain()),
     )
-    enqueue_on_commit(task_named(DELIVER_TASK), email.pk)
+    if wake:
+        enqueue_on_commit(task_named(DELIVER_TASK), email.pk)
     return email
 
 
@@ -110,15 +120,30 @@ def message(email: Email) -> EmailMessage:
 
 
 def _record_failure(email: Email, error: str, *, was: State, to: State = State.FAILED) -> None:
-    Email.objects.filter(pk=email.pk, state=was).update(state=to, error=error[:2000], state_changed_at=timezone.now())
+    """Records a send that did not go: failed, with the kind's effect, or queued again."""
+    done = _forgotten(email.kind) if to == State.FAILED else {}
+    effect = kind_of(email.kind).after_fail if to == State.FAILED else None
+    with transaction.atomic() if effect else nullcontext():
+        recorded = Email.objects.filter(pk=email.pk, state=was).update(
+            state=to, error=error[:2000], state_changed_at=timezone.now(), **done)
+        if recorded and effect:
+            email.state, email.error = to, error[:2000]
+            effect(email)
+
+
+def _forgotten(kind: str) -> dict[str, str]:
+    """The body to store once an email of ``kind`` is done with, for a kind that forgets it."""
+    text = forgetting().get(kind)
+    return {} if text is None else {"body": text}
 
 
 def _record_sent(email: Email, *, now: datetime) -> None:
     """Marks it sent with the kind's effect, in one transaction: should the effect fail, the
     row stays "sending" and the sweep treats it as a killed worker's."""
     email.state, email.sent_at, email.state_changed_at, email.error = State.SENT, now, now, ""
+    email.body = _forgotten(email.kind).get("body", email.body)
     with transaction.atomic():
-        email.save(update_fields=["state", "sent_at", "state_changed_at", "error"])
+        email.save(update_fields=["state", "sent_at", "state_changed_at", "error", "body"])
         if note := kind_of(email.kind).after_send(email):
             email.error = note
             email.save(update_fields=["error"])
@@ -131,10 +156,14 @@ def email_sweep(*, now: datetime) -> dict[str, int]:
     expired = retaken = 0
     for kind, window in retry_windows().items():
         expired += Email.objects.filter(kind=kind, state__in=IN_FLIGHT, created_at__lt=now - window).update(
-            state=State.FAILED, error=EXPIRED, state_changed_at=now)
+            state=State.FAILED, error=EXPIRED, state_changed_at=now, **_forgotten(kind))
         # Left as changed long ago, so that the requeueing below takes it in this same sweep.
         retaken += left.filter(kind=kind).update(state=State.QUEUED)
-    interrupted = left.update(state=State.FAILED, error=INTERRUPTED, state_changed_at=now)
+    interrupted = 0
+    for kind, text in forgetting().items():
+        interrupted += left.filter(kind=kind).update(state=State.FAILED, error=INTERRUPTED, state_changed_at=now,
+                                                     body=text)
+    interrupted += left.update(state=State.FAILED, error=INTERRUPTED, state_changed_at=now)
     stale = Email.objects.filter(state=State.QUEUED, state_changed_at__lt=now - STALE_QUEUED)
     requeued = sum(enqueue_now(task_named(DELIVER_TASK), pk) for pk in stale.values_list("pk", flat=True))
     return {"requeued": requeued, "interrupted": interrupted + retaken, "expired": expired}

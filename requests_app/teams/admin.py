@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from requests_app.outbox.selectors import with_latest_email
 from requests_app.teams.models import Invitation, LawCorrectionNote, Membership, Organization, User
+from requests_app.workflow.law_notes import LAW_NOTE
 
 
 class MembershipInline(admin.TabularInline):
@@ -47,7 +51,13 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(LawCorrectionNote)
 class LawCorrectionNoteAdmin(admin.ModelAdmin):
-    list_display = ["law", "organization", "author", "fact_key", "created_at", "emailed_at"]
-    list_filter = ["emailed_at"]
+    list_display = ["law", "organization", "author", "fact_key", "created_at", "email"]
     list_select_related = ["law__jurisdiction", "organization", "author"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LawCorrectionNote]:
+        return with_latest_email(super().get_queryset(request), kind=LAW_NOTE)
+
+    @admin.display(description="Email")
+    def email(self, note: LawCorrectionNote) -> str:
+        return note.email_state or "-"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -16,6 +16,7 @@ from requests_app.teams import logins, members
 from requests_app.teams.middleware import SESSION_KEY
 from requests_app.teams.models import Invitation, Membership, Role, User
 from requests_app.teams.permissions import owner_required
+from requests_app.workflow.invitations import invite_member
 
 
 class InviteForm(forms.Form):
@@ -64,7 +65,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Enter an email address and a role to invite someone.")
         return redirect("members")
     try:
-        invitation, _ = members.invite_member(
+        invitation, _ = invite_member(
             organization=request.organization, invited_by=request.user, now=timezone.now(), **form.cleaned_data
         )
     except members.MemberChangeRefused as refused:

@@ -1,6 +1,7 @@
 """Members of an organization: invitations by emailed link, roles, and removal.
 
-Only owners manage members, and an organization always keeps at least one owner. Every
+Only owners manage members, and an organization always keeps at least one owner. Inviting
+(the invitation and its email together) is done by ``workflow/invitations.py``. Every
 change locks the organization's row first, so two owners demoting each other at the
 same moment cannot leave it with none.
 """
@@ -13,7 +14,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -100,31 +100,12 @@ def _own_membership(organization: Organization, membership: Membership) -> None:
         raise PermissionDenied(f"That person is not a member of {organization.name}.")
 
 
-def invite_member(
-    *, organization: Organization, invited_by: User, email: str, role: str, now: datetime
-) -> tuple[Invitation, str]:
-    """Emails a one-use link and returns the invitation with its raw token (kept nowhere else).
-
-    The invitation is stored and committed first, the email sent with no transaction or lock
-    held: if the mail server refuses it, the new invitation is removed and nobody is invited
-    (an earlier link to the same person still works); once sent, it replaces any earlier one."""
-    invitation, token = _create_invitation(organization=organization, invited_by=invited_by, email=email,
-                                           role=role, now=now)
-    try:
-        _send_invitation(invitation, token)
-    except MemberChangeRefused:
-        Invitation.objects.filter(pk=invitation.pk).delete()
-        raise
-    # One working link per person: the new invitation replaces any older pending one.
-    (pending_invitations(organization=organization, now=now).filter(email__iexact=invitation.email)
-     .exclude(pk=invitation.pk).update(revoked_at=now))
-    return invitation, token
-
-
 @transaction.atomic
-def _create_invitation(
+def invitation_create(
     *, organization: Organization, invited_by: User, email: str, role: str, now: datetime
 ) -> tuple[Invitation, str]:
+    """Stores an invitation and returns it with its raw token, which is kept nowhere: the
+    caller puts it in the one email (see ``workflow/invitations.py``)."""
     _lock_as_owner(organization=organization, user=invited_by)
     email = User.objects.normalize_email(email.strip())
     role = Role(role)
@@ -138,22 +119,25 @@ def _create_invitation(
     return invitation, token
 
 
-def _send_invitation(invitation: Invitation, token: str) -> None:
-    """Sent once, by the request that made the invitation (its raw token is known nowhere
-    else), so a link is never emailed twice."""
+def invitation_message(invitation: Invitation, token: str) -> tuple[str, str]:
+    """The subject and body of the invitation's email, with its link."""
     context = {"invitation": invitation, "link": invitation_link(token), "role": Role(invitation.role).label}
-    message = EmailMessage(
-        subject=render_to_string("emails/invitation_subject.txt", context).strip(),
-        body=render_to_string("emails/invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[invitation.email],
-    )
-    try:
-        message.send()
-    except OSError as exc:  # smtplib's errors subclass OSError, as do refused connections
-        raise MemberChangeRefused(
-            f"The invitation email to {invitation.email} could not be sent ({exc}); nobody was invited."
-        ) from exc
+    return (render_to_string("emails/invitation_subject.txt", context).strip(),
+            render_to_string("emails/invitation.txt", context))
+
+
+def invitation_sent(*, invitation_id: int, now: datetime) -> None:
+    """One working link per person: an emailed invitation replaces any older pending one."""
+    invitation = Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
+    if invitation is None:  # its organization was deleted while the email went
+        return
+    (pending_invitations(organization=invitation.organization, now=now).filter(email__iexact=invitation.email)
+     .exclude(pk=invitation.pk).update(revoked_at=now))
+
+
+def invitation_refused(*, invitation_id: int) -> None:
+    """An invitation whose email did not go invites nobody: an earlier link still works."""
+    Invitation.objects.filter(pk=invitation_id).delete()
 
 
 @transaction.atomic

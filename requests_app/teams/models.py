@@ -112,11 +112,8 @@ class Invitation(models.Model):
 
 
 class LawCorrectionNote(models.Model):
-    """A member's note that a fact of a law looks wrong, emailed to the organization's owners.
-
-    The email goes at most once: a worker claims the note by setting ``email_claimed_at``
-    with a conditional UPDATE before it talks to the mail server (see ``law_notes.py``).
-    """
+    """A member's note that a fact of a law looks wrong, emailed to the organization's owners
+    through the outbox (kind "law_note", whose row says whether it went)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="law_notes")
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -127,18 +124,12 @@ class LawCorrectionNote(models.Model):
     text = models.TextField()
     source_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField()
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    send_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             # The law page lists the organization's notes on that law, newest first.
             models.Index(fields=["organization", "law", "-created_at"], name="law_note_org_law"),
-            # The sweep looks for notes no worker has claimed.
-            models.Index(fields=["created_at"], condition=models.Q(email_claimed_at__isnull=True),
-                         name="law_note_unclaimed"),
         ]
 
     def __str__(self) -> str:

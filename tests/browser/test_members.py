@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.teams import members
 from requests_app.teams.models import Membership, Role
+from requests_app.workflow import invitations
 from tests.browser.steps import (
     add_to_letter, assert_fits_a_phone, create_campaign, csrf_token, fill_campaign_form,
     finalise_and_record_submission, log_in_from_start, log_out, open_members, tracking_of,
@@ -213,8 +214,8 @@ def test_an_owner_narrows_a_member_to_viewer_then_removes_them(open_page, anonym
 
 
 def _link(owner, *, email: str, days_ago: int = 0) -> str:
-    _, token = members.invite_member(organization=owner.organization, invited_by=owner.user, email=email,
-                                     role=Role.EDITOR, now=timezone.now() - timedelta(days=days_ago))
+    _, token = invitations.invite_member(organization=owner.organization, invited_by=owner.user, email=email,
+                                         role=Role.EDITOR, now=timezone.now() - timedelta(days=days_ago))
     return f"/invitations/{token}/"
 
 

@@ -19,9 +19,12 @@ from django.utils import timezone
 
 from requests_app.laws.models import Jurisdiction, LawFact, PublicRecordsLaw, StatutoryDeadline
 from requests_app.laws.services import residency_warning
-from requests_app.teams import law_notes
-from requests_app.teams.models import LawCorrectionNote, Role
-from requests_app.teams.tasks import email_law_note
+from requests_app.outbox.models import Email, State
+from requests_app.outbox.services import INTERRUPTED, email_claim, email_deliver, email_sweep
+from requests_app.outbox.tasks import deliver_email
+from requests_app.teams.law_notes import NO_OWNER_EMAIL
+from requests_app.teams.models import LawCorrectionNote, Membership, Role
+from requests_app.workflow import law_notes
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -223,7 +226,8 @@ def test_the_note_is_emailed_to_the_owners_only(alice, viewer_client, django_cap
     assert message.to == [alice.user.email] and message.reply_to == ["vera@example.org"]
     assert "Fees: copies" in message.body and "10 cents a page, not 25" in message.body
     assert "https://example.gov/fees" in message.body and "/laws/CA/#notes" in message.body
-    assert LawCorrectionNote.objects.get().emailed_at is not None
+    email = Email.objects.get()
+    assert (email.kind, email.target_id, email.state) == ("law_note", LawCorrectionNote.objects.get().pk, State.SENT)
 
 
 def test_the_page_confirms_and_lists_the_note(viewer_client, django_capture_on_commit_callbacks):
@@ -234,30 +238,50 @@ def test_the_page_confirms_and_lists_the_note(viewer_client, django_capture_on_c
     assert "Fees: copies · vera" in text and "emailed to the owners" in text
 
 
-def test_a_note_is_emailed_once_even_if_the_task_runs_twice(alice):
+def _note(alice) -> Email:
+    """A note stored outside any commit: its delivery is never enqueued, as if the broker were down."""
     note = law_notes.law_note_create(organization=alice.organization, author=alice.user, law=_law("CA"),
                                      fact_key="general", text="Check the act's name.", now=timezone.now())
-    email_law_note(note.pk)
-    email_law_note(note.pk)
+    return Email.objects.get(kind=law_notes.LAW_NOTE, target_id=note.pk)
+
+
+def test_a_note_is_emailed_once_even_if_the_task_runs_twice(alice):
+    email = _note(alice)
+    deliver_email(email.pk)
+    deliver_email(email.pk)
     assert len(mail.outbox) == 1
+
+
+def test_a_note_is_emailed_once_under_two_workers(alice):
+    email = _note(alice)
+    assert email_claim(email.pk)  # the first worker wins the claim...
+    email_deliver(email.pk)  # ...so the second, arriving before it has sent, leaves it alone
+    assert mail.outbox == [] and Email.objects.get().state == State.SENDING
+
+
+def test_a_note_no_owner_can_be_emailed_about_is_failed_with_the_reason(alice, viewer_client):
+    Membership.objects.filter(role=Role.OWNER).update(role=Role.EDITOR)
+    email = _note(alice)
+    email_deliver(email.pk)
+    email.refresh_from_db()
+    assert (email.state, email.error) == (State.FAILED, NO_OWNER_EMAIL) and not mail.outbox
+    assert "could not be emailed to the owners" in _text(_page(viewer_client))
 
 
 def test_the_sweep_re_enqueues_a_note_left_unclaimed(alice):
-    # Created outside any commit, the note is never enqueued: as if the broker had been down.
-    note = law_notes.law_note_create(organization=alice.organization, author=alice.user, law=_law("CA"),
-                                     fact_key="general", text="Check the act's name.", now=timezone.now())
-    assert law_notes.sweep_law_notes(now=note.created_at + timedelta(minutes=4)) == {"requeued": 0, "interrupted": 0}
-    assert law_notes.sweep_law_notes(now=note.created_at + timedelta(minutes=6)) == {"requeued": 1, "interrupted": 0}
-    assert len(mail.outbox) == 1
+    email = _note(alice)
+    assert email_sweep(now=email.created_at + timedelta(minutes=4))["requeued"] == 0
+    assert email_sweep(now=email.created_at + timedelta(minutes=6))["requeued"] == 1
+    assert len(mail.outbox) == 1 and "Check the act's name." in mail.outbox[0].body
 
 
-def test_the_sweep_marks_a_send_cut_short_and_does_not_resend_it(alice):
-    note = LawCorrectionNote.objects.create(organization=alice.organization, author=alice.user, law=_law("CA"),
-                                            fact_key="general", text="x", created_at=timezone.now())
-    assert law_notes.claim_law_note(note_id=note.pk, now=note.created_at)  # a worker claimed it, then died
-    assert law_notes.sweep_law_notes(now=note.created_at + timedelta(minutes=16)) == {"requeued": 0, "interrupted": 1}
-    note.refresh_from_db()
-    assert note.send_error == law_notes.INTERRUPTED and not mail.outbox
+def test_the_sweep_marks_a_send_cut_short_and_does_not_resend_it(alice, viewer_client):
+    email = _note(alice)
+    assert email_claim(email.pk, now=email.created_at)  # a worker claimed it, then died
+    assert email_sweep(now=email.created_at + timedelta(minutes=16))["interrupted"] == 1
+    email.refresh_from_db()
+    assert (email.state, email.error) == (State.FAILED, INTERRUPTED) and not mail.outbox
+    assert "could not be emailed to the owners" in _text(_page(viewer_client))
 
 
 def test_another_organization_never_sees_the_notes(alice, bob_client):

@@ -8,8 +8,6 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils.timezone import now as django_now
 
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference
@@ -19,6 +17,7 @@ from requests_app.outbox.models import Email
 from requests_app.records.models import RecordsRequest, Status
 from tests.emails import deliver
 from tests.factories import AgencyFactory, UserFactory, draft_request
+from tests.migrations import latest, migrate
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -27,16 +26,6 @@ BEFORE = [("records", "0011_request_org_agency_index"), ("letters", "0004_follow
 ASKED = datetime(2026, 11, 27, 15, 30, tzinfo=timezone.utc)
 SENT = datetime(2026, 11, 27, 15, 31, tzinfo=timezone.utc)
 AGENCY_EMAIL = "prr@agency.example.gov"
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.fixture

@@ -13,8 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from requests_app.outbox.models import Email, State
+from requests_app.outbox.services import email_claim, email_sweep
 from requests_app.teams import members
 from requests_app.teams.models import Invitation, Membership, Role, User
+from requests_app.workflow import invitations
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +32,8 @@ def client_for(membership: Membership) -> Client:
 
 
 def invite(alice, email="carol@example.org", role=Role.EDITOR, now=None) -> tuple[Invitation, str]:
-    return members.invite_member(organization=alice.organization, invited_by=alice.user, email=email, role=role,
-                                 now=now or timezone.now())
+    return invitations.invite_member(organization=alice.organization, invited_by=alice.user, email=email, role=role,
+                                     now=now or timezone.now())
 
 
 def accept_url(token: str) -> str:
@@ -109,6 +112,66 @@ def test_an_invitation_the_mail_server_refuses_is_not_kept(alice_client, setting
                                  follow=True)
     assert "could not be sent" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_an_invitation_goes_through_the_outbox(alice):
+    invitation, _ = invite(alice)
+    email = Email.objects.get()
+    assert (email.kind, email.target_id, email.to, email.state) == ("invitation", invitation.pk,
+                                                                     ["carol@example.org"], State.SENT)
+    assert email.requested_by == alice.user and mail.outbox[0].extra_headers["Message-ID"] == email.message_id
+
+
+def test_a_refused_invitation_is_removed_and_the_earlier_link_still_works(alice, settings):
+    first, token = invite(alice, email="refuse@example.org")
+    settings.EMAIL_BACKEND = "tests.mail.RefusingBackend"
+    with pytest.raises(members.MemberChangeRefused, match="could not be sent .*nobody was invited"):
+        invite(alice, email="refuse@example.org")
+    assert list(Invitation.objects.all()) == [first]
+    assert members.accept_invitation(token=token, user=UserFactory(), now=timezone.now()).role == Role.EDITOR
+
+
+def _stored_emails() -> str:
+    return repr(list(Email.objects.values()))
+
+
+def test_the_raw_token_is_not_kept_once_the_invitation_is_sent(alice):
+    _, token = invite(alice)
+    assert token not in _stored_emails() and "/invitations/" not in _stored_emails()
+    assert Email.objects.get().body == invitations.FORGOTTEN_LINK
+
+
+def test_the_raw_token_is_not_kept_once_the_invitation_is_refused(alice, settings):
+    settings.EMAIL_BACKEND = "tests.mail.RefusingBackend"
+    with pytest.raises(members.MemberChangeRefused):
+        invite(alice, email="refuse@example.org")
+    assert Email.objects.get().state == State.FAILED and "/invitations/" not in _stored_emails()
+
+
+def _stored_not_delivered(alice) -> tuple[Invitation, str, Email]:
+    """As when the owner's request died between storing the invitation and delivering it."""
+    return invitations._store(organization=alice.organization, invited_by=alice.user, email="carol@example.org",
+                              role=Role.EDITOR, now=timezone.now())
+
+
+def test_no_worker_is_woken_for_an_invitation_its_request_delivers(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        _stored_not_delivered(alice)
+    assert callbacks == []
+
+
+def test_the_sweep_delivers_an_invitation_its_request_left_queued(alice):
+    _, token, email = _stored_not_delivered(alice)
+    email_sweep(now=email.created_at + timedelta(minutes=6))
+    assert token in mail.outbox[0].body and token not in _stored_emails()
+
+
+def test_an_invitation_cut_short_is_kept_and_its_link_forgotten(alice):
+    invitation, token, email = _stored_not_delivered(alice)
+    assert email_claim(email.pk, now=email.created_at)  # a worker claimed it, then died
+    email_sweep(now=email.created_at + timedelta(minutes=16))
+    assert Email.objects.get().state == State.FAILED and token not in _stored_emails()
+    assert Invitation.objects.get() == invitation  # the link may have gone: the owner may withdraw it
 
 
 def test_an_owner_withdraws_a_pending_invitation(alice_client, alice):
@@ -299,8 +362,8 @@ def test_an_editor_cannot_withdraw_an_invitation(alice, editor):
 def test_the_services_refuse_anyone_but_an_owner(alice, editor, viewer):
     organization = alice.organization
     with pytest.raises(PermissionDenied):
-        members.invite_member(organization=organization, invited_by=editor.user, email="x@example.org",
-                              role=Role.VIEWER, now=NOW)
+        invitations.invite_member(organization=organization, invited_by=editor.user, email="x@example.org",
+                                  role=Role.VIEWER, now=NOW)
     with pytest.raises(PermissionDenied):
         members.change_role(organization=organization, by=editor.user, membership=viewer, role=Role.OWNER)
     with pytest.raises(PermissionDenied):
@@ -308,8 +371,8 @@ def test_the_services_refuse_anyone_but_an_owner(alice, editor, viewer):
 
 
 def test_another_organizations_member_or_invitation_is_not_found(alice_client, bob):
-    foreign, _ = members.invite_member(organization=bob.organization, invited_by=bob.user, email="z@example.org",
-                                       role=Role.VIEWER, now=timezone.now())
+    foreign, _ = invitations.invite_member(organization=bob.organization, invited_by=bob.user, email="z@example.org",
+                                           role=Role.VIEWER, now=timezone.now())
     assert alice_client.post(reverse("member-role", args=[bob.pk]), {"role": "viewer"}).status_code == 404
     assert alice_client.post(reverse("member-remove", args=[bob.pk])).status_code == 404
     assert alice_client.post(reverse("invitation-revoke", args=[foreign.pk])).status_code == 404

@@ -23,8 +23,8 @@ from requests_app.correspondence.models import ContactSuggestion
 from requests_app.documents.models import InboundEmail
 from requests_app.documents.upload import upload_file
 from requests_app.letters.models import FollowUpLetter
-from requests_app.teams import members
 from requests_app.teams.models import Role
+from requests_app.workflow import invitations
 from tests.factories import AgencyFactory, MembershipFactory, draft_request
 
 pytestmark = pytest.mark.django_db
@@ -150,8 +150,8 @@ def world(alice):
                                          item_keys=["org-audit"], date_from=date(2025, 1, 1))
     in_campaign, = campaigns.campaign_add_agencies(campaign=campaign, agencies=[AgencyFactory()], user=user,
                                                    today=TODAY).created
-    invitation, _ = members.invite_member(organization=organization, invited_by=user, email="pending@example.org",
-                                          role=Role.EDITOR, now=alice.created_at)
+    invitation, _ = invitations.invite_member(organization=organization, invited_by=user, email="pending@example.org",
+                                              role=Role.EDITOR, now=alice.created_at)
     return SimpleNamespace(
         request=request,
         item=request.items.first(),
