@@ -35,9 +35,9 @@ from requests_app.records.lifecycle import TransitionError
 from requests_app.records.models import BulkJob, RecordsRequest
 from requests_app.records.selectors import requests_of
 from requests_app.records.services import items_for
+from requests_app.web.request_list import filtered_requests
 from requests_app.workflow.replies import communication_log
 from requests_app.workflow.status import request_transition
-from requests_app.web.request_list import filtered_requests
 
 
 class ApiViewSetMixin:

@@ -31,12 +31,12 @@ from requests_app.api.access import membership_of
 from requests_app.api.files import CsvRenderer
 from requests_app.api.parameters import REQUEST_FILTERS
 from requests_app.records import bulk
-from requests_app.workflow.bulk_jobs import bulk_job_start
 from requests_app.records.models import BulkJob
 from requests_app.teams.models import Organization, User
 from requests_app.web.exports import requests_csv
 from requests_app.web.request_list import filtered_requests
 from requests_app.workflow.bulk import bulk_change_status
+from requests_app.workflow.bulk_jobs import bulk_job_start
 
 NOT_FOUND = "Not one of your organization's requests: ignored."
 

@@ -18,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from requests_app.api import serializers_campaigns as s
-from requests_app.api.serializers import AcknowledgeSerializer
 from requests_app.api.access import membership_of
+from requests_app.api.serializers import AcknowledgeSerializer
 from requests_app.api.views import ApiViewSetMixin
 from requests_app.campaigns import services
 from requests_app.campaigns.models import Campaign

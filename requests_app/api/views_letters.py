@@ -23,19 +23,19 @@ from rest_framework.response import Response
 from requests_app.api import serializers as s
 from requests_app.api.files import PdfRenderer
 from requests_app.letters.follow_ups import draft_follow_up, follow_up_refusal
+from requests_app.letters.inputs import residency_warning_of
 from requests_app.letters.services import (
     CannotFinalise,
     ResidencyNotAcknowledged,
     letter_finalise,
     letter_is_current,
 )
-from requests_app.letters.inputs import residency_warning_of
 from requests_app.records.bounds import MAX_ID, parse_id
+from requests_app.records.channels import CannotSend
 from requests_app.records.lifecycle import TransitionError
 from requests_app.records.models import RecordsRequest, SendChannel
-from requests_app.records.channels import CannotSend
-from requests_app.workflow.sending import SubmissionBeforeLetter, request_mark_submitted, request_queue_email
 from requests_app.records.services import NotADraft, request_edit_letter
+from requests_app.workflow.sending import SubmissionBeforeLetter, request_mark_submitted, request_queue_email
 
 _VERSION = OpenApiParameter("version", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                             description="A version number (default: the latest).")

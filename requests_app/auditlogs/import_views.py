@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from requests_app.auditlogs.formats import FORMATS, SEARCH_FIELDS
 from requests_app.auditlogs.mapping import can_remap, document_columns, remap_import
 from requests_app.auditlogs.models import AuditImport
-from requests_app.auditlogs.workbooks import TITLES, sheet_lines
 from requests_app.auditlogs.rereading import ZONE_CHOICES, can_reread, reread_import, zone_why
+from requests_app.auditlogs.workbooks import TITLES, sheet_lines
 from requests_app.records.models import RecordsRequest
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required, organization_required

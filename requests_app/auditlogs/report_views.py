@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from requests_app.auditlogs import rules
-from requests_app.ops.spreadsheets import csv_writer
 from requests_app.auditlogs.models import AuditImport, SearchEvent, SharingRelation
 from requests_app.auditlogs.report_pdf import campaign_report_pdf, request_report_pdf
 from requests_app.auditlogs.selectors import (campaign_flagged, campaign_report_for, campaign_requests, local_iso,
                                             rules_versions, zones_of)
 from requests_app.campaigns.models import Campaign
+from requests_app.ops.spreadsheets import csv_writer
 from requests_app.records.selectors import request_of
 from requests_app.teams.models import Organization
 from requests_app.teams.permissions import organization_required

@@ -11,9 +11,9 @@ from requests_app.auditlogs.importer import NotAnAuditLog, import_queue
 from requests_app.auditlogs.models import CustomTerm
 from requests_app.auditlogs.selectors import flagged, local_iso, report_for, rules_versions, sharing_for, zones_of
 from requests_app.documents.models import Document
+from requests_app.ops.spreadsheets import csv_writer
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required, organization_required
-from requests_app.ops.spreadsheets import csv_writer
 
 
 @editor_required

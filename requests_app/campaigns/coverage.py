@@ -16,12 +16,12 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from requests_app.agencies.contacts import ContactEdit, contact_update
 from requests_app.agencies.models import Agency, AgencyContactChange
-from requests_app.ops.spreadsheets import csv_writer
 from requests_app.campaigns.models import Campaign
 from requests_app.letters.composer import Route
-from requests_app.letters.services import latest_letter, letter_is_current
-from requests_app.records.models import RecordsRequest, Status
 from requests_app.letters.drafts import letter_address_outdated, request_readdress_letter
+from requests_app.letters.services import latest_letter, letter_is_current
+from requests_app.ops.spreadsheets import csv_writer
+from requests_app.records.models import RecordsRequest, Status
 from requests_app.teams.models import Membership
 
 

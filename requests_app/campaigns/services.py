@@ -24,14 +24,14 @@ from requests_app.jobs.registry import Kind, register
 from requests_app.jobs.services import job_enqueue
 from requests_app.laws.services import residency_bases
 from requests_app.letters.composer import Route
-from requests_app.letters.models import LetterVersion
+from requests_app.letters.drafts import letter_address_outdated, request_create, request_readdress_letter
 from requests_app.letters.inputs import residency_warning_of
+from requests_app.letters.models import LetterVersion
 from requests_app.letters.services import (
     CannotFinalise, ResidencyNotAcknowledged, letter_finalise, letter_is_current,
 )
 from requests_app.records.channels import without_email
 from requests_app.records.models import RecordsRequest, Status
-from requests_app.letters.drafts import letter_address_outdated, request_create, request_readdress_letter
 from requests_app.records.services import check_date_range, items_for
 from requests_app.teams.models import Organization, User
 

@@ -18,8 +18,8 @@ from requests_app.campaigns import coverage, exports, services
 from requests_app.campaigns.forms import AgencySelectionForm, CampaignForm, RenderForm
 from requests_app.campaigns.models import Campaign, PacketExport
 from requests_app.campaigns.packaging import campaign_zip
-from requests_app.documents.integrity import IntegrityFailure
 from requests_app.correspondence.services import fee_summary, fee_totals
+from requests_app.documents.integrity import IntegrityFailure
 from requests_app.letters.composer import Route
 from requests_app.letters.models import LetterVersion
 from requests_app.outbox.selectors import with_latest_email

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from requests_app.correspondence import services
 from requests_app.correspondence.forms import CommunicationForm, FeeForm, OutcomeForm
-from requests_app.records.models import RequestItem
 from requests_app.records.actions import back_to_request, form_errors
+from requests_app.records.models import RequestItem
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required
 from requests_app.web.request_page import request_page

@@ -32,14 +32,14 @@ from requests_app.demo.cast import StoryAgency, resolve_cast
 from requests_app.demo.history import noon
 from requests_app.documents.models import RequestDocument
 from requests_app.documents.upload import upload_file
+from requests_app.letters.drafts import request_create
 from requests_app.letters.services import letter_finalise
 from requests_app.records.bulk import bulk_add_tag, bulk_assign_owner
 from requests_app.records.models import RecordsRequest, RequestItem, SendChannel
-from requests_app.workflow.sending import request_mark_submitted
-from requests_app.letters.drafts import request_create
 from requests_app.records.services import items_for
 from requests_app.teams.models import Membership, Organization, Role, User
 from requests_app.workflow.replies import communication_log
+from requests_app.workflow.sending import request_mark_submitted
 
 A = Communication.Action
 FROM_AGENCY, TO_AGENCY = Communication.Direction.FROM_AGENCY, Communication.Direction.TO_AGENCY

@@ -28,9 +28,9 @@ from django.db import IntegrityError, transaction
 from requests_app.documents.containers import check_container
 from requests_app.documents.detect import detect
 from requests_app.documents.email_in import communication_from_eml
-from requests_app.documents.refusal import Refused
-from requests_app.documents.models import Document, RequestDocument
 from requests_app.documents.extract_tasks import extract_document
+from requests_app.documents.models import Document, RequestDocument
+from requests_app.documents.refusal import Refused
 from requests_app.ops.queue import enqueue_on_commit
 from requests_app.records.models import RecordsRequest
 from requests_app.records.trail import EventKind, record_event

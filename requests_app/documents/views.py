@@ -6,8 +6,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from requests_app.documents.integrity import IntegrityFailure
 from requests_app.documents.inbox import file_on
+from requests_app.documents.integrity import IntegrityFailure
 from requests_app.documents.models import Document, InboundEmail
 from requests_app.documents.packet import request_packet
 from requests_app.documents.search import search

@@ -11,8 +11,8 @@ from requests_app.laws.selectors import LawNotFound, LawPage, law_page, laws_lis
 from requests_app.laws.services import residency_bases, residency_statement, residency_warning_for
 from requests_app.outbox.selectors import with_latest_email
 from requests_app.teams.law_notes import notes_on_law
-from requests_app.workflow.law_notes import LAW_NOTE, law_note_create
 from requests_app.teams.permissions import organization_required
+from requests_app.workflow.law_notes import LAW_NOTE, law_note_create
 
 
 class CorrectionNoteForm(forms.Form):

@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from requests_app.deadlines.engine import long_date
 from requests_app.deadlines.models import RequestClock
 from requests_app.letters.composer import Addressee, LawTerms, Letterhead, tidy_text
-from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.inputs import letter_input_for
+from requests_app.letters.models import FollowUpLetter
 from requests_app.records.models import AWAITING_ANSWER, RecordsRequest
 from requests_app.records.trail import EventKind, record_event
 from requests_app.teams.models import User

@@ -13,9 +13,9 @@ from requests_app.letters.drafts import letter_address_outdated
 from requests_app.letters.inputs import residency_warning_of
 from requests_app.letters.services import latest_letter, letter_is_current
 from requests_app.outbox.selectors import with_latest_email
+from requests_app.records.channels import CONTACT_FOR, missing_contact
 from requests_app.records.forms import FinaliseForm, LetterEditForm, SubmissionForm
 from requests_app.records.models import RecordsRequest, SendChannel
-from requests_app.records.channels import CONTACT_FOR, missing_contact
 
 # The request page asks again, with the values kept, when a submission predates its letter.
 CONFIRM_SUBMISSION = "confirm-submission-{pk}"

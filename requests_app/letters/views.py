@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 
 from requests_app.deadlines.models import RequestClock
 from requests_app.letters import follow_ups
-from requests_app.workflow.follow_up_sending import follow_up_queue_email
-from requests_app.letters.models import FollowUpLetter
 from requests_app.letters import services as letters
+from requests_app.letters.models import FollowUpLetter
 from requests_app.records.actions import back_to_request
 from requests_app.records.selectors import request_of
 from requests_app.teams.permissions import editor_required, organization_required
+from requests_app.workflow.follow_up_sending import follow_up_queue_email
 from requests_app.workflow.letters import follow_up_mark_sent
 
 

@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from requests_app.records import bulk
-from requests_app.workflow.bulk import bulk_change_status
-from requests_app.workflow.bulk_jobs import bulk_job_start
 from requests_app.records.listing import requests_by_ids
 from requests_app.records.models import RecordsRequest, Status
 from requests_app.teams.models import User
 from requests_app.teams.permissions import editor_required, organization_required
 from requests_app.web.exports import requests_csv, requests_xlsx
 from requests_app.web.request_list import SORTS, filtered_requests, list_choices, list_page
+from requests_app.workflow.bulk import bulk_change_status
+from requests_app.workflow.bulk_jobs import bulk_job_start
 
 ACTIONS = [
     ("status", "Change status"), ("owner", "Assign owner"), ("add_tag", "Add tag"), ("remove_tag", "Remove tag"),

@@ -13,12 +13,13 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from requests_app.letters import drafts
+from requests_app.letters.sections import CONFIRM_SUBMISSION
 from requests_app.letters.services import (
     ResidencyNotAcknowledged,
     letter_finalise,
     shown_letter_html,
 )
-from requests_app.letters import drafts
 from requests_app.records import services
 from requests_app.records.actions import back_to_request, refusal
 from requests_app.records.catalogue import BUILT_IN
@@ -31,11 +32,10 @@ from requests_app.records.forms import (
     SubmissionForm,
 )
 from requests_app.records.models import CustomItem, RecordsRequest
-from requests_app.letters.sections import CONFIRM_SUBMISSION
 from requests_app.records.sections import status_section
 from requests_app.records.selectors import request_of
-from requests_app.workflow.sending import SubmissionBeforeLetter, request_mark_submitted, request_queue_email
 from requests_app.teams.permissions import editor_required, organization_required
+from requests_app.workflow.sending import SubmissionBeforeLetter, request_mark_submitted, request_queue_email
 from requests_app.workflow.status import request_transition
 
 

@@ -28,17 +28,17 @@ from django.utils import timezone
 
 from requests_app.jobs.registry import Kind, register
 from requests_app.jobs.services import job_enqueue
-from requests_app.workflow.follow_up_sending import follow_up_queue_email
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.services import CannotFinalise, ResidencyNotAcknowledged, follow_up_finalise, letter_finalise
-from requests_app.records.listing import requests_by_ids
 from requests_app.outbox.models import IN_FLIGHT, State
 from requests_app.outbox.selectors import with_latest_email
-from requests_app.records.models import AWAITING_ANSWER, BulkJob, RecordsRequest, Status
 from requests_app.records.channels import CannotSend, without_email
-from requests_app.workflow.sending import request_queue_email
+from requests_app.records.listing import requests_by_ids
+from requests_app.records.models import AWAITING_ANSWER, BulkJob, RecordsRequest, Status
 from requests_app.teams.models import Organization, User
+from requests_app.workflow.follow_up_sending import follow_up_queue_email
+from requests_app.workflow.sending import request_queue_email
 
 CHUNK = 10
 logger = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from requests_app.api.models import ApiToken
 from requests_app.api.tokens import digest, token_create
 from requests_app.auditlogs.models import AuditImport, SearchEvent
 from requests_app.campaigns.services import campaign_add_agencies, campaign_create
-from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest
+from requests_app.workflow.status import request_transition
 from tests.api.conftest import client_for
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 

@@ -15,10 +15,10 @@ from django.urls import reverse
 from requests_app.agencies.models import AgencyContactChange
 from requests_app.correspondence.models import ContactSuggestion
 from requests_app.documents.inbox import ingest, poll_imap
-from requests_app.workflow.status import request_transition
 from requests_app.teams.models import Role
-from tests.documents.test_inbox import FakeMailbox
+from requests_app.workflow.status import request_transition
 from tests.agencies.test_contacts import client_for
+from tests.documents.test_inbox import FakeMailbox
 from tests.factories import AgencyFactory, UserFactory, draft_request
 
 pytestmark = pytest.mark.django_db

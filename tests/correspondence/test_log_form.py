@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from requests_app.correspondence.models import Communication
 from requests_app.letters.services import letter_finalise
-from requests_app.workflow.status import request_transition
 from requests_app.workflow.sending import request_mark_submitted
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

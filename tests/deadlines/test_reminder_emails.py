@@ -14,10 +14,10 @@ from django.db import connection
 from django.utils import timezone
 
 from requests_app.deadlines import reminders
-from requests_app.workflow import reminders as scanning
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, Watch
 from requests_app.letters.models import FollowUpLetter
 from requests_app.outbox.services import email_claim, email_deliver, email_sweep
+from requests_app.workflow import reminders as scanning
 from tests.deadlines.test_reminders import D, at, sent_texas_request
 from tests.factories import UserFactory
 

@@ -15,8 +15,8 @@ import redis
 from django.test import Client
 from django.urls import reverse
 
-from requests_app.workflow import reminders as scanning
 from requests_app.deadlines.models import Notification, Reminder
+from requests_app.workflow import reminders as scanning
 from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 from tests.services import unavailable

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from requests_app.deadlines import reminders
-from requests_app.workflow import reminders as scanning
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, Watch
+from requests_app.workflow import reminders as scanning
 from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, UserFactory, draft_request, state
 from tests.threads import at_once

@@ -15,9 +15,9 @@ from requests_app.deadlines.engine import add_business_days
 from requests_app.deadlines.models import DeadlineChange, RequestClock
 from requests_app.deadlines.rules import calendar_for
 from requests_app.letters.services import letter_finalise
-from requests_app.workflow.status import request_transition
 from requests_app.records.models import Status
 from requests_app.workflow.sending import request_mark_submitted, request_queue_email
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,6 @@ from requests_app.campaigns.models import Campaign
 from requests_app.correspondence.models import Communication, Fee
 from requests_app.deadlines import engine
 from requests_app.deadlines.models import Reminder, RequestClock
-from requests_app.workflow.reminders import scan
 from requests_app.deadlines.rules import calendar_for, rule_for
 from requests_app.documents.models import Document, RequestDocument
 from requests_app.letters.models import LetterVersion
@@ -29,6 +28,7 @@ from requests_app.records.models import (
 )
 from requests_app.teams.models import Membership, Organization, Role, User
 from requests_app.web.dashboard import LIST_LENGTH, dashboard
+from requests_app.workflow.reminders import scan
 
 pytestmark = pytest.mark.django_db
 A = Communication.Action

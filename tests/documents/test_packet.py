@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from requests_app.correspondence.services import Action, Message
-from requests_app.workflow.replies import communication_log
 from requests_app.letters.services import letter_finalise
+from requests_app.workflow.replies import communication_log
 from requests_app.workflow.sending import request_mark_submitted
 from tests.documents.test_upload import pdf_bytes, up
 from tests.factories import AgencyFactory, draft_request

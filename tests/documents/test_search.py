@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from requests_app.correspondence.services import Message
-from requests_app.workflow.replies import communication_log
 from requests_app.documents.search import search
+from requests_app.workflow.replies import communication_log
 from tests.documents.test_extraction import upload
 from tests.factories import AgencyFactory, draft_request
 

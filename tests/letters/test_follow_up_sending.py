@@ -9,19 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.deadlines.models import RequestClock
-from requests_app.workflow.follow_up_sending import follow_up_queue_email
 from requests_app.letters.follow_ups import BeingEmailed, draft_follow_up
 from requests_app.letters.models import FollowUpLetter
 from requests_app.letters.services import follow_up_finalise, letter_finalise
 from requests_app.outbox import services as outbox
 from requests_app.outbox.models import Email, State
 from requests_app.outbox.tasks import deliver_email
-from requests_app.records.models import RecordsRequest, RequestEvent, Status
-from requests_app.workflow.letters import follow_up_mark_sent
-from requests_app.workflow.status import request_transition
 from requests_app.records.channels import CannotSend
-from requests_app.workflow.sending import request_mark_submitted, request_queue_email
+from requests_app.records.models import RecordsRequest, RequestEvent, Status
 from requests_app.teams.models import Role
+from requests_app.workflow.follow_up_sending import follow_up_queue_email
+from requests_app.workflow.letters import follow_up_mark_sent
+from requests_app.workflow.sending import request_mark_submitted, request_queue_email
+from requests_app.workflow.status import request_transition
 from tests.emails import claim, deliver, email_of
 from tests.factories import AgencyFactory, MembershipFactory, draft_request
 from tests.pdf import pdf_text

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from requests_app.deadlines.models import RequestClock
-from requests_app.workflow.reminders import scan
 from requests_app.laws.models import PublicRecordsLaw
 from requests_app.letters.models import FollowUpLetter
+from requests_app.workflow.reminders import scan
 from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 from tests.pdf import pdf_text

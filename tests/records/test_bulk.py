@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app.records import bulk
+from requests_app.records.models import RecordsRequest, StatusChange, Tag
 from requests_app.workflow.bulk import bulk_change_status
 from requests_app.workflow.status import request_transition
-from requests_app.records.models import RecordsRequest, StatusChange, Tag
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory, draft_request
 
 pytestmark = pytest.mark.django_db

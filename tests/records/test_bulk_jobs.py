@@ -10,15 +10,15 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from requests_app.jobs.tasks import jobs_sweep
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.models import FollowUpLetter, LetterVersion
-from requests_app.workflow import bulk_jobs
-from requests_app.jobs.tasks import jobs_sweep
 from requests_app.outbox.models import State
-from requests_app.workflow.bulk_jobs import bulk_job_start, run_next_chunk
 from requests_app.records.models import BulkJob, RecordsRequest, RequestEvent, Status
-from requests_app.workflow.status import request_transition
 from requests_app.teams.models import Role
+from requests_app.workflow import bulk_jobs
+from requests_app.workflow.bulk_jobs import bulk_job_start, run_next_chunk
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

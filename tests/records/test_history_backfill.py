@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import pytest
 from django.apps import apps
 
-from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, RequestEvent, StatusChange
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

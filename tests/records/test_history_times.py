@@ -15,11 +15,11 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from requests_app.correspondence import services as correspondence
-from requests_app.workflow import replies
 from requests_app.deadlines.selectors import timeline
 from requests_app.letters.services import letter_finalise
-from requests_app.workflow.status import request_transition
+from requests_app.workflow import replies
 from requests_app.workflow.sending import request_mark_submitted
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, MembershipFactory, draft_request
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from requests_app.records.lifecycle import TRANSITIONS, TransitionError
-from requests_app.workflow.status import request_transition
 from requests_app.records.models import Status, StatusChange
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 
 from requests_app.letters import drafts
 from requests_app.records import services
-from requests_app.workflow.status import request_transition
 from requests_app.records.models import RequestItem
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from requests_app.letters.services import letter_finalise
 from requests_app.outbox.models import State
 from requests_app.outbox.services import email_sweep
 from requests_app.outbox.tasks import deliver_email
-from requests_app.records.models import RecordsRequest, Status
 from requests_app.records.channels import CannotSend
+from requests_app.records.models import RecordsRequest, Status
 from requests_app.workflow.sending import SubmissionBeforeLetter, request_mark_submitted, request_queue_email
 from tests.emails import claim, deliver
 from tests.factories import AgencyFactory, draft_request

@@ -18,18 +18,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_app.correspondence import services as correspondence
-from requests_app.workflow import replies
 from requests_app.documents.upload import upload_file
+from requests_app.letters import drafts
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.services import letter_finalise
-from requests_app.letters import drafts
 from requests_app.records import bulk, services
-from requests_app.workflow.bulk import bulk_change_status
 from requests_app.records.lifecycle import TransitionError
-from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, RequestEvent
-from requests_app.workflow.sending import request_mark_submitted, request_queue_email
 from requests_app.records.trail import HISTORY_SHOWN, record_event
+from requests_app.workflow import replies
+from requests_app.workflow.bulk import bulk_change_status
+from requests_app.workflow.sending import request_mark_submitted, request_queue_email
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

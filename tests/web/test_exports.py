@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from requests_app.correspondence.models import Communication
 from requests_app.correspondence.services import fee_record, item_outcome_set
 from requests_app.documents.models import Document, RequestDocument
-from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest
 from requests_app.web.exports import COLUMNS, export_rows, requests_csv, requests_xlsx
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from requests_app.agencies.models import Agency
 from requests_app.documents.models import Document, RequestDocument
-from requests_app.workflow.status import request_transition
 from requests_app.records.models import RecordsRequest, Tag
 from requests_app.web.request_list import filtered_requests
+from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 
 pytestmark = pytest.mark.django_db
