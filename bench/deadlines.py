@@ -241,14 +241,16 @@ def measure(requests: int, today: date) -> list[Scan]:
 
 
 def deliver(reminder_ids: list[int], now: datetime) -> None:
-    """Stands in for the workers, untimed: the enqueued reminders are marked sent and the
-    in-memory queue is emptied. Without it, every claim left unsent would expire after
-    CLAIM_TIMEOUT and the next day's scan would claim and enqueue it all over again."""
+    """Stands in for the workers, untimed: the enqueued reminders are marked sent (and their
+    follow-up letters drafted, as a worker does) and the in-memory queue is emptied. Without
+    it, every claim left unsent would expire after CLAIM_TIMEOUT and the next day's scan would
+    claim and enqueue it all over again, and would draft the follow-ups a worker left."""
     from recordsreq.celery import app
     from requests_app.deadlines.models import Reminder
 
     for start in range(0, len(reminder_ids), DELIVER_BATCH):
-        Reminder.objects.filter(pk__in=reminder_ids[start:start + DELIVER_BATCH]).update(sent_at=now)
+        Reminder.objects.filter(pk__in=reminder_ids[start:start + DELIVER_BATCH]).update(
+            sent_at=now, follow_up_drafted_at=now)
     app.control.purge()
 
 
@@ -256,7 +258,8 @@ def clear_scan_marks() -> int:
     """Undoes what the scans and deliver() wrote (claims, skips, sent); the seeding writes none of them."""
     from requests_app.deadlines.models import Reminder
 
-    return Reminder.objects.update(claimed_at=None, claim_token="", skipped=False, sent_at=None)
+    return Reminder.objects.update(claimed_at=None, claim_token="", skipped=False, sent_at=None,
+                                   follow_up_drafted_at=None)
 
 
 def seeded_for_open(open_requests: int) -> int:

@@ -95,6 +95,10 @@ def create_fixture(letters: int) -> Fixture:
     call_command("migrate", verbosity=0)
     user = User.objects.create_user(username="bench", email="bench@example.org", password="bench-bench-bench")
     organization = organization_create(name="Bench Watchdog", owner=user)
+    # A letterhead as a real organization has: a residents-only law's letter names its signer.
+    organization.address, organization.email = "100 Example Street\nSeattle, WA 98101", "records@bench.example.org"
+    organization.signer_name, organization.signer_title = "Alex Rivera", "Staff Attorney"
+    organization.save()
     codes = list(Jurisdiction.objects.order_by("code").values_list("code", flat=True))
     jurisdictions = {code: Jurisdiction.objects.get(code=code) for code in codes}
     agencies = [
@@ -102,6 +106,7 @@ def create_fixture(letters: int) -> Fixture:
             name=f"Bench {n} Police Department",
             kind=Agency.Kind.POLICE,
             jurisdiction=jurisdictions[codes[n % len(codes)]],
+            mailing_address=f"{n} Main Street\nSpringfield",
         )
         for n in range(letters)
     ]
