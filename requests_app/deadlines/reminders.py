@@ -180,15 +180,17 @@ def record_reminder(reminder_id: int, token: str, *, now: datetime) -> tuple[Rem
 def _email(notification: Notification) -> int:
     """Asks the outbox for the notification's email, in the caller's transaction."""
     link = settings.SITE_URL.rstrip("/") + reverse("request-detail", args=[notification.request_id])
+    # The scan's worker delivers it once this commits (deliver_emails); the sweep, should it die first.
     notification.email = email_enqueue(
         kind=REMINDER, target_id=notification.pk, organization=None, to=[notification.user.email],
-        subject=f"[recordsreq] {notification.message[:150]}", body=f"{notification.message}\n\n{link}\n")
+        subject=f"[recordsreq] {notification.message[:150]}", body=f"{notification.message}\n\n{link}\n",
+        wake=False)
     notification.save(update_fields=["email"])
     return notification.email.pk
 
 
 def deliver_emails(email_ids: list[int], *, now: datetime) -> int:
-    """Sends the emails now rather than when the outbox's task comes; returns how many went."""
+    """Sends the emails, asked for without waking a delivery task, here; returns how many went."""
     for email_id in email_ids:
         email_deliver(email_id, now=now)
     return Email.objects.filter(pk__in=email_ids, state=State.SENT).count()
@@ -212,7 +214,7 @@ def _digest(user: User) -> int | None:
         return None  # another run took them
     body = "\n".join(f"- {n.message}" for n in pending)
     email = email_enqueue(kind=DIGEST, target_id=user.pk, organization=None, to=[user.email],
-                          subject=f"[recordsreq] {len(pending)} reminder(s)", body=body + "\n")
+                          subject=f"[recordsreq] {len(pending)} reminder(s)", body=body + "\n", wake=False)
     Notification.objects.filter(pk__in=[n.pk for n in pending]).update(email=email)
     return email.pk
 

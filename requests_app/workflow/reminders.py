@@ -47,9 +47,9 @@ def send_reminder(reminder_id: int, token: str, *, now: datetime) -> dict[str, o
 
     Three steps, none of them inside another: the reminder is recorded (its in-app
     notifications written, their emails asked of the outbox, and the reminder marked sent,
-    one short transaction); its emails are delivered here, with no transaction open (the
-    outbox's own task, woken by the commit, then finds them sent); last, an overdue or
-    follow-up reminder drafts its letter. A worker killed between steps leaves data that the
+    one short transaction); its emails are delivered here, with no transaction open (no
+    delivery task is woken for them: the outbox's sweep takes any this worker leaves);
+    last, an overdue or follow-up reminder drafts its letter. A worker killed between steps leaves data that the
     outbox sweep or the next scan finishes (follow_ups_left), and nothing a step does is done
     twice. "emails" counts the emails sent.
     """
