@@ -49,9 +49,9 @@ def send_reminder(reminder_id: int, token: str, *, now: datetime) -> dict[str, o
     notifications written, their emails asked of the outbox, and the reminder marked sent,
     one short transaction); its emails are delivered here, with no transaction open (no
     delivery task is woken for them: the outbox's sweep takes any this worker leaves);
-    last, an overdue or follow-up reminder drafts its letter. A worker killed between steps leaves data that the
-    outbox sweep or the next scan finishes (follow_ups_left), and nothing a step does is done
-    twice. "emails" counts the emails sent.
+    last, an overdue or follow-up reminder drafts its letter. A worker killed between steps
+    leaves data that the outbox sweep or the next scan finishes (follow_ups_left), and
+    nothing a step does is done twice. "emails" counts the emails sent.
     """
     recorded = record_reminder(reminder_id, token, now=now)
     if recorded is None:
