@@ -30,7 +30,7 @@ class CampaignRenderingAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["campaign__title", "campaign__organization__name"]
     raw_id_fields = ["campaign"]
-    readonly_fields = ["failures", "cursor", "created_at", "updated_at"]
+    readonly_fields = ["failures", "created_at", "updated_at"]
 
     def has_add_permission(self, request) -> bool:
         return False  # a rendering is started from the campaign page, which queues its worker

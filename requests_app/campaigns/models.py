@@ -82,8 +82,9 @@ class Campaign(models.Model):
 
 
 class CampaignRendering(Job):
-    """The finalising of a campaign's draft letters, by a worker a chunk at a time
-    (campaigns/services.py). One per campaign, begun afresh by each "generate the PDFs"."""
+    """The finalising of a campaign's draft letters, in parts that workers render side by
+    side (campaigns/services.py, jobs/parts.py). One per campaign, begun afresh by each
+    "generate the PDFs"."""
 
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, primary_key=True, related_name="rendering")
     state = models.CharField(max_length=10, choices=RenderState.choices, default=RenderState.QUEUED)
@@ -92,7 +93,6 @@ class CampaignRendering(Job):
         default=list, blank=True,
         help_text="The letters this run could not finalise: request id, tracking, agency and why, one each.",
     )
-    cursor = models.PositiveBigIntegerField(default=0, help_text="Last request id rendered in this run.")
     acknowledged_residency = models.BooleanField(default=False)
     residency_basis = models.CharField(
         max_length=40, default="citizen",

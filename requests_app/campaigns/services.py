@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,7 +19,7 @@ from requests_app.agencies.sets import agencies_in_set
 from requests_app.campaigns.coverage import with_contact_route
 from requests_app.campaigns.models import Campaign, CampaignRendering, RenderState
 from requests_app.jobs.models import ACTIVE
-from requests_app.jobs.registry import Kind, register
+from requests_app.jobs.registry import Kind, Parts, chunked, register
 from requests_app.jobs.services import job_enqueue
 from requests_app.laws.services import residency_bases
 from requests_app.letters.composer import Route
@@ -172,7 +171,7 @@ def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool,
         return campaign
     rendering, _ = CampaignRendering.objects.update_or_create(campaign=campaign, defaults={
         "state": RenderState.QUEUED, "total": campaign_drafts(campaign).count(), "handled": 0, "rendered": 0,
-        "cursor": 0, "failures": [], "error": "", "claimed_at": None, "started_at": None, "finished_at": None,
+        "failures": [], "error": "", "claimed_at": None, "started_at": None, "finished_at": None,
         "acknowledged_residency": acknowledge_residency, "residency_basis": residency_basis,
     })
     job_enqueue(rendering)
@@ -180,24 +179,39 @@ def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool,
     return campaign
 
 
-def render_next_chunk(*, campaign_id: int, today: date, chunk: int | None = None) -> bool:
-    """Finalises the next few letters; True while more remain. Safe to run twice."""
-    chunk = chunk or RENDER_CHUNK
-    rendering = CampaignRendering.objects.select_related("campaign").get(pk=campaign_id)
-    if rendering.state not in ACTIVE:
-        return False
-    batch = list(
-        campaign_drafts(rendering.campaign).filter(pk__gt=rendering.cursor).select_related(*WITH_LAW)[:chunk]
-    )
+def render_split(rendering: CampaignRendering) -> list[list[int]]:
+    """The campaign's drafts, in parts of RENDER_CHUNK that workers render side by side."""
+    ids = list(campaign_drafts(rendering.campaign).order_by("pk").values_list("pk", flat=True))
+    return chunked(ids, RENDER_CHUNK)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a part's worker did: how many letters it finalised, and the ones it could not."""
+
+    rendered: int
+    failures: list[dict]
+
+
+def render_part(rendering: CampaignRendering, ids: list[int]) -> Rendered:
+    """Finalises the letters of the drafts ``ids`` still among the campaign's drafts, as of
+    the local day the worker runs it. Safe to run twice: an unchanged letter is reused."""
+    batch = campaign_drafts(rendering.campaign).filter(pk__in=ids).select_related(*WITH_LAW).order_by("pk")
+    today = timezone.localdate()
     failures = [f for r in batch if (f := _finalise_one(r, rendering, today))]
-    more = len(batch) == chunk
-    _record_progress(rendering, batch, failures, done=not more)
-    return more
+    return Rendered(rendered=len(batch) - len(failures), failures=failures)
 
 
-def render_step(rendering: CampaignRendering) -> bool:
-    """The job runner's step: the next chunk, as of the local day the worker runs it."""
-    return render_next_chunk(campaign_id=rendering.pk, today=timezone.localdate())
+def _record_part(rendering: CampaignRendering, ids: list[int], outcome: Rendered) -> None:
+    rendering.rendered += outcome.rendered
+    rendering.handled += len(ids)
+    rendering.failures = [*rendering.failures, *outcome.failures]
+    rendering.state = RenderState.RUNNING
+
+
+def _finish(rendering: CampaignRendering) -> None:
+    rendering.failures = sorted(rendering.failures, key=lambda failure: failure["request"])  # the campaign's order
+    rendering.state = _end_state(rendering)
 
 
 RESIDENTS_ONLY = ("the agency's law may answer residents only — tick the confirmation under the residency "
@@ -232,24 +246,13 @@ def _finalise_one(request: RecordsRequest, rendering: CampaignRendering, today: 
     return {"request": request.pk, "tracking": request.tracking, "agency": request.agency.name, "reason": reason}
 
 
-@transaction.atomic
-def _record_progress(rendering: CampaignRendering, batch: list[RecordsRequest], failures: list[dict], *,
-                     done: bool) -> None:
-    current = CampaignRendering.objects.select_for_update().get(pk=rendering.pk)
-    current.rendered += len(batch) - len(failures)
-    current.handled += len(batch)
-    current.cursor = batch[-1].pk if batch else current.cursor
-    current.failures = [*current.failures, *failures]
-    current.state = _end_state(current) if done else RenderState.RUNNING
-    current.save()
-
-
 def _end_state(rendering: CampaignRendering) -> str:
     """Done once every letter was tried, whatever failed; failed only when none could be made."""
     return RenderState.FAILED if rendering.failures and not rendering.rendered else RenderState.DONE
 
 
-register(Kind(name="campaign_rendering", model=CampaignRendering, step=render_step))
+register(Kind(name="campaign_rendering", model=CampaignRendering, related=("campaign__created_by",),
+              parts=Parts(split=render_split, run=render_part, record=_record_part, finish=_finish)))
 
 
 # Sending ----------------------------------------------------------------------------

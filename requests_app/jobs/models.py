@@ -56,3 +56,27 @@ def alias(name: str) -> property:
     """Another name for one of a job's fields, read and set (Model(**kwargs) too): the name
     a kind's pages, API and callers used before its progress moved into the base."""
     return property(lambda job: getattr(job, name), lambda job, value: setattr(job, name, value))
+
+
+class JobPart(models.Model):
+    """A slice of a job that any worker may run beside the others: the way a kind with
+    ``parts`` (registry.Parts) puts every core to work on one job.
+
+    The job's first step records its parts (the ids each one handles, in order) and wakes a
+    worker for each; a worker claims a part as the runner claims a job, runs it, and adds
+    its outcome to the job in the same transaction that marks the part done, so a part run
+    twice is counted once. The last part to finish ends the job and deletes the parts."""
+
+    kind = models.CharField(max_length=40)
+    job_id = models.PositiveBigIntegerField()
+    index = models.PositiveIntegerField()
+    items = models.JSONField(default=list, help_text="The ids this part handles, in order.")
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(help_text="When the part was planned, claimed or last finished a try.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "job_id", "index"], name="jobpart_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.job_id}, part {self.index} ({self.state})"

@@ -6,9 +6,9 @@ handed the same job (a sweep re-enqueued it while the broker still held it) neve
 step of it at once. The claim's time is the claim's token: the runner releases the job only
 if it is still the one holding it. Nothing here talks to the broker (see tasks.py).
 
-The claim is the job's, one step at a time. Chunks of one job run side by side on several
-workers would each need a claim of their own (a row per chunk, with its progress), while
-the job keeps its state, progress and heartbeat here for the page and the sweep.
+The claim is the job's, one step at a time. A kind with parts has one step, which records
+them; each part then has a claim of its own (parts.py), while the job keeps its state,
+progress and heartbeat for the page and the sweep.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from requests_app.jobs import parts
 from requests_app.jobs.models import ACTIVE, Job, JobState
 from requests_app.jobs.registry import Kind, kind_named, kinds
 
@@ -42,8 +43,9 @@ def run_step(name: str, job_id: int, *, now: datetime) -> bool:
     job = claim(name, job_id, now=now)
     if job is None:
         return False
+    kind = kind_named(name)
     try:
-        more = kind_named(name).step(job)
+        more = kind.step(job) if kind.parts is None else parts.split(kind, job, now=now)
     except Exception as exc:  # the kind's own failures are its step's to record; this is anything else
         logger.exception("%s job %s: its step failed; the sweep will retry it", name, job_id)
         _held(job).update(error=f"{type(exc).__name__}: {exc}"[:4000])

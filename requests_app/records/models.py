@@ -297,7 +297,7 @@ class BulkJob(Job):
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({len(self.request_ids)} requests)"
 
-    position = alias("handled")  # how many of request_ids have been handled: the next chunk starts there
+    position = alias("handled")  # how many of request_ids have been handled
 
     @property
     def percent(self) -> int:

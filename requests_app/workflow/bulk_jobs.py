@@ -2,16 +2,15 @@
 
 Rendering a PDF takes a good part of a second, so these actions cannot finish inside one
 page load for a few hundred requests. Starting one records a BulkJob (the chosen requests
-of the member's own organization, in order) and wakes a worker; the worker handles
-``CHUNK`` requests, stores each one's outcome and its place in the list, and queues the
-next chunk, so the page's progress bar moves and no task runs long.
+of the member's own organization, in order) and wakes a worker, which splits the list into
+parts of ``CHUNK`` requests; workers handle the parts side by side (requests_app/jobs/
+parts.py), each storing its requests' outcomes as it ends, so the page's progress bar
+moves, no task runs long and every worker process helps.
 
-The job runner (requests_app/jobs) runs a chunk at a time under its claim. A chunk is also
-claimed by its place: the outcomes are stored only if the job is still where the worker
-found it, so a chunk run twice (a sweep restarting a job whose worker seemed gone) is
-counted once. Each step is safe to repeat: a letter already rendered is reused,
-a follow-up already drafted today is not drafted again, an email already queued is not
-queued twice.
+A part is counted once however often it runs (the runner claims it, and records it only
+under that claim), and each step is safe to repeat should a part run again after its
+worker seemed gone: a letter already rendered is reused, a follow-up already drafted
+today is not drafted again, an email already queued is not queued twice.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from django.db import transaction
 from django.db.models import OuterRef
 from django.utils import timezone
 
-from requests_app.jobs.registry import Kind, register
+from requests_app.jobs.registry import Kind, Parts, chunked, register
 from requests_app.jobs.services import job_enqueue
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.models import FollowUpLetter
@@ -76,17 +75,19 @@ def bulk_job_start(
     return job
 
 
-def run_next_chunk(*, job_id: int, today: date, chunk: int = CHUNK) -> bool:
-    """Handles the job's next requests; True while more remain."""
-    job = BulkJob.objects.select_related("organization", "created_by").get(pk=job_id)
-    if job.state == BulkJob.State.DONE:
-        return False
-    ids = job.request_ids[job.handled:job.handled + chunk]
+def bulk_split(job: BulkJob) -> list[list[int]]:
+    """The requests left to handle, in parts of CHUNK (all of them, for a job just started)."""
+    return chunked(job.request_ids[job.handled:], CHUNK)
+
+
+def bulk_part(job: BulkJob, ids: list[int]) -> list[tuple[int, str, Outcome]]:
+    """Runs the job's step on the requests ``ids`` still the organization's, as of the local
+    day the worker runs it: (request id, tracking number, outcome) of each."""
+    today = timezone.localdate()
     found = {r.pk: r for r in requests_by_ids(organization=job.organization, request_ids=ids)
              .select_related("agency__jurisdiction__parent", "organization")}
     step = STEPS[job.action]
-    outcomes = [(pk, found[pk], _run_step(step, found[pk], job, today)) for pk in ids if pk in found]
-    return _record(job, len(ids), outcomes)
+    return [(pk, found[pk].tracking, _run_step(step, found[pk], job, today)) for pk in ids if pk in found]
 
 
 def _run_step(step: Step, request: RecordsRequest, job: BulkJob, today: date) -> Outcome:
@@ -100,23 +101,19 @@ def _run_step(step: Step, request: RecordsRequest, job: BulkJob, today: date) ->
         return Outcome(False, f"{request.tracking} could not be handled ({type(exc).__name__}: {exc}).")
 
 
-@transaction.atomic
-def _record(job: BulkJob, handled: int, outcomes: list[tuple[int, RecordsRequest, Outcome]]) -> bool:
-    current = BulkJob.objects.select_for_update().get(pk=job.pk)
-    if current.handled != job.handled or current.state == BulkJob.State.DONE:
-        return current.state != BulkJob.State.DONE  # another run stored this chunk
-    for pk, request, outcome in outcomes:
-        (current.done if outcome.done else current.skipped).append([pk, request.tracking, outcome.text])
-    current.handled += handled
-    more = current.handled < current.total
-    current.state = BulkJob.State.RUNNING if more else BulkJob.State.DONE
-    current.save()
-    return more
+def _record_part(job: BulkJob, ids: list[int], outcomes: list[tuple[int, str, Outcome]]) -> None:
+    for pk, tracking, outcome in outcomes:
+        (job.done if outcome.done else job.skipped).append([pk, tracking, outcome.text])
+    job.handled += len(ids)
+    job.state = BulkJob.State.RUNNING
 
 
-def bulk_job_step(job: BulkJob) -> bool:
-    """The job runner's step: the next chunk, as of the local day the worker runs it."""
-    return run_next_chunk(job_id=job.pk, today=timezone.localdate())
+def _finish(job: BulkJob) -> None:
+    """Done; the outcomes in the order the requests were chosen, whichever part ended first."""
+    place = {pk: index for index, pk in enumerate(job.request_ids)}
+    job.done.sort(key=lambda outcome: place[outcome[0]])
+    job.skipped.sort(key=lambda outcome: place[outcome[0]])
+    job.state = BulkJob.State.DONE
 
 
 # Steps ------------------------------------------------------------------------------
@@ -186,4 +183,5 @@ STEPS: dict[str, Step] = {
 }
 
 
-register(Kind(name="bulk_job", model=BulkJob, step=bulk_job_step, stale_after=STALE, lost_after=STALE))
+register(Kind(name="bulk_job", model=BulkJob, related=("organization", "created_by"), stale_after=STALE,
+              lost_after=STALE, parts=Parts(split=bulk_split, run=bulk_part, record=_record_part, finish=_finish)))

@@ -68,6 +68,30 @@ def test_rendering_finalises_every_letter_in_chunks_and_reports_progress(campaig
     assert campaign.render_percent == 100
 
 
+def test_the_parts_of_a_rendering_may_end_in_any_order(campaign, alice, django_capture_on_commit_callbacks,
+                                                       monkeypatch):
+    """Workers render the parts side by side: whichever ends last ends the run, every letter
+    is counted once, and the failures are listed in the campaign's order."""
+    monkeypatch.setattr(services, "RENDER_CHUNK", 1)
+    for name, code in (("Richmond Police Department", "VA"), ("Norfolk Police Department", "VA")):
+        services.campaign_add_agencies(campaign=campaign, agencies=[AgencyFactory(name=name, jurisdiction=state(code))],
+                                       user=alice.user, today=TODAY)
+    with django_capture_on_commit_callbacks() as started:
+        services.campaign_start_rendering(campaign=campaign, acknowledge_residency=False)
+    with django_capture_on_commit_callbacks() as parts:
+        for callback in started:
+            callback()  # the job's first step: it records five parts and wakes a worker for each
+    assert len(parts) == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in reversed(parts):
+            callback()
+    campaign.refresh_from_db()
+    assert (campaign.render_state, campaign.render_done, campaign.render_failed) == (RenderState.DONE, 3, 2)
+    assert [line.split(" (")[0] for line in campaign.render_failure_lines] == [
+        "Richmond Police Department", "Norfolk Police Department"]
+    assert LetterVersion.objects.filter(request__campaign=campaign).count() == 3
+
+
 def test_rendering_again_makes_no_new_versions(campaign, django_capture_on_commit_callbacks):
     render_all(campaign, django_capture_on_commit_callbacks)
     render_all(campaign, django_capture_on_commit_callbacks)

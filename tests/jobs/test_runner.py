@@ -1,5 +1,6 @@
-"""The runner itself: claiming, stepping and queueing the next step, on a bulk job whose
-step is replaced; the kinds' own steps are tested with their apps."""
+"""The runner itself: claiming, stepping and queueing the next step, on a bulk job given a
+step in place of its parts; the kinds' own steps and parts are tested with their apps,
+the parts' runner in test_parts.py."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def steps(monkeypatch):
         return answer
 
     kind = registry.kind_named("bulk_job")
-    monkeypatch.setitem(registry._KINDS, "bulk_job", dataclasses.replace(kind, step=step))
+    monkeypatch.setitem(registry._KINDS, "bulk_job", dataclasses.replace(kind, step=step, parts=None))
     return given, answers
 
 
@@ -113,7 +114,7 @@ def test_a_step_superseded_by_a_newer_claim_leaves_it_alone(make_job, monkeypatc
         return True
 
     kind = registry.kind_named("bulk_job")
-    monkeypatch.setitem(registry._KINDS, "bulk_job", dataclasses.replace(kind, step=slow_step))
+    monkeypatch.setitem(registry._KINDS, "bulk_job", dataclasses.replace(kind, step=slow_step, parts=None))
     runner.run_step("bulk_job", job.pk, now=newer - timedelta(minutes=11))
     assert BulkJob.objects.get(pk=job.pk).claimed_at == newer
 

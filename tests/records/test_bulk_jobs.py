@@ -10,14 +10,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.jobs.tasks import jobs_sweep
+from requests_app.jobs.tasks import jobs_sweep, run_job
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.letters.models import FollowUpLetter, LetterVersion
 from requests_app.outbox.models import State
 from requests_app.records.models import BulkJob, RecordsRequest, RequestEvent, Status
 from requests_app.teams.models import Role
 from requests_app.workflow import bulk_jobs
-from requests_app.workflow.bulk_jobs import bulk_job_start, run_next_chunk
+from requests_app.workflow.bulk_jobs import bulk_job_start
 from requests_app.workflow.status import request_transition
 from tests.factories import AgencyFactory, MembershipFactory, draft_request, state
 
@@ -38,10 +38,9 @@ def sent(membership, **agency) -> RecordsRequest:
 
 
 def run(job: BulkJob, on_commit) -> BulkJob:
-    """Starts nothing itself: runs the job as the worker would, chunk by chunk."""
+    """Runs the job as workers would: its first step, then each part it wakes a worker for."""
     with on_commit(execute=True):
-        while run_next_chunk(job_id=job.pk, today=TODAY, chunk=2):
-            pass
+        run_job("bulk_job", job.pk)
     job.refresh_from_db()
     return job
 
@@ -115,19 +114,28 @@ def test_a_residency_warning_holds_the_letter_back_unless_confirmed(alice, djang
     assert [pk for pk, _, _ in confirmed.done] == [request.pk]
 
 
-def test_a_chunk_run_twice_is_counted_once(alice):
-    requests = [sent(alice) for _ in range(3)]
+def test_outcomes_are_listed_in_the_order_chosen_whichever_part_ends_first(alice, monkeypatch,
+                                                                          django_capture_on_commit_callbacks):
+    monkeypatch.setattr(bulk_jobs, "CHUNK", 1)
+    requests = [sent(alice), draft(alice), sent(alice)]
     job = start(alice, "draft_follow_ups", requests)
-    snapshot = BulkJob.objects.get(pk=job.pk)  # what a second worker read before the first stored
-    assert run_next_chunk(job_id=job.pk, today=TODAY, chunk=2)
-    outcome = bulk_jobs.Outcome(True, "follow-up drafted")
-    assert bulk_jobs._record(snapshot, 2, [(r.pk, r, outcome) for r in requests[:2]])  # discarded: still more
+    with django_capture_on_commit_callbacks() as parts:
+        run_job("bulk_job", job.pk)  # the first step: three parts, a worker woken for each
+    assert len(parts) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        for part in reversed(parts):
+            part()
     job.refresh_from_db()
-    assert job.position == 2 and len(job.done) == 2
-    assert not run_next_chunk(job_id=job.pk, today=TODAY, chunk=2)
-    job.refresh_from_db()
-    assert (job.state, job.position, len(job.done)) == ("done", 3, 3)
-    assert not run_next_chunk(job_id=job.pk, today=TODAY)  # a finished job does nothing
+    assert (job.state, job.position) == ("done", 3)
+    assert [pk for pk, _, _ in job.done] == [requests[0].pk, requests[2].pk]
+    assert [pk for pk, _, _ in job.skipped] == [requests[1].pk]
+    assert FollowUpLetter.objects.count() == 2
+
+
+def test_a_finished_job_does_nothing_when_woken_again(alice, django_capture_on_commit_callbacks):
+    job = run(start(alice, "draft_follow_ups", [sent(alice)]), django_capture_on_commit_callbacks)
+    run(job, django_capture_on_commit_callbacks)
+    assert (job.state, len(job.done), FollowUpLetter.objects.count()) == ("done", 1, 1)
 
 
 def test_the_sweep_wakes_jobs_that_stopped_and_leaves_fresh_and_finished_ones(alice, monkeypatch):
@@ -181,7 +189,8 @@ def test_a_job_with_none_of_the_organizations_requests_is_not_started(alice, bob
     assert not BulkJob.objects.exists()
 
 
-def test_one_request_failing_unexpectedly_is_its_outcome_and_the_others_go_on(alice, monkeypatch):
+def test_one_request_failing_unexpectedly_is_its_outcome_and_the_others_go_on(alice, monkeypatch,
+                                                                              django_capture_on_commit_callbacks):
     requests = [sent(alice), sent(alice)]
     real = bulk_jobs.draft_follow_up_step
 
@@ -191,9 +200,7 @@ def test_one_request_failing_unexpectedly_is_its_outcome_and_the_others_go_on(al
         return real(request, job, today)
 
     monkeypatch.setitem(bulk_jobs.STEPS, "draft_follow_ups", broken_for_the_first)
-    job = start(alice, "draft_follow_ups", requests)
-    assert not run_next_chunk(job_id=job.pk, today=TODAY)
-    job.refresh_from_db()
+    job = run(start(alice, "draft_follow_ups", requests), django_capture_on_commit_callbacks)
     assert job.state == "done" and [pk for pk, _, _ in job.done] == [requests[1].pk]
     assert job.skipped == [[requests[0].pk, requests[0].tracking,
                             f"{requests[0].tracking} could not be handled (RuntimeError: renderer crashed)."]]

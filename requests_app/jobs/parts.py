@@ -1,0 +1,125 @@
+"""Jobs whose parts run side by side, on as many workers (and worker processes) as there are.
+
+The job's step, run under the job's claim like any other, records the parts the kind
+splits the job into and wakes a worker for each once that commits. Each worker claims its
+part with one conditional UPDATE (as the runner claims a job), runs it with no transaction
+open, then, in one transaction holding the job's row, marks the part done and adds what it
+did to the job; the part that finds none left ends the job and deletes the parts. A part
+whose worker stopped keeps its claim until the kind's staleness has passed: then the job,
+silent too once the other parts are done, is woken by the sweep, and its step wakes a
+worker for every part no live worker holds. Nothing here talks to the broker but through
+``ops.queue`` (the part task is enqueued by name: tasks.py imports this module).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from requests_app.jobs.models import ACTIVE, Job, JobPart, JobState
+from requests_app.jobs.registry import Kind, kind_named
+from requests_app.ops import queue
+
+logger = logging.getLogger(__name__)
+PART_TASK = "jobs.run_part"
+
+
+def split(kind: Kind, job: Job, *, now: datetime) -> bool:
+    """The step of a kind with parts: records the parts the first time (or ends a job with
+    nothing to do), else wakes a worker for each part no live worker holds. Always False:
+    the parts, not further steps, carry the job on."""
+    assert kind.parts is not None
+    with transaction.atomic():
+        parts = parts_of(kind.name, job.pk)
+        if parts.exists():
+            wake = list(_free(parts, kind, now).values_list("index", flat=True))
+        else:
+            wake = _record_parts(kind, job, now)
+        for index in wake:
+            queue.enqueue_on_commit(queue.task_named(PART_TASK), kind.name, job.pk, index, **kind.task_options())
+    return False
+
+
+def parts_of(name: str, job_id: int) -> QuerySet[JobPart]:
+    return JobPart.objects.filter(kind=name, job_id=job_id)
+
+
+def _record_parts(kind: Kind, job: Job, now: datetime) -> list[int]:
+    """The parts, recorded; the job's total is what it had handled before (a job begun one
+    step at a time, before its kind had parts) and what its parts hold."""
+    split_ids = [list(ids) for ids in kind.parts.split(job) if ids]
+    type(job).objects.filter(pk=job.pk).update(total=job.handled + sum(map(len, split_ids)))
+    JobPart.objects.bulk_create(
+        JobPart(kind=kind.name, job_id=job.pk, index=index, items=ids, updated_at=now)
+        for index, ids in enumerate(split_ids))
+    if not split_ids:  # nothing to do: done at once
+        _end(kind, _locked(kind, job.pk))
+    return list(range(len(split_ids)))
+
+
+def _free(parts: QuerySet[JobPart], kind: Kind, now: datetime) -> QuerySet[JobPart]:
+    """The parts not done that no live worker holds: never taken (the broker lost the
+    message, or it waits behind other work), or silent past the kind's staleness."""
+    return parts.filter(Q(claimed_at__isnull=True) | Q(updated_at__lt=now - kind.stale_after),
+                        state__in=ACTIVE).order_by("index")
+
+
+def run_part(name: str, job_id: int, index: int, *, now: datetime) -> None:
+    """Claims the part and runs it, then records it; nothing if another worker holds it or
+    it is done. A part that raises keeps its claim, so it is run again only once its kind's
+    staleness has passed, when the sweep wakes the job."""
+    kind = kind_named(name)
+    part = _claim(kind, job_id, index, now)
+    if part is None:
+        return
+    job = kind.model.objects.select_related(*kind.related).filter(pk=job_id, state__in=ACTIVE).first()
+    if job is None:  # the job was ended or deleted meanwhile: its parts are moot
+        parts_of(name, job_id).delete()
+        return
+    try:
+        outcome = kind.parts.run(job, part.items)
+    except Exception as exc:  # the kind's own failures are its run's to return; this is anything else
+        logger.exception("%s job %s: part %s failed; the sweep will retry it", name, job_id, index)
+        kind.model.objects.filter(pk=job_id).update(error=f"{type(exc).__name__}: {exc}"[:4000])
+        return
+    _record(kind, part, outcome)
+
+
+def _claim(kind: Kind, job_id: int, index: int, now: datetime) -> JobPart | None:
+    claimable = Q(claimed_at__isnull=True) | Q(updated_at__lt=now - kind.stale_after)
+    part = parts_of(kind.name, job_id).filter(claimable, index=index, state__in=ACTIVE)
+    if not part.update(state=JobState.RUNNING, claimed_at=now, updated_at=now):
+        return None
+    return parts_of(kind.name, job_id).get(index=index)
+
+
+@transaction.atomic
+def _record(kind: Kind, part: JobPart, outcome: object) -> None:
+    """Marks the part done and adds its outcome to the job, once: only while this worker's
+    claim is still the part's (a worker that was only slow finds another holding it, which
+    records it instead). The job's row is locked first, so parts ending at once take turns."""
+    job = _locked(kind, part.job_id)
+    held = JobPart.objects.filter(pk=part.pk, claimed_at=part.claimed_at, state=JobState.RUNNING)
+    if job is None or not held.update(state=JobState.DONE, claimed_at=None, updated_at=timezone.now()):
+        return
+    kind.parts.record(job, part.items, outcome)
+    if parts_of(kind.name, job.pk).exclude(state=JobState.DONE).exists():
+        job.save()  # its progress, and its heartbeat (updated_at)
+    else:
+        _end(kind, job)
+
+
+def _locked(kind: Kind, job_id: int) -> Job | None:
+    return kind.model.objects.select_for_update().filter(pk=job_id).first()
+
+
+def _end(kind: Kind, job: Job) -> None:
+    kind.parts.finish(job)
+    job.claimed_at = None
+    job.finished_at = timezone.now()
+    job.save()
+    parts_of(kind.name, job.pk).delete()
