@@ -87,18 +87,12 @@ def create_fixture(letters: int) -> Fixture:
     """Migrates the database, then creates a user, an organization and one agency per letter."""
     from django.core.management import call_command
 
+    from bench.fixtures import organization_with_letterhead
     from requests_app.agencies.models import Agency
     from requests_app.laws.models import Jurisdiction
-    from requests_app.teams.models import User
-    from requests_app.teams.services import organization_create
 
     call_command("migrate", verbosity=0)
-    user = User.objects.create_user(username="bench", email="bench@example.org", password="bench-bench-bench")
-    organization = organization_create(name="Bench Watchdog", owner=user)
-    # A letterhead as a real organization has: a residents-only law's letter names its signer.
-    organization.address, organization.email = "100 Example Street\nSeattle, WA 98101", "records@bench.example.org"
-    organization.signer_name, organization.signer_title = "Alex Rivera", "Staff Attorney"
-    organization.save()
+    user, organization = organization_with_letterhead()
     codes = list(Jurisdiction.objects.order_by("code").values_list("code", flat=True))
     jurisdictions = {code: Jurisdiction.objects.get(code=code) for code in codes}
     agencies = [

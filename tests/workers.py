@@ -30,9 +30,10 @@ def database_url() -> str:
 
 
 @contextmanager
-def running_worker(broker_url: str, tmp_path: Path, *, queue: str = "celery", name: str | None = None) -> Iterator[subprocess.Popen]:
-    """A worker consuming ``queue``; its log is printed if the test fails. Mail it sends is
-    written to ``tmp_path / "mail"``."""
+def running_worker(broker_url: str, tmp_path: Path, *, queue: str = "celery", name: str | None = None,
+                   processes: int = 1) -> Iterator[subprocess.Popen]:
+    """A worker consuming ``queue`` (one process, or a pool of ``processes``); its log is
+    printed if the test fails. Mail it sends is written to ``tmp_path / "mail"``."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "recordsreq.test_settings",
@@ -41,9 +42,11 @@ def running_worker(broker_url: str, tmp_path: Path, *, queue: str = "celery", na
         "VAR_DIR": str(tmp_path),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "RECORDSREQ_TEST_MAIL_DIR": str(tmp_path / "mail"),
+        "RECORDSREQ_TEST_WORKER": "1",
     }
     command = [
-        sys.executable, "-m", "celery", "-A", "recordsreq", "worker", "--pool=solo", "-Q", queue,
+        sys.executable, "-m", "celery", "-A", "recordsreq", "worker", "-Q", queue,
+        *(["--pool=solo"] if processes == 1 else ["--pool=prefork", f"--concurrency={processes}"]),
         "-n", name or f"test-{uuid.uuid4().hex[:8]}@recordsreq-tests", "--without-gossip", "--without-mingle",
         "-l", "INFO",
     ]
@@ -67,7 +70,9 @@ def publishing_to(broker_url: str) -> Iterator[None]:
         "task_always_eager": False,
         "broker_url": broker_url,
         "broker_write_url": broker_url,
-        "broker_transport_options": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        # Socket options are Redis's: the embedded broker hands its options to SQLAlchemy.
+        "broker_transport_options": ({"socket_connect_timeout": 2, "socket_timeout": 5}
+                                     if broker_url.startswith("redis") else {}),
         "broker_connection_timeout": 2,
         "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
     }

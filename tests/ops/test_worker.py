@@ -40,7 +40,7 @@ def test_a_worker_on_the_embedded_broker_runs_a_task_end_to_end(tmp_path):
 
 @pytest.mark.services
 def test_a_campaign_renders_its_letters_on_a_real_worker_over_redis(redis_url, tmp_path):
-    """The page enqueues after commit; a worker on Redis renders every PDF, chunk after chunk."""
+    """The page enqueues after commit; a worker on Redis renders every PDF."""
     from requests_app.campaigns import services
     from requests_app.campaigns.models import RenderState
     from requests_app.letters.models import LetterVersion
@@ -64,3 +64,33 @@ def test_a_campaign_renders_its_letters_on_a_real_worker_over_redis(redis_url, t
         wait_until(finished, worker, seconds=90, what="rendering")
     assert (campaign.render_state, campaign.render_done, campaign.render_failures) == (RenderState.DONE, 5, [])
     assert LetterVersion.objects.filter(request__campaign=campaign).count() == 5
+
+
+def test_a_campaigns_parts_are_rendered_side_by_side_by_a_worker_of_two_processes(tmp_path):
+    """On the embedded broker and the test database (SQLite or PostgreSQL), as ``make demo``
+    runs it but with two processes: the campaign's two parts go to both, each letter is
+    rendered once, and the last part ends the run."""
+    from requests_app.campaigns import services
+    from requests_app.campaigns.models import RenderState
+    from requests_app.letters.models import LetterVersion
+    from tests.factories import AgencyFactory, MembershipFactory, state
+
+    owner = MembershipFactory()
+    campaign = services.campaign_create(organization=owner.organization, user=owner.user, title="Parts",
+                                        item_keys=["org-audit"])
+    codes = ("WA", "TX", "CA", "OR", "NY", "FL")
+    agencies = [AgencyFactory(jurisdiction=state(codes[n % 6]), mailing_address=f"{n} Main St") for n in range(30)]
+    services.campaign_add_agencies(campaign=campaign, agencies=agencies, user=owner.user, today=date(2026, 11, 27))
+    broker = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
+    with publishing_to(broker), running_worker(broker, tmp_path, processes=2) as worker:
+        services.campaign_start_rendering(campaign=campaign, acknowledge_residency=True)
+
+        def finished():
+            campaign.refresh_from_db()
+            return campaign.render_state in (RenderState.DONE, RenderState.FAILED)
+
+        wait_until(finished, worker, seconds=120, what="rendering")
+    log = (tmp_path / "worker.log").read_text()
+    assert log.count("Task jobs.run_part[") >= 4, log  # received and succeeded, for each of the two parts
+    assert (campaign.render_state, campaign.render_done, campaign.render_failures) == (RenderState.DONE, 30, [])
+    assert LetterVersion.objects.filter(request__campaign=campaign).count() == 30
