@@ -18,7 +18,7 @@ RUNS = {
     "make_audit_log": ["bench/make_audit_log.py", "200", "-o", "{tmp}/audit.csv"],
     "audit_log": ["bench/audit_log.py", "--rows", "2000", "--repeat", "1"],
     "rules": ["bench/rules.py"],
-    "letters": ["bench/letters.py", "--letters", "2"],
+    "letters": ["bench/letters.py", "--letters", "2", "--runs", "1"],
     "campaign": ["bench/campaign.py", "--agencies", "3", "--runs", "1"],
     "deadlines": ["bench/deadlines.py", "--requests", "120", "--databases", "sqlite"],
     "directory_search": ["bench/directory_search.py", "--repeat", "1", "--warm-up", "0", "--databases", "sqlite"],
