@@ -203,9 +203,10 @@ WRAPPER = ("import atexit, re, runpy, sys\n" + PEAK +
            "runpy.run_path('manage.py', run_name='__main__')\n")
 
 
-def manage(*args: str, database_url: str) -> tuple[str, float]:
-    """Runs manage.py in a child process: its output and its own peak memory in MB."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
+def manage(*args: str, database_url: str, upload_mb: int = 200) -> tuple[str, float]:
+    """Runs manage.py in a child process: its output and its own peak memory in MB.
+    ``upload_mb``: the largest document it takes (UPLOAD_MAX_MB)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1", "UPLOAD_MAX_MB": str(upload_mb)}
     done = subprocess.run([sys.executable, "-c", WRAPPER, "manage.py", *args], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, check=False)
     if done.returncode:
@@ -234,8 +235,11 @@ print(request.tracking)
 def measure_import(path: Path, url: str) -> None:
     migrated_database(url)
     tracking = manage("shell", "-c", SEED, database_url=url)[0].strip().splitlines()[-1]
-    seconds, (output, peak_mb) = timed(lambda: manage("import_audit_log", tracking, str(path), database_url=url))
-    print(f"import into PostgreSQL: {output.strip().splitlines()[0]}")
+    upload_mb = max(200, path.stat().st_size // (1 << 20) + 1)  # 10,000,000 rows are 1.9 GB
+    seconds, (output, peak_mb) = timed(lambda: manage("import_audit_log", tracking, str(path), database_url=url,
+                                                      upload_mb=upload_mb))
+    stored = [line for line in output.splitlines() if " stored, " in line]  # the file's line, after the zone's
+    print(f"import into PostgreSQL: {(stored or output.strip().splitlines())[0]}")
     print(f"  {seconds:.1f} s (target under {IMPORT_SECONDS_TARGET} s): {met(seconds < IMPORT_SECONDS_TARGET)}; "
           f"peak memory of the import process {peak_mb:.0f} MB (target under {IMPORT_MB_TARGET} MB): "
           f"{met(peak_mb < IMPORT_MB_TARGET)}")

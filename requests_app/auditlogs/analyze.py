@@ -253,12 +253,7 @@ def _count_scanned(result: Analysis, scanned: list, flagger: Flagger, seen: Seen
         rejected: list[tuple[str, int, str]] = []
         for rows in _scanned_batches(path, found):
             rejected += [(path.name, line, why) for line, why in scan.rejected(rows, result.zone.name).iter_rows()]
-            valid = rows["searched_at"].is_not_null()
-            # Compared as 64-bit hashes, faster than the keys; rejected rows take no key's place.
-            rows = rows.with_columns(seen.first(rows.select(pl.when(valid).then(pl.col("key").hash(seed=KEY_SEED)))["key"])
-                                     .alias("__first"))
-            first = int(rows["__first"].sum())
-            count.rows, count.repeated = count.rows + first, count.repeated + int(valid.sum()) - first
+            rows = _mark_first(rows, seen, count)
             counted = scan.pairs(rows, flagger)
             _count_pairs(result, counted, home_state)
             if on_flag:
@@ -267,6 +262,17 @@ def _count_scanned(result: Analysis, scanned: list, flagger: Flagger, seen: Seen
         result.duplicates += count.repeated
         result.rejected.extend(rejected)
         _note_rejected(count, rejected)
+
+
+def _mark_first(rows: pl.DataFrame, seen: SeenKeys, count: FileCount) -> pl.DataFrame:
+    """The rows with ``__first``, true for each search not met before in the run; counted in
+    the file's tally."""
+    valid = rows["searched_at"].is_not_null()
+    # Compared as 64-bit hashes, faster than the keys; rejected rows take no key's place.
+    first = seen.first(rows.select(pl.when(valid).then(pl.col("key").hash(seed=KEY_SEED)))["key"])
+    counted = int(first.sum())
+    count.rows, count.repeated = count.rows + counted, count.repeated + int(valid.sum()) - counted
+    return rows.with_columns(first.alias("__first"))
 
 
 def _scanned_batches(path: Path, found: scan.Scanned) -> Iterator[pl.DataFrame]:

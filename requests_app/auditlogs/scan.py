@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from requests_app.auditlogs import frames
-from requests_app.auditlogs.csvblocks import _record_end
+from requests_app.auditlogs.csvblocks import record_end
 from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.parse import csv_encoding, file_kind
 from requests_app.auditlogs.zones import UTC
@@ -91,7 +91,7 @@ def _head(path: Path, size: int = 1 << 20) -> bytes:
     few rows asked for.)"""
     with open(path, "rb") as handle:
         data = handle.read(size)
-    return data if len(data) < size else data[: _record_end(data) + 1]
+    return data if len(data) < size else data[: record_end(data) + 1]
 
 
 def _shape_of(path: Path, names: list[str], index: int | None) -> str | None:

@@ -60,7 +60,7 @@ class SeenKeys:
             merged = self.runs[-FAN_IN]
             for run in self.runs[-FAN_IN + 1:]:
                 merged = merged.merge_sorted(run, "hash")
-            self.runs[-FAN_IN:] = [merged.rechunk()]
+            self.runs[-FAN_IN:] = [merged]
         if self.count * BITS_PER_KEY > 1 << self._bits:
             self._grow()
 
