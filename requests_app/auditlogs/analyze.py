@@ -16,12 +16,14 @@ import polars as pl
 
 from requests_app.auditlogs import rules
 from requests_app.auditlogs import scan
+from requests_app.auditlogs.csvblocks import CsvBlocks
 from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.frames import ANALYSIS_FIELDS, Flagger, open_source
 from requests_app.auditlogs.hotlist import HotlistRow, flag_text, hotlist_rows
-from requests_app.auditlogs.parse import (WHOLE, Part, Rejected, headers_of, held_open, nothing_read, records,
-                                          relations)
+from requests_app.auditlogs.parse import (WHOLE, Part, Rejected, csv_encoding, headers_of, held_open, nothing_read,
+                                          records, relations)
 from requests_app.auditlogs.roster import user_rows
+from requests_app.auditlogs.seen import SeenKeys
 from requests_app.auditlogs.workbooks import Found, examine
 from requests_app.auditlogs.sharing import Direction, Relation, partner_key
 from requests_app.auditlogs.zones import LocalZone, state_zone
@@ -157,8 +159,9 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
     every sheet of a workbook is examined and each recognised one read, or only ``sheet``.
     Times without a zone are read in ``zone``, by default the home state's (UTC without one).
 
-    UTF-8 CSV searches are scanned whole by polars (scan.py); spreadsheets, PDFs, other
-    encodings and sharing lists are read in batches (frames.py, parse.py)."""
+    UTF-8 CSV searches are scanned by polars' streaming reader (scan.py); spreadsheets, PDFs,
+    other encodings and sharing lists are read in batches (frames.py, parse.py). Either way
+    the memory holds a batch, not the file (and 8 bytes a distinct search: seen.py)."""
     result = Analysis(out_of_state=0 if home_state else None, zone=zone or state_zone(home_state))
     local = result.zone.name
     fields = frozenset(ANALYSIS_FIELDS | ({"user", "case_number"} if on_flag else set()))
@@ -176,7 +179,8 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
                     scanned.append((path, read, _file(result, path, found.format)))
                 else:
                     batched.append((path, found, layout.is_workbook))
-    seen = _count_scanned(result, scanned, flagger, home_state, on_flag, keep_keys=bool(batched))
+    seen = SeenKeys()
+    _count_scanned(result, scanned, flagger, seen, home_state, on_flag)
     for path, parts in groupby(batched, key=lambda each: each[0]):
         with held_open(path):  # and once more for its searches, read after every CSV is scanned
             for _, found, by_sheet in parts:
@@ -185,8 +189,8 @@ def analyze(paths: Iterable[Path], *, home_state: str | None = None, on_flag: On
 
 
 def _scan(path: Path, found: Found, fields: frozenset[str], zone: str) -> scan.Scanned | None:
-    """The file scanned whole, or None when polars' reader cannot parse it (a quote never
-    closed): the block reader then reads it and says on which line it stops."""
+    """The file's scan, or None when polars' reader cannot parse its first rows (a quote
+    never closed): the block reader then reads it and says on which line it stops."""
     try:
         return scan.scan_file(path, found.format, headers_of(path), fields, zone)
     except pl.exceptions.ComputeError:
@@ -209,7 +213,7 @@ def _count_small(result: Analysis, path: Path, found: Found, by_sheet: bool, see
             _count_users(result, count, records(path, mapping, part)[1], seen["users"])
 
 
-def _count_batched(result: Analysis, path: Path, found: Found, by_sheet: bool, seen: set[int],
+def _count_batched(result: Analysis, path: Path, found: Found, by_sheet: bool, seen: SeenKeys,
                    fields: frozenset[str], home_state: str | None, on_flag: OnFlag | None) -> None:
     with _tally(result, path, found.format, found.part, by_sheet) as count:
         for batch in open_source(path, found.column_map, fields=fields, part=found.part,
@@ -241,39 +245,45 @@ def _note_rejected(count: FileCount, rejected: list[tuple[str, int, str]]) -> No
     count.first_rejected = rejected[0][1:] if rejected else None
 
 
-def _count_scanned(result: Analysis, scanned: list, flagger: Flagger, home_state: str | None, on_flag: OnFlag | None,
-                   *, keep_keys: bool) -> set[int]:
-    """Counts the scanned files together, so a row repeated across them counts once; returns
-    the keys' hashes when batched files follow, to go on deduplicating against them."""
-    if not scanned:
-        return set()
-    parts = []
-    for number, (path, found, count) in enumerate(scanned):
-        rejected = [(path.name, line, why) for line, why in scan.rejected(found.rows, result.zone.name).iter_rows()]
+def _count_scanned(result: Analysis, scanned: list, flagger: Flagger, seen: SeenKeys, home_state: str | None,
+                   on_flag: OnFlag | None) -> None:
+    """Counts the scanned files one after the other, batch by batch, so a row repeated in
+    them (in a later batch or file) counts once."""
+    for path, found, count in scanned:
+        rejected: list[tuple[str, int, str]] = []
+        for rows in _scanned_batches(path, found):
+            rejected += [(path.name, line, why) for line, why in scan.rejected(rows, result.zone.name).iter_rows()]
+            rows = _mark_first(rows, seen, count)
+            counted = scan.pairs(rows, flagger)
+            _count_pairs(result, counted, home_state)
+            if on_flag:
+                for row in scan.flagged_rows(rows, counted).iter_rows(named=True):
+                    on_flag(path, row, json.loads(row["flags"]))
+        result.duplicates += count.repeated
         result.rejected.extend(rejected)
         _note_rejected(count, rejected)
-        rows = scan.with_lines(found.rows) if on_flag else found.rows
-        parts.append(rows.with_columns(pl.lit(number, dtype=pl.UInt32).alias("__file"),
-                                       *([pl.lit(str(path)).alias("__path")] if on_flag else [])))
-    rows = pl.concat(parts, how="diagonal_relaxed")
+
+
+def _mark_first(rows: pl.DataFrame, seen: SeenKeys, count: FileCount) -> pl.DataFrame:
+    """The rows with ``__first``, true for each search not met before in the run; counted in
+    the file's tally."""
     valid = rows["searched_at"].is_not_null()
     # Compared as 64-bit hashes, faster than the keys; rejected rows take no key's place.
-    hashes = rows.select(pl.when(valid).then(pl.col("key").hash(seed=KEY_SEED)))["key"]
-    rows = rows.with_columns((hashes.is_first_distinct() & valid).alias("__first"))
-    result.duplicates += int(valid.sum()) - int(rows["__first"].sum())
-    _count_each_file(rows.with_columns(valid.alias("__valid")), [count for _, _, count in scanned])
-    counted = scan.pairs(rows, flagger)
-    _count_pairs(result, counted, home_state)
-    if on_flag:
-        for row in scan.flagged_rows(rows, counted).iter_rows(named=True):
-            on_flag(Path(row["__path"]), row, json.loads(row["flags"]))
-    return set(hashes.drop_nulls().unique().to_list()) if keep_keys else set()
+    first = seen.first(rows.select(pl.when(valid).then(pl.col("key").hash(seed=KEY_SEED)))["key"])
+    counted = int(first.sum())
+    count.rows, count.repeated = count.rows + counted, count.repeated + int(valid.sum()) - counted
+    return rows.with_columns(first.alias("__first"))
 
 
-def _count_each_file(rows: pl.DataFrame, counts: list[FileCount]) -> None:
-    per_file = rows.group_by("__file").agg(pl.col("__valid").sum(), pl.col("__first").sum())
-    for number, valid, first in per_file.iter_rows():
-        counts[number].rows, counts[number].repeated = int(first), int(valid) - int(first)
+def _scanned_batches(path: Path, found: scan.Scanned) -> Iterator[pl.DataFrame]:
+    """The scan's batches; where polars' reader cannot parse the file (a quote never closed),
+    the block reader's account of the line it stops on (or polars' own, should it read on)."""
+    try:
+        yield from found.batches()
+    except pl.exceptions.ComputeError as exc:
+        for _ in CsvBlocks(path, len(headers_of(path)), csv_encoding(path)).frames([0]):
+            pass  # raises ValueError naming the line
+        raise ValueError(f"{path.name}: the CSV cannot be read: {str(exc).splitlines()[0][:200]}") from None
 
 
 def _batch_pairs(batch: pl.DataFrame) -> pl.DataFrame:
@@ -313,16 +323,10 @@ def _accepted(result: Analysis, label: str, batch: pl.DataFrame) -> pl.DataFrame
     return batch.filter(pl.col("rejected").is_null())
 
 
-def _unseen(result: Analysis, batch: pl.DataFrame, seen: set[int]) -> pl.DataFrame:
-    """The rows not met before in this run. Keys are hashed to 64 bits to keep the set
-    small; the hash is stable within the process, which is all a single run needs."""
-    hashes = batch["key"].hash(seed=KEY_SEED)
-    first = hashes.is_first_distinct()
-    values = hashes.filter(first).to_list()
-    if not seen.isdisjoint(values):  # rare: a row repeated from an earlier batch or file
-        first = first & ~hashes.is_in(pl.Series(list(seen.intersection(values)), dtype=pl.UInt64).implode())
-    seen.update(values)
-    kept = batch.filter(first)
+def _unseen(result: Analysis, batch: pl.DataFrame, seen: SeenKeys) -> pl.DataFrame:
+    """The rows not met before in this run. Keys are hashed to 64 bits to keep them small;
+    the hash is stable within the process, which is all a single run needs."""
+    kept = batch.filter(seen.first(batch["key"].hash(seed=KEY_SEED)))
     result.duplicates += batch.height - kept.height
     return kept
 

@@ -17,7 +17,7 @@ BLOCK = 6 << 20  # about 33,000 network-audit rows
 MAX_RECORD = 64 << 20
 
 
-def _record_end(data: bytes) -> int:
+def record_end(data: bytes) -> int:
     """Index of the last newline in ``data`` that ends a record (outside quotes), or -1.
 
     ``data`` starts at a record boundary, so a newline ends a record when an even number
@@ -34,7 +34,7 @@ def record_blocks(path: Path, size: int = BLOCK) -> Iterator[bytes]:
     with open(path, "rb") as handle:
         while block := handle.read(size):
             data = rest + block
-            cut = _record_end(data)
+            cut = record_end(data)
             if cut < 0 and len(data) > MAX_RECORD:
                 raise ValueError("a quoted cell never closes (an unbalanced quote character): the CSV is malformed")
             if cut >= 0:

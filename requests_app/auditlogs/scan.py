@@ -1,4 +1,4 @@
-"""The command line's analysis of CSV searches in one pass of polars' parallel reader.
+"""The command line's analysis of CSV searches in one pass of polars' streaming reader.
 
 Counting needs four columns of a network audit, not fourteen, and no row in Python: the
 file is scanned with only those columns, times parsed in the shape a sample shows, rows
@@ -6,32 +6,44 @@ released twice dropped by key, and everything else counted per distinct (organiz
 reason) pair, which a million-row log holds a few hundred of. Rules run on the distinct
 pairs (frames.Flagger's tables), so the flags are those an import stores.
 
-This holds the scanned columns of the file in memory (about 60 MB a million rows); imports,
-which must stay within a fixed memory whatever the file's size, use frames.py's blocks.
+The scan comes in batches of ``CHUNK`` rows, each counted and let go, so the memory does
+not grow with the file (but for 8 bytes a distinct row: see seen.py).
 Only UTF-8 CSV files are read here; the caller reads anything else through frames.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from requests_app.auditlogs import frames
+from requests_app.auditlogs.csvblocks import record_end
 from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.parse import csv_encoding, file_kind
 from requests_app.auditlogs.zones import UTC
 
 SAMPLE_ROWS = 500
+CHUNK = 250_000  # rows a batch, about 40 MB: larger batches cost more memory, smaller ones more time (seen.py)
 
 
 @dataclass
 class Scanned:
-    """A file's searches: every row read, and the flag tables of its distinct pairs."""
+    """A file's searches, read as its batches are iterated."""
 
     name: str
-    rows: pl.DataFrame  # __row, line inputs, key, org/reason as released, raw_time, searched_at (UTC), ...
+    query: pl.LazyFrame  # __row, __nl, key inputs, org/reason as released, raw_time, searched_at (UTC)
+    zone: str
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        """The rows in file order, in batches, each row with its ``line`` and ``key``."""
+        breaks = 0  # line breaks inside the cells of the batches before
+        for batch in self.query.collect_batches(chunk_size=CHUNK):
+            batch = _with_keys(_late_times(batch, self.zone)).with_columns(frames.LINE + breaks)
+            breaks += int(batch["__nl"].sum() or 0)
+            yield batch
 
 
 def scannable(path: Path) -> bool:
@@ -55,28 +67,37 @@ def scan_file(path: Path, fmt: Format, headers: list[str], fields: frozenset[str
     # fast shape and is parsed again, stripped, with the few other misfits (_late_times).
     raw_time = raw.get("searched_at", pl.lit(None, dtype=pl.String))
     texts = [frames._text(raw[n]).alias(n) for n in frames.TEXT_FIELDS if n in raw and n not in ("organization", "reason")]
-    rows = scan.select(
+    query = scan.select(
         "__row", nl.cast(pl.Int64).alias("__nl"), *texts,
         *(raw.get(n, pl.lit(None, dtype=pl.String)).fill_null("").alias(f"{n}_raw") for n in ("organization", "reason")),
         *(raw[n].alias(n) for n in ("time_frame", "networks", "devices") if n in raw),
         raw_time.alias("raw_time"),
         frames.shape_times(raw_time, shape, zone).alias("searched_at"),
-    ).collect()
-    return Scanned(path.name, _with_keys(_late_times(rows, zone)))
+    )
+    return Scanned(path.name, query, zone)
 
 
 def _columns_with_breaks(path: Path, names: list[str]) -> set[int]:
     """Columns whose cells hold line breaks in the first rows (Flock's Time Frame): their
     breaks are counted so each row's line is known."""
-    sample = pl.read_csv(path, has_header=True, new_columns=names, infer_schema=False, n_rows=SAMPLE_ROWS,
+    sample = pl.read_csv(_head(path), has_header=True, new_columns=names, infer_schema=False, n_rows=SAMPLE_ROWS,
                          encoding="utf8-lossy", truncate_ragged_lines=True, raise_if_empty=False)
     return {i for i, name in enumerate(sample.columns) if sample[name].str.contains("\n", literal=True).any()}
+
+
+def _head(path: Path, size: int = 1 << 20) -> bytes:
+    """The file's first whole records, about a megabyte of them: what samples are read from.
+    (Given the path, polars' reader maps the whole file and takes far more memory than the
+    few rows asked for.)"""
+    with open(path, "rb") as handle:
+        data = handle.read(size)
+    return data if len(data) < size else data[: record_end(data) + 1]
 
 
 def _shape_of(path: Path, names: list[str], index: int | None) -> str | None:
     if index is None:
         return None
-    sample = pl.read_csv(path, has_header=True, new_columns=names, infer_schema=False, n_rows=SAMPLE_ROWS // 10,
+    sample = pl.read_csv(_head(path), has_header=True, new_columns=names, infer_schema=False, n_rows=SAMPLE_ROWS // 10,
                          columns=[index], encoding="utf8-lossy", truncate_ragged_lines=True, raise_if_empty=False)
     return frames.likely_shape(sample.to_series().str.strip_chars()) if sample.height else None
 
@@ -100,12 +121,8 @@ def _with_keys(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns(pl.when(pl.col("id") != "").then(pl.col("id")).otherwise(joined).alias("key"))
 
 
-def with_lines(rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.with_columns(frames.LINE)
-
-
 def rejected(rows: pl.DataFrame, zone: str = UTC) -> pl.DataFrame:
-    return with_lines(rows).filter(pl.col("searched_at").is_null()).select("line", frames.rejection(zone))
+    return rows.filter(pl.col("searched_at").is_null()).select("line", frames.rejection(zone))
 
 
 def pairs(rows: pl.DataFrame, flagger: frames.Flagger) -> pl.DataFrame:
