@@ -74,7 +74,7 @@ RESULT_MARK = "BENCH-RESULT "
 sys.path.insert(0, str(REPO_ROOT))
 from bench.page_clients import DETAIL, FIXED_PAGES, HOST, USERNAME, Session, run_clients  # noqa: E402
 from bench.page_report import report  # noqa: E402
-from bench.scratch import scratch_database  # noqa: E402
+from bench.scratch import on_scratch_postgres  # noqa: E402
 
 
 # Environment and child processes ------------------------------------------------------
@@ -281,18 +281,7 @@ def run_in_subprocess(database: str, database_url: str, args: argparse.Namespace
 def measure_database(database: str, args: argparse.Namespace) -> dict | str:
     if database == "sqlite":
         return run_in_subprocess(database, "", args)
-    try:
-        scratch_database(args.postgres_url)
-    except Exception as error:  # psycopg missing, server down, no permission
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        return f"skipped: PostgreSQL is unreachable ({type(error).__name__}: {first_line})"
-    try:
-        return run_in_subprocess(database, args.postgres_url, args)
-    finally:
-        try:
-            scratch_database(args.postgres_url, drop_only=True)
-        except Exception as error:
-            print(f"could not drop the scratch database: {error}", file=sys.stderr)
+    return on_scratch_postgres(args.postgres_url, lambda: run_in_subprocess(database, args.postgres_url, args))
 
 
 # The options a worker needs, passed on as given.
