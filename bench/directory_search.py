@@ -228,20 +228,9 @@ def measure_database(database: str, args: argparse.Namespace) -> dict[str, Any] 
     if database == "sqlite":
         return run_in_subprocess(database, "", args)
     sys.path.insert(0, str(REPO_ROOT))
-    from bench.scratch import scratch_database
+    from bench.scratch import on_scratch_postgres
 
-    try:
-        scratch_database(args.postgres_url)
-    except Exception as error:  # psycopg missing, server down, no permission
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        return f"skipped: PostgreSQL is unreachable ({type(error).__name__}: {first_line})"
-    try:
-        return run_in_subprocess(database, args.postgres_url, args)
-    finally:
-        try:
-            scratch_database(args.postgres_url, drop_only=True)
-        except Exception as error:
-            print(f"could not drop the scratch database: {error}", file=sys.stderr)
+    return on_scratch_postgres(args.postgres_url, lambda: run_in_subprocess(database, args.postgres_url, args))
 
 
 def query_text(row: dict[str, Any]) -> str:

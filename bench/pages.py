@@ -1,47 +1,54 @@
-"""Benchmark of the busiest pages under gunicorn: dashboard, request list and request page,
-and the pages that pick agencies from the whole directory with the search behind their pickers.
+"""Benchmark of the busiest pages under gunicorn, on SQLite and PostgreSQL: dashboard, request
+list and request page, and the pages that pick agencies from the whole directory with the
+search behind their pickers.
 
-What it measures, in one run against a scratch PostgreSQL database (``--database-url``,
-default the local server) and a scratch VAR_DIR (setup is not timed):
+What it measures, for each database of ``--databases`` in a process of its own (Django
+settings are per process) on a scratch database (a file in a scratch VAR_DIR for SQLite, as
+`make demo` keeps one; ``--postgres-url`` for PostgreSQL). Setup is not timed:
 
 1. Setup, in child processes as in production: ``manage.py migrate``, ``collectstatic``
-   (WhiteNoise serves the static files) and ``seed_demo --requests N``, which bulk-creates
-   the demo organization's requests spread over the lifecycle, with their items, status
-   history, clocks and reminders, and campaigns, the agencies' replies, fees and released
-   documents consistent with them; then ``load_agency_directory`` (about 20,000 agencies, the
-   demo's own updated in place). The tables are then vacuumed and analysed, as autovacuum would be
-   within a minute of the bulk insert (index-only scans need the visibility map).
-2. Queries. Each page is fetched in this process with Django's test client against the
-   same database: once to warm up, once inside ``CaptureQueriesContext``. The count, the
-   summed SQL time and the slowest statement are reported (request pages: over
-   ``--query-samples`` requests of different statuses).
-3. Response times. ``gunicorn recordsreq.wsgi`` with ``--workers`` sync workers and DEBUG
-   off, on a free local port. ``--clients`` threads each log in as the demo user with a
-   session of their own (the CSRF token taken from the login page), warm up for
-   ``--warm-up`` rounds, wait for one another, then run ``--rounds`` rounds. A round
-   fetches the dashboard (``/``), the request list (first page, a filtered fifth page
-   and the twentieth page), the new-request and new-campaign pages, the agency pickers'
-   search (``/agencies/search.json``) for five queries, and ``--detail-per-round`` request
-   pages of ids drawn at random from ``--sample`` demo requests.
-   Each time runs from sending the request to reading the last byte (stdlib http.client,
-   a new connection per request, as gunicorn's sync worker closes each one).
+   (WhiteNoise serves the static files), ``load_agency_directory`` (about 20,000 agencies)
+   and ``seed_demo --requests N --agencies A``, which bulk-creates the demo organization's
+   requests spread over the lifecycle and over A agencies of the directory, with their
+   items, status history, clocks and reminders, and campaigns, the agencies' replies, fees
+   and released documents consistent with them. PostgreSQL's tables are then vacuumed and
+   analysed, as autovacuum would be within a minute of the bulk insert (index-only scans
+   need the visibility map); SQLite's are left as seeded, as nothing analyses them in use.
+2. Queries, at two sizes: seeded first to ``--check-at`` requests, then grown to
+   ``--requests``. At each size every page is fetched in this process with Django's test
+   client: once to warm up, once inside ``CaptureQueriesContext``. The count, the summed
+   SQL time and the slowest statement are reported (request pages: the same
+   ``--query-samples`` requests of different statuses at both sizes), and each page's
+   count must be the same at both sizes.
+3. Response times, at the full size. ``gunicorn recordsreq.wsgi`` with ``--workers`` sync
+   workers and DEBUG off, on a free local port. ``--clients`` threads each log in as the
+   demo user with a session of their own (the CSRF token taken from the login page), warm
+   up for ``--warm-up`` rounds, wait for one another, then run ``--rounds`` rounds (at
+   least three). A round fetches the dashboard (``/``), the request list (first page, a
+   filtered fifth page and the twentieth page), the new-request and new-campaign pages, the
+   agency pickers' search (``/agencies/search.json``) for five queries, and
+   ``--detail-per-round`` request pages of ids drawn at random from ``--sample`` demo
+   requests. Each time runs from sending the request to reading the last byte (stdlib
+   http.client, a new connection per request, as gunicorn's sync worker closes each one).
 
-Per page type: n, median, 95th percentile, max and the largest reply's size. Targets (from
-the issues): median under 150 ms and p95 under 400 ms for the dashboard, list and request
-pages; p95 under 300 ms and under 150 KB for the new-request and new-campaign pages, and p95
-under 300 ms for the search. Figures are reported, not asserted: the script always exits 0,
-also when the PostgreSQL server cannot be reached (with a note).
-gunicorn is stopped and the database dropped at the end.
+Per page type: n, median, 95th percentile, max, the largest reply's size and the queries at
+both sizes. Targets (issue 18): median under 150 ms and p95 under 300 ms for the dashboard,
+list and request pages; p95 under 300 ms and under 150 KB for the new-request and
+new-campaign pages; p95 under 300 ms for the search; the same number of queries at both
+sizes for every page. Each is printed met or NOT MET. Figures are reported, not asserted:
+the script exits 0, also when the PostgreSQL server cannot be reached (with a note).
+gunicorn is stopped and the scratch databases dropped at the end.
 
 Run from the repository root:
 
-    .venv/bin/python bench/pages.py [--requests 50000] [--rounds 30] [--database-url URL]
+    .venv/bin/python bench/pages.py [--requests 50000] [--check-at 5000] [--agencies 1000]
+        [--rounds 30] [--databases sqlite,postgres] [--postgres-url URL]
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import json
 import os
 import random
 import re
@@ -53,53 +60,24 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/recordsreq_pages_bench"
+DATABASES = ("sqlite", "postgres")
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/recordsreq_pages_bench"
 SERVER_START_SECONDS = 60
 SHOWN_SQL = 110  # characters of the slowest statement shown
+MIN_ROUNDS = 3  # every figure is a median of at least three
+RESULT_MARK = "BENCH-RESULT "
 
 sys.path.insert(0, str(REPO_ROOT))
-from bench.scratch import scratch_database  # noqa: E402
-from bench.page_clients import (DETAIL, FIXED_PAGES, HOST, LIST_PAGES, PASSWORD, PICKER_PAGES,  # noqa: E402
-                                SEARCHES, USERNAME, Session, Timings, run_clients)
+from bench.page_clients import DETAIL, FIXED_PAGES, HOST, USERNAME, Session, run_clients  # noqa: E402
+from bench.page_report import report  # noqa: E402
+from bench.scratch import on_scratch_postgres  # noqa: E402
 
 
-# Targets -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target:
-    p95_ms: float
-    median_ms: float | None = None
-    max_bytes: int | None = None
-
-    def met(self, median: float, p95: float, size: int) -> bool:
-        return (p95 < self.p95_ms and (self.median_ms is None or median < self.median_ms)
-                and (self.max_bytes is None or size < self.max_bytes))
-
-    def __str__(self) -> str:
-        parts = [f"median < {self.median_ms:.0f}"] if self.median_ms else []
-        parts.append(f"p95 < {self.p95_ms:.0f}")
-        if self.max_bytes:
-            parts.append(f"< {self.max_bytes // 1000} KB")
-        return ", ".join(parts)
-
-
-BUSY_PAGE = Target(median_ms=150, p95_ms=400)
-PICKER_PAGE = Target(p95_ms=300, max_bytes=150_000)
-PICKER_SEARCH = Target(p95_ms=300)
-
-
-def target_of(name: str) -> Target:
-    if name in dict(SEARCHES):
-        return PICKER_SEARCH
-    return PICKER_PAGE if name in dict(PICKER_PAGES) else BUSY_PAGE
-
-
-# Environment, scratch database and child processes -----------------------------------
+# Environment and child processes ------------------------------------------------------
 
 
 def bench_environment(var_dir: str, database_url: str) -> dict[str, str]:
@@ -160,27 +138,25 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-# In-process: the seeded data and each page's queries ---------------------------------
+# In the worker: the seeded data and each page's queries --------------------------------
 
 
-def setup_django() -> None:
-    import django
+def seed(requests: int, agencies: int) -> float:
+    """Tops the demo organization up to ``requests``, then readies the tables as in use."""
+    from django.db import connection, connections
 
-    django.setup()
-
-
-@dataclass(frozen=True)
-class DataSummary:
-    requests: int
-    agencies: int  # that the demo requests go to
-    directory: int  # agencies in the directory
-    by_status: dict[str, int]
-    others: dict[str, int]  # campaigns, communications, documents, fees
+    connections.close_all()  # the seeder writes from a child process
+    seconds = manage("seed_demo", "--requests", str(requests), "--agencies", str(agencies))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    return seconds
 
 
-def data_summary() -> DataSummary:
+def data_summary() -> dict[str, object]:
     from django.db.models import Count
 
+    from bench.scratch import server_version
     from requests_app.agencies.models import Agency
     from requests_app.campaigns.models import Campaign
     from requests_app.correspondence.models import Communication, Fee
@@ -189,17 +165,11 @@ def data_summary() -> DataSummary:
 
     requests = RecordsRequest.objects.filter(organization__slug="demo")
     by_status = {row["status"]: row["n"] for row in requests.values("status").annotate(n=Count("pk")).order_by()}
-    others = {"campaigns": Campaign.objects.count(), "communications": Communication.objects.count(),
-              "documents": RequestDocument.objects.count(), "fees": Fee.objects.count()}
-    return DataSummary(sum(by_status.values()), requests.values("agency").distinct().count(), Agency.objects.count(),
-                       by_status, others)
-
-
-def vacuum() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    return {"server": server_version(), "requests": sum(by_status.values()),
+            "agencies": requests.values("agency").distinct().count(), "directory": Agency.objects.count(),
+            "by_status": by_status,
+            "others": {"campaigns": Campaign.objects.count(), "communications": Communication.objects.count(),
+                       "documents": RequestDocument.objects.count(), "fees": Fee.objects.count()}}
 
 
 def request_sample(size: int, seed: int) -> list[int]:
@@ -239,13 +209,13 @@ def shorten(sql: str) -> str:
 
 def count_queries(pages: dict[str, list[str]]) -> dict[str, QueryFigures]:
     """Each address fetched twice through the test client; the second fetch's queries are kept."""
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    if not client.login(username=USERNAME, password=PASSWORD):
-        raise RuntimeError("the demo user could not log in through the test client")
+    client.force_login(get_user_model().objects.get(username=USERNAME))  # login() needs a request (django-axes)
     figures: dict[str, QueryFigures] = {}
     for name, paths in pages.items():
         entry = figures.setdefault(name, QueryFigures())
@@ -262,112 +232,122 @@ def count_queries(pages: dict[str, list[str]]) -> dict[str, QueryFigures]:
     return figures
 
 
-# Report ------------------------------------------------------------------------------
+def run_worker(args: argparse.Namespace) -> dict[str, object]:
+    """Runs in a process of its own, in the parent's VAR_DIR (static files collected)."""
+    database_url = args.database_url or f"sqlite:///{args.var_dir}/pages.sqlite3"
+    os.environ.update(bench_environment(args.var_dir, database_url))
+    setup = {"migrate": manage("migrate", "--noinput"), "load_agency_directory": manage("load_agency_directory")}
+    import django
 
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(len(ordered) * share) - 1)] if ordered else float("nan")
-
-
-def report(summary: DataSummary, queries: dict[str, QueryFigures], timings: Timings, elapsed: float,
-           args: argparse.Namespace) -> str:
-    lines = [f"{summary.requests:,} demo requests at {summary.agencies} agencies of a directory of "
-             f"{summary.directory:,}; " + ", ".join(f"{name} {n:,}" for name, n in summary.others.items())]
-    lines.append("  by status: " + ", ".join(f"{status} {n:,}" for status, n in sorted(summary.by_status.items(),
-                                                                                    key=lambda item: -item[1])))
-    if not any(summary.others.values()):
-        lines.append("  (seed_demo makes no campaigns, communications, documents or fees: those dashboard blocks "
-                     "and request-page lists are empty)")
-    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
-    lines += ["", f"gunicorn, {args.workers} sync workers, DEBUG off; {args.clients} concurrent clients, "
-                  f"{args.rounds} rounds each after {args.warm_up} warm-up rounds; {elapsed:.1f} s",
-              f"machine: {os.cpu_count()} CPUs shared by the server, PostgreSQL and the clients; "
-              f"load average after the run {load}",
-              f"{'page':<31} {'n':>5} {'median':>7} {'p95':>6} {'max':>6} {'KB':>6} {'queries':>7} {'SQL ms':>7}"
-              f"  target"]
-    verdicts = []
-    for name in [n for n, _ in LIST_PAGES] + [DETAIL] + [n for n, _ in PICKER_PAGES + SEARCHES]:
-        seconds = [s * 1000 for s in timings.seconds.get(name, [])]
-        median, p95, size = percentile(seconds, 0.5), percentile(seconds, 0.95), timings.sizes.get(name, 0)
-        figures = queries.get(name, QueryFigures())
-        count = "–".join(str(n) for n in sorted({min(figures.queries, default=0), max(figures.queries, default=0)}))
-        target = target_of(name)
-        met = target.met(median, p95, size)
-        verdicts.append(met)
-        lines.append(f"{name:<31} {len(seconds):>5} {median:>7.0f} {p95:>6.0f} {max(seconds, default=0):>6.0f} "
-                     f"{size / 1000:>6.1f} {count:>7} {max(figures.sql_ms, default=0):>7.1f}  {target}: "
-                     f"{'met' if met else 'NOT met'}")
-    sampled = len(queries.get(DETAIL, QueryFigures()).queries)
-    lines.append(f"times in ms; KB: the largest reply; queries and SQL ms from one in-process fetch (request "
-                 f"pages: the range and the highest over {sampled} requests of different statuses)")
-    lines += ["", "slowest statement per page (in process):"]
-    lines += [f"  {name}: {ms:.1f} ms  {sql}" for name, (ms, sql) in ((n, f.slowest) for n, f in queries.items())]
-    if timings.errors:
-        lines += ["", f"{len(timings.errors)} failed fetches, e.g. {timings.errors[:3]}"]
-    lines += ["", f"{'PASS' if all(verdicts) else 'MISS'}: every page type within its target"]
-    return "\n".join(lines)
-
-
-# Main --------------------------------------------------------------------------------
-
-
-def run(args: argparse.Namespace, var_dir: str) -> str:
-    os.environ.update(bench_environment(var_dir, args.database_url))
-    scratch_database(args.database_url)
-    setup = {"migrate": manage("migrate", "--noinput"), "collectstatic": manage("collectstatic", "--noinput"),
-             "seed_demo": manage("seed_demo", "--requests", str(args.requests)),
-             "load_agency_directory": manage("load_agency_directory")}
-    print("setup: " + ", ".join(f"{step} {seconds:.0f} s" for step, seconds in setup.items()), file=sys.stderr)
-    setup_django()
-    vacuum()
-    summary = data_summary()
-    ids = request_sample(args.sample, seed=1)
+    django.setup()
+    setup[f"seed to {args.check_at:,}"] = seed(args.check_at, args.agencies)
     pages = {name: [path] for name, path in FIXED_PAGES}
-    pages[DETAIL] = [f"/requests/{pk}/" for pk in one_per_status(ids, args.query_samples)]
-    queries = count_queries(pages)
+    pages[DETAIL] = [f"/requests/{pk}/" for pk in one_per_status(request_sample(args.sample, seed=1),
+                                                                  args.query_samples)]
+    small = count_queries(pages)
+    setup[f"seed to {args.requests:,}"] = seed(args.requests, args.agencies)
+    print(f"[{args.worker}] setup: " + ", ".join(f"{step} {seconds:.0f} s" for step, seconds in setup.items()),
+          file=sys.stderr, flush=True)
+    summary, large, ids = data_summary(), count_queries(pages), request_sample(args.sample, seed=1)
     from django.db import connections
 
     connections.close_all()
     port = free_port()
-    server = start_gunicorn(args.workers, port, Path(var_dir) / "gunicorn.log")
+    server = start_gunicorn(args.workers, port, Path(args.var_dir) / f"gunicorn-{args.worker}.log")
     try:
         timings, elapsed = run_clients(port, ids, args)
     finally:
         stop(server)
-    return report(summary, queries, timings, elapsed, args)
+    return {"database": args.worker, "summary": summary, "elapsed": elapsed, "load": os.getloadavg(),
+            "queries_small": {n: asdict(f) for n, f in small.items()},
+            "queries": {n: asdict(f) for n, f in large.items()}, "timings": asdict(timings)}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+# Parent: scratch databases and worker processes ---------------------------------------
+
+
+def run_in_subprocess(database: str, database_url: str, args: argparse.Namespace) -> dict | str:
+    """The worker's result, or why there is none."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", database, "--database-url", database_url,
+               "--var-dir", args.var_dir,
+               *(f"--{name.replace('_', '-')}={getattr(args, name)}" for name in PASSED_ON)]
+    done = subprocess.run(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith(RESULT_MARK):
+            return json.loads(line[len(RESULT_MARK):])
+    return f"not measured: the worker exited with code {done.returncode} and no result:\n{done.stdout[-3000:]}"
+
+
+def measure_database(database: str, args: argparse.Namespace) -> dict | str:
+    if database == "sqlite":
+        return run_in_subprocess(database, "", args)
+    return on_scratch_postgres(args.postgres_url, lambda: run_in_subprocess(database, args.postgres_url, args))
+
+
+# The options a worker needs, passed on as given.
+PASSED_ON = ("requests", "check_at", "agencies", "workers", "clients", "rounds", "warm_up", "detail_per_round",
+             "sample", "query_samples")
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=50_000, help="demo requests to seed (default 50000)")
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL,
-                        help="scratch database, dropped and created afresh, then dropped at the end")
+    parser.add_argument("--check-at", type=int, default=5_000,
+                        help="the smaller size whose query counts must equal the full size's (default 5000)")
+    parser.add_argument("--agencies", type=int, default=1_000,
+                        help="directory agencies the requests are spread over (default 1000)")
+    parser.add_argument("--databases", default=",".join(DATABASES),
+                        help="comma-separated, among sqlite,postgres (default both)")
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL,
+                        help="scratch PostgreSQL database, dropped and created afresh, then dropped at the end")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default 4)")
-    parser.add_argument("--rounds", type=int, default=30, help="timed rounds per client (default 30)")
+    parser.add_argument("--rounds", type=int, default=30, help=f"timed rounds per client (default 30, at least "
+                                                                f"{MIN_ROUNDS})")
     parser.add_argument("--warm-up", type=int, default=3, help="untimed rounds per client first (default 3)")
     parser.add_argument("--detail-per-round", type=int, default=2, help="request pages per round (default 2)")
     parser.add_argument("--sample", type=int, default=500, help="request ids the clients draw from (default 500)")
     parser.add_argument("--query-samples", type=int, default=6,
                         help="request pages whose queries are counted, of different statuses (default 6)")
+    parser.add_argument("--worker", choices=DATABASES, help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--var-dir", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if min(args.requests, args.workers, args.clients, args.rounds, args.sample, args.query_samples) < 1:
-        parser.error("--requests, --workers, --clients, --rounds, --sample and --query-samples must be at least 1")
+    if min(args.check_at, args.agencies, args.workers, args.clients, args.detail_per_round, args.sample,
+           args.query_samples) < 1 or args.warm_up < 0:
+        parser.error("--check-at, --agencies, --workers, --clients, --detail-per-round, --sample and "
+                     "--query-samples must be at least 1, --warm-up at least 0")
+    if args.rounds < MIN_ROUNDS:
+        parser.error(f"--rounds must be at least {MIN_ROUNDS}: each figure is a median of rounds")
+    if args.requests <= args.check_at:
+        parser.error("--requests must be more than --check-at: the query counts are compared at both sizes")
+    args.database_list = [d.strip() for d in args.databases.split(",") if d.strip()]
+    unknown = sorted(set(args.database_list) - set(DATABASES))
+    if unknown or not args.database_list:
+        parser.error(f"--databases takes sqlite and/or postgres, not {','.join(unknown) or 'nothing'}")
+    return args
 
-    started = time.perf_counter()
-    var_dir = tempfile.mkdtemp(prefix="recordsreq-bench-pages-")
-    try:
-        print(run(args, var_dir))
-    except Exception as error:  # server unreachable, a failed step: reported, exit 0 all the same
-        print(f"not measured: {type(error).__name__}: {error}")
-    finally:
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    if args.worker:
         try:
-            scratch_database(args.database_url, drop_only=True)
-        except Exception as error:
-            print(f"could not drop the scratch database: {error}", file=sys.stderr)
-        shutil.rmtree(var_dir, ignore_errors=True)
+            result: dict | str = run_worker(args)
+        except Exception as error:  # a failed step: reported by the parent, which goes on
+            result = f"not measured: {type(error).__name__}: {error}"
+        print(RESULT_MARK + json.dumps(result), flush=True)
+        return 0
+    started = time.perf_counter()
+    args.var_dir = tempfile.mkdtemp(prefix="recordsreq-bench-pages-")
+    try:
+        # Once for every database: with compression, collecting the static files takes longer
+        # than anything else in setup but seeding.
+        os.environ.update(bench_environment(args.var_dir, f"sqlite:///{args.var_dir}/unused.sqlite3"))
+        print(f"setup: collectstatic {manage('collectstatic', '--noinput'):.0f} s", file=sys.stderr, flush=True)
+        outcomes = {database: measure_database(database, args) for database in args.database_list}
+    finally:
+        shutil.rmtree(args.var_dir, ignore_errors=True)
+    print(report(outcomes, args))
     print(f"total run time {time.perf_counter() - started:.0f} s (including setup and seeding)")
     return 0
 

@@ -79,14 +79,14 @@ class _Team:
     laws: dict[int, activity.AgencyLaw]
 
 
-def seed_requests(*, organization: Organization, user: User, count: int, today: date, seed: int = 42) -> int:
-    """Adds requests until the organization has ``count`` demo requests; returns how many were added."""
+def seed_requests(*, organization: Organization, user: User, count: int, today: date, seed: int = 42,
+                  agency_count: int | None = None) -> int:
+    """Adds requests until the organization has ``count`` demo requests, spread over
+    ``agency_count`` agencies of the directory (default: all); returns how many were added."""
     have = RecordsRequest.objects.filter(organization=organization, title=DEMO_TITLE).count()
     missing = max(count - have, 0)
-    agencies = list(Agency.objects.select_related("jurisdiction__parent", "jurisdiction__law")
-                    .prefetch_related("jurisdiction__law__deadlines", "jurisdiction__parent__law__deadlines")
-                    .order_by("pk"))
-    if not missing or not agencies:
+    agencies = _agencies(agency_count) if missing else []
+    if not agencies:
         return 0
     rng = random.Random(seed + have)
     statuses = [s for s, weight in SPREAD for _ in range(weight)]
@@ -105,6 +105,21 @@ def seed_requests(*, organization: Organization, user: User, count: int, today: 
     for start in range(0, missing, BATCH):
         _insert(organization, user, plans[start:start + BATCH], templates, released, today)
     return missing
+
+
+def _agencies(count: int | None) -> list[Agency]:
+    """``count`` agencies evenly spaced through the directory (in the order it was loaded, so
+    from every state), or all of them."""
+    agencies = (Agency.objects.select_related("jurisdiction__parent", "jurisdiction__law")
+                .prefetch_related("jurisdiction__law__deadlines", "jurisdiction__parent__law__deadlines")
+                .order_by("pk"))
+    if count is None:
+        return list(agencies)
+    if count < 1:
+        raise ValueError(f"Requests need at least one agency, not {count}.")
+    ids = list(Agency.objects.order_by("pk").values_list("pk", flat=True))
+    step = max(len(ids) / count, 1)
+    return list(agencies.filter(pk__in=[ids[int(k * step)] for k in range(min(count, len(ids)))]))
 
 
 def _campaign_slots(organization: Organization, user: User, *, count: int, missing: int, agencies: int, today: date,

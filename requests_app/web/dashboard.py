@@ -7,14 +7,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from requests_app.campaigns.models import Campaign
 from requests_app.correspondence.models import Communication, Fee
-from requests_app.correspondence.services import FeeTotals, fee_summary, fee_totals
+from requests_app.correspondence.selectors import with_fee_summary
+from requests_app.correspondence.services import FeeTotals, fee_totals
 from requests_app.deadlines.models import RequestClock
 from requests_app.documents.models import RequestDocument
+from requests_app.ops.lookups import ConstantIn
 from requests_app.records.models import AWAITING_ANSWER, CLOSED, WAITING_ON_US, RecordsRequest, Status
 from requests_app.teams.models import Organization
 
@@ -113,9 +115,10 @@ def status_counts(*, organization: Organization) -> list[StatusCount]:
 def _running_clocks(organization: Organization) -> QuerySet[RequestClock]:
     # The deadlines board's predicate (deadlines.selectors.due_board), which loads whole lists;
     # the dashboard needs the two counts and the first few rows only. The clock's own copies
-    # of the organization and status let the clock_org_awaiting_due index answer alone.
+    # of the organization and status let the clock_org_awaiting_due index answer alone, on
+    # SQLite too as the statuses are written into the SQL (ConstantIn).
     return RequestClock.objects.filter(
-        organization=organization, request_status__in=AWAITING_ANSWER, paused_on__isnull=True)
+        ConstantIn(F("request_status"), AWAITING_ANSWER), organization=organization, paused_on__isnull=True)
 
 
 def due_summary(*, organization: Organization, today: date) -> DueSummary:
@@ -134,7 +137,8 @@ def due_summary(*, organization: Organization, today: date) -> DueSummary:
 
 def waiting_on_us(*, organization: Organization) -> list[RecordsRequest]:
     """Requests the agency has paused for us (clarification or a fee), longest waiting first."""
-    clocks = (RequestClock.objects.filter(organization=organization, request_status__in=WAITING_ON_US)
+    # ConstantIn: so SQLite too reads the clock_org_waiting_on_us index (see ops.lookups).
+    clocks = (RequestClock.objects.filter(ConstantIn(F("request_status"), WAITING_ON_US), organization=organization)
               .select_related("request__agency__jurisdiction__parent")
               .order_by(F("paused_on").asc(nulls_last=True), "request_id")[:LIST_LENGTH])
     return [_with_clock(clock) for clock in clocks]
@@ -154,7 +158,12 @@ def recent_replies(*, organization: Organization) -> list[Communication]:
 
 
 def recent_documents(*, organization: Organization) -> list[RequestDocument]:
-    rows = (RequestDocument.objects.filter(request__organization=organization)
+    # The organization as an EXISTS on the request, not a join's condition: joined, SQLite
+    # starts from the organization's requests (all 50,000) and sorts their documents; this
+    # way it reads the request_document_recent index newest first until ten are the
+    # organization's, as PostgreSQL does.
+    of_organization = RecordsRequest.objects.filter(pk=OuterRef("request_id"), organization=organization)
+    rows = (RequestDocument.objects.filter(Exists(of_organization))
             .select_related("document", "request__agency").order_by("-added_at", "-pk"))
     return list(rows[:LIST_LENGTH])
 
@@ -169,10 +178,13 @@ def _counts(row: dict) -> list[int]:
 
 def campaign_progress(*, organization: Organization) -> list[CampaignProgress]:
     """Each campaign's requests by status group, by state, and its fees; newest campaign first."""
-    campaigns = (Campaign.objects.filter(organization=organization).order_by("-created_at", "-pk")
-                 .values("pk", "title").annotate(**_group_counts("requests__")))
-    states = _campaign_states(organization)
-    fees = _campaign_fees(organization)
+    campaigns = list(Campaign.objects.filter(organization=organization).order_by("-created_at", "-pk")
+                     .values("pk", "title").annotate(**_group_counts("requests__")))
+    # Their requests by the campaigns' ids, as values: by the organization's index they would be
+    # read out of all its requests (50,000 for a few hundred), and as a subquery PostgreSQL
+    # cannot estimate them and compiles the fees' query (JIT), which alone took 35 ms.
+    requests = RecordsRequest.objects.filter(campaign_id__in=[c["pk"] for c in campaigns])
+    states, fees = _campaign_states(requests), _campaign_fees(requests)
     return [
         CampaignProgress(pk=c["pk"], row=GroupRow(c["title"], _counts(c)), states=states.get(c["pk"], []),
                          fees=fees.get(c["pk"]) or fee_totals([]))
@@ -180,28 +192,20 @@ def campaign_progress(*, organization: Organization) -> list[CampaignProgress]:
     ]
 
 
-def _campaign_states(organization: Organization) -> dict[int, list[GroupRow]]:
+def _campaign_states(requests: QuerySet[RecordsRequest]) -> dict[int, list[GroupRow]]:
     # A local agency's state is its jurisdiction's parent; a state or federal agency has none.
     state = Coalesce("agency__jurisdiction__parent__code", "agency__jurisdiction__code")
-    rows = (RecordsRequest.objects.filter(organization=organization, campaign__isnull=False)
-            .values("campaign_id", state_code=state).annotate(**_group_counts()).order_by("campaign_id", "state_code"))
+    rows = requests.values("campaign_id", state_code=state).annotate(**_group_counts()).order_by("campaign_id", "state_code")
     by_campaign: dict[int, list[GroupRow]] = defaultdict(list)
     for row in rows:
         by_campaign[row["campaign_id"]].append(GroupRow(row["state_code"], _counts(row)))
     return by_campaign
 
 
-def _campaign_fees(organization: Organization) -> dict[int, FeeTotals]:
-    """Summed with the campaign page's own rules (latest estimate, waivers), from one query of fee rows."""
-    fees = (Fee.objects.filter(request__organization=organization, request__campaign__isnull=False)
-            .annotate(campaign=F("request__campaign_id")).only("request_id", "kind", "amount")
-            .order_by("request_id", "occurred_on", "recorded_at"))
-    per_request: dict[int, list[Fee]] = defaultdict(list)
-    campaign_of: dict[int, int] = {}
-    for fee in fees:
-        per_request[fee.request_id].append(fee)
-        campaign_of[fee.request_id] = fee.campaign
-    summaries = defaultdict(list)
-    for request_id, request_fees in per_request.items():
-        summaries[campaign_of[request_id]].append(fee_summary(request_fees))
-    return {campaign: fee_totals(rows) for campaign, rows in summaries.items()}
+def _campaign_fees(requests: QuerySet[RecordsRequest]) -> dict[int, FeeTotals]:
+    """Summed in SQL with the campaign page's own rules (fee_summary: the latest estimate, the
+    latest waiver decision), per request and then per campaign, in one query."""
+    with_fees = requests.filter(Exists(Fee.objects.filter(request=OuterRef("pk"))))
+    rows = (with_fee_summary(with_fees).values("campaign_id").order_by("campaign_id")
+            .annotate(**{name: Sum(f"fees_{name}") for name in ("estimated", "invoiced", "paid", "owed")}))
+    return {row.pop("campaign_id"): FeeTotals(**row) for row in rows}

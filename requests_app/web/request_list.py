@@ -33,6 +33,8 @@ from requests_app.teams.models import Organization, User
 PAGE_SIZE = 50
 DEFAULT_SORT = "-created"
 _STATUSES = {s.value for s in Status}
+# An agency's state (Jurisdiction.state_code) in SQL: a local's parent's, else its own.
+_STATE_CODE = Coalesce("jurisdiction__parent__code", "jurisdiction__code")
 _SORT_FIELDS: dict[str, F | Func] = {
     "tracking": F("tracking"),
     "agency": F("agency__name"),
@@ -76,8 +78,7 @@ def for_list_page(requests: QuerySet[RecordsRequest]) -> QuerySet[RecordsRequest
     subqueries for those rows only. The letter is left out: the table never shows it, and
     it is most of a row's size.
     """
-    state = Agency.objects.filter(pk=OuterRef("agency_id")).values(code=Coalesce(
-        "jurisdiction__parent__code", "jurisdiction__code")).order_by()
+    state = Agency.objects.filter(pk=OuterRef("agency_id")).values(code=_STATE_CODE).order_by()
     due = RequestClock.objects.filter(request=OuterRef("pk")).values("response_due")
     return (with_latest_email(requests, kind=RecordsRequest.email_kind)
             .select_related("owner").prefetch_related("tags").defer("letter_text")
@@ -229,7 +230,7 @@ def _sorted(requests: QuerySet[RecordsRequest], sort: str, errors: list[str]) ->
 
 @dataclass(frozen=True)
 class ListChoices:
-    agencies: list[Agency]
+    agencies: list[tuple[int, str]]  # (id, "name (state)"), as Agency's str() writes it
     campaigns: list[Campaign]
     tags: list[Tag]
     members: list[User]
@@ -239,14 +240,14 @@ class ListChoices:
 
 def list_choices(*, organization: Organization) -> ListChoices:
     """The values the filter form and bulk actions offer: only what this organization uses."""
-    agencies = list(Agency.objects.filter(pk__in=agency_ids_of(organization))
-                    .select_related("jurisdiction__parent").order_by("name", "pk"))
+    # Columns, not agencies: an organization may have written to thousands.
+    agencies = list(Agency.objects.filter(pk__in=agency_ids_of(organization)).order_by("name", "pk")
+                    .values_list("pk", "name", _STATE_CODE, Coalesce("jurisdiction__parent__name", "jurisdiction__name")))
     return ListChoices(
-        agencies=agencies,
+        agencies=[(pk, f"{name} ({code})") for pk, name, code, _ in agencies],
         campaigns=list(Campaign.objects.filter(organization=organization).order_by("title")),
         tags=list(Tag.objects.filter(organization=organization)),
         members=list(User.objects.filter(memberships__organization=organization).order_by("username")),
-        states=sorted({(a.jurisdiction.state_code, a.jurisdiction.state_name) for a in agencies},
-                      key=lambda state: state[1]),
+        states=sorted({(code, state) for _, _, code, state in agencies}, key=lambda state: state[1]),
         agency_sets=list(sets_of(organization).only("pk", "name")),
     )

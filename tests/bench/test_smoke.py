@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +23,9 @@ RUNS = {
     "campaign": ["bench/campaign.py", "--agencies", "3", "--runs", "1"],
     "deadlines": ["bench/deadlines.py", "--requests", "120", "--databases", "sqlite"],
     "directory_search": ["bench/directory_search.py", "--repeat", "1", "--warm-up", "0", "--databases", "sqlite"],
+    "pages": ["bench/pages.py", "--databases", "sqlite", "--requests", "60", "--check-at", "30", "--agencies", "20",
+              "--workers", "1", "--clients", "1", "--rounds", "3", "--warm-up", "0", "--sample", "20"],
 }
-# bench/pages.py is not here: it seeds a PostgreSQL database and serves it with gunicorn.
 
 
 @pytest.mark.parametrize("name", RUNS)
@@ -35,5 +37,7 @@ def test_the_benchmark_runs_at_a_tiny_size(name, tmp_path):
     if name == "make_audit_log":  # it writes the file, and says nothing
         with (tmp_path / "audit.csv").open(newline="") as handle:
             assert len(list(csv.reader(handle))) == 201  # the header and 200 searches
+    elif name == "pages":  # a worker's failure is reported, not raised: its table must be there
+        assert re.search(r"^SQLite [\d.]+: \d+ demo requests", done.stdout, re.MULTILINE), done.stdout[-3000:]
     else:
         assert done.stdout.strip(), f"{name} printed nothing"

@@ -17,10 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=0, metavar="N",
                             help="make sure the demo organization has N demo requests spread over the lifecycle, "
                                  "with the campaigns, replies, fees and documents a team of that size has")
+        parser.add_argument("--agencies", type=int, default=None, metavar="N",
+                            help="spread the --requests over N agencies evenly chosen from the directory "
+                                 "(default: every agency loaded)")
 
     def handle(self, *args, **options) -> None:
         if options["requests"] < 0:
             raise CommandError("--requests must be zero or more")
+        if options["agencies"] is not None and options["agencies"] < 1:
+            raise CommandError("--agencies must be at least 1")
         seed = demo_seed()
         today = timezone.localdate()
         self.stdout.write(f"organization: {seed.organization.name} ({seed.organization.slug})")
@@ -38,5 +43,5 @@ class Command(BaseCommand):
         self.stdout.write(f"story: {story.summary()}")
         if options["requests"]:
             added = seed_requests(organization=seed.organization, user=seed.user, count=options["requests"],
-                                  today=today)
+                                  today=today, agency_count=options["agencies"])
             self.stdout.write(f"requests: added {added}, demo organization now has {options['requests']} or more")
