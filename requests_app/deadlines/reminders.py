@@ -40,8 +40,8 @@ from requests_app.deadlines import engine
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, RequestClock, Watch
 from requests_app.deadlines.scheduling import sync_reminders
 from requests_app.outbox.kinds import Kind
-from requests_app.outbox.models import Email, State
-from requests_app.outbox.services import Outgoing, email_deliver, email_enqueue, emails_enqueue
+from requests_app.outbox.models import Email
+from requests_app.outbox.services import Outgoing, email_enqueue, emails_deliver, emails_enqueue
 from requests_app.records.models import CLOSED, RecordsRequest
 from requests_app.teams.models import User
 
@@ -271,7 +271,7 @@ def _ask_for_emails(notifications: list[Notification]) -> dict[int, list[int]]:
     ).values_list("user_id", flat=True))
     wanted = [n for n in notifications if n.user.email and n.user_id not in digest]
     site = settings.SITE_URL.rstrip("/")
-    # The scan's worker delivers them once this commits (deliver_emails); the sweep, should it die first.
+    # The scan's worker delivers them once this commits; the outbox's sweep, should it die first.
     emails = emails_enqueue(kind=REMINDER, outgoing=[
         Outgoing(target_id=n.pk, to=[n.user.email], subject=f"[recordsreq] {n.message[:150]}",
                  body=f"{n.message}\n\n{site}{reverse('request-detail', args=[n.request_id])}\n")
@@ -286,14 +286,6 @@ def _ask_for_emails(notifications: list[Notification]) -> dict[int, list[int]]:
     return by_reminder
 
 
-def deliver_emails(email_ids: list[int], *, now: datetime) -> set[int]:
-    """Sends the emails, asked for without waking a delivery task, here; returns the ids of
-    those that went."""
-    for email_id in email_ids:
-        email_deliver(email_id, now=now)
-    return set(Email.objects.filter(pk__in=email_ids, state=State.SENT).values_list("pk", flat=True))
-
-
 def send_digests(*, now: datetime) -> int:
     """One email per digest user with every notification not yet in an email: asked of the
     outbox with the notifications taken under their row locks (so two runs never put one in
@@ -301,7 +293,7 @@ def send_digests(*, now: datetime) -> int:
     users = User.objects.filter(reminder_preference__delivery=ReminderPreference.Delivery.DIGEST,
                                 notifications__emailed_at__isnull=True, notifications__email__isnull=True
                                 ).exclude(email="").distinct()
-    return len(deliver_emails([email_id for email_id in map(_digest, users) if email_id], now=now))
+    return len(emails_deliver([email_id for email_id in map(_digest, users) if email_id], now=now))
 
 
 @transaction.atomic
@@ -317,10 +309,9 @@ def _digest(user: User) -> int | None:
     return email.pk
 
 
-def _mark_emailed(email: Email) -> str:
-    Notification.objects.filter(email=email).update(emailed_at=email.sent_at)
-    return ""
+def _mark_emailed(emails: list[Email]) -> None:
+    Notification.objects.filter(email__in=emails).update(emailed_at=emails[0].sent_at)
 
 
-EMAILED_REMINDER = Kind(REMINDER, after_send=_mark_emailed, retry_for=TOO_LATE)
-EMAILED_DIGEST = Kind(DIGEST, after_send=_mark_emailed, retry_for=TOO_LATE)
+EMAILED_REMINDER = Kind(REMINDER, after_send_all=_mark_emailed, retry_for=TOO_LATE)
+EMAILED_DIGEST = Kind(DIGEST, after_send_all=_mark_emailed, retry_for=TOO_LATE)

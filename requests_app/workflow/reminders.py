@@ -20,12 +20,12 @@ from requests_app.deadlines.reminders import (
     SEND_BATCH,
     claim_due_reminders,
     create_missing,
-    deliver_emails,
     record_reminders,
     skip_closed,
 )
 from requests_app.letters.follow_ups import draft_follow_up
 from requests_app.ops.queue import enqueue_each, task_named
+from requests_app.outbox.services import emails_deliver
 
 logger = logging.getLogger(__name__)
 SEND_TASK = "reminders.send"  # workflow/tasks.py
@@ -36,6 +36,7 @@ FOLLOW_UPS_PER_SCAN = 50
 @dataclass
 class ScanReport:
     now: datetime
+    token: str = ""  # the claim's
     created: int = 0
     skipped: int = 0
     claimed: list[int] = field(default_factory=list)
@@ -58,7 +59,7 @@ def send_reminders(reminder_ids: Sequence[int], token: str, *, now: datetime) ->
     "emails" counts each reminder's emails sent.
     """
     recorded = record_reminders(reminder_ids, token, now=now)
-    sent = deliver_emails([email_id for r in recorded for email_id in r.email_ids], now=now)
+    sent = emails_deliver([email_id for r in recorded for email_id in r.email_ids], now=now)
     for r in recorded:
         _draft_follow_up(r.reminder, now=now)
     return [{"id": r.reminder.pk, "tracking": r.reminder.request.tracking, "kind": r.reminder.kind,
@@ -102,6 +103,7 @@ def scan(*, now: datetime, send_inline: bool) -> ScanReport:
     report.skipped = skip_closed()
     report.finished = follow_ups_left(now=now)
     token, report.claimed = claim_due_reminders(now)
+    report.token = token
     batches = [report.claimed[start:start + SEND_BATCH] for start in range(0, len(report.claimed), SEND_BATCH)]
     if send_inline:
         report.sent = [sent for batch in batches for sent in send_reminders(batch, token, now=now)]

@@ -283,3 +283,18 @@ def test_recording_a_batch_takes_the_same_queries_however_many_reminders_it_has(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert Notification.objects.count() == 2 * 27 + 2 and Notification.objects.filter(email__isnull=False).count() == 54
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sending_a_batch_with_its_emails_takes_the_same_queries_however_many_reminders_it_has(alice):
+    watcher = UserFactory()
+    counts = []
+    for size in (2, 25):  # up to 50 emails: see above
+        due_soon_requests(alice, size, watched_by=watcher)
+        token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
+        with CaptureQueriesContext(connection) as queries:
+            sent = scanning.send_reminders(ids, token, now=at(D(2026, 12, 8)))
+        assert [s["emails"] for s in sent] == [2] * size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert len(mail.outbox) == 54 and not Notification.objects.filter(emailed_at__isnull=True).exists()
