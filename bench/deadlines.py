@@ -19,7 +19,7 @@ its own process (Django settings are per process; setup is not timed):
    scan, untimed, the bench does what the workers would: the enqueued reminders are marked
    sent and the queue is emptied (otherwise their claims expire and the next day's scan
    claims them all again).
-3. Sending. After each catch-up, its first SEND_SAMPLE messages' batches are sent as a
+3. Sending. After each catch-up, its first SEND_SAMPLE (scan_sending.py) batches are sent as a
    worker sends them (``send_reminders``: notifications, emails to the file backend,
    follow-up letters), timed with their queries, then what they wrote is deleted (untimed),
    so that every run sends the same reminders. They are the lowest ids, so both sizes
@@ -52,21 +52,20 @@ import json
 import logging
 import math
 import os
-import re
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
+from query_log import SLOWEST_SHOWN, counting
 from scan_results import (
     BASELINE_SHARE,
     RUNS,
@@ -81,13 +80,12 @@ from scan_results import (
     report,
     worker_result_from,
 )
+from scan_sending import send_sample
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATABASES = ("sqlite", "postgres")
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
 POSTGRES_MAINTENANCE_DB = "postgres"
-SLOWEST_SHOWN = 3
-SEND_SAMPLE = 2  # messages' batches of the catch-up sent as a worker sends them, timed
 REPEATED_SHOWN = 3
 RESULT_MARK = "BENCH-RESULT "
 SKIPPED = "skipped: "  # an outcome that is not a failure: PostgreSQL unreachable
@@ -120,63 +118,6 @@ def setup_django(var_dir: str, database_url: str | None) -> None:
     django.setup()
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
-
-
-# Query counting -----------------------------------------------------------------------
-
-_SELECT_COLUMNS = re.compile(r"^SELECT .*? FROM ", re.DOTALL)
-_INSERT_VALUES = re.compile(r"^(INSERT INTO \S+) \(.*", re.DOTALL)
-
-
-def shorten(sql: str) -> str:
-    """A statement as it is shown: column lists and VALUES left out, at most 150 characters."""
-    text = _SELECT_COLUMNS.sub("SELECT … FROM ", sql)
-    text = _INSERT_VALUES.sub(r"\1 (…) VALUES …", text)
-    text = " ".join(text.split())
-    return text if len(text) <= 150 else text[:149] + "…"
-
-
-@dataclass
-class QueryLog:
-    """Counts every statement run through the connection, with its time, grouped by text."""
-
-    count: int = 0
-    by_statement: dict[str, list[float]] = field(default_factory=dict)  # sql -> [calls, seconds]
-
-    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            elapsed = time.perf_counter() - start
-            self.count += 1
-            entry = self.by_statement.setdefault(sql, [0, 0.0])
-            entry[0] += 1
-            entry[1] += elapsed
-
-    def grouped(self) -> list[tuple[int, float, str]]:
-        """(calls, seconds, shortened text), statements of the same shape together."""
-        groups: dict[str, list[float]] = {}
-        for sql, (calls, seconds) in self.by_statement.items():
-            entry = groups.setdefault(shorten(sql), [0, 0.0])
-            entry[0] += calls
-            entry[1] += seconds
-        return [(int(calls), seconds, text) for text, (calls, seconds) in groups.items()]
-
-    def slowest(self, n: int) -> list[tuple[int, float, str]]:
-        return sorted(self.grouped(), key=lambda g: -g[1])[:n]
-
-    def most_repeated(self, n: int) -> list[tuple[int, float, str]]:
-        return sorted(self.grouped(), key=lambda g: -g[0])[:n]
-
-
-@contextmanager
-def counting() -> Iterator[QueryLog]:
-    from django.db import connection
-
-    log = QueryLog()
-    with connection.execute_wrapper(log):
-        yield log
 
 
 # Worker: one database -------------------------------------------------------------------
@@ -258,47 +199,6 @@ def measure(requests: int, today: date) -> tuple[list[Scan], list[Send]]:
                 queries=log.count, seconds=seconds, slowest=log.slowest(SLOWEST_SHOWN),
             ))
     return scans, sends
-
-
-def send_sample(requests: int, run: int, report: Any) -> Send:
-    """Sends the first SEND_SAMPLE batches the scan enqueued, as the workers would (their
-    notifications, emails to the file backend, follow-up letters), timed with their queries;
-    then undoes what they wrote, untimed, so that every run sends the same reminders afresh."""
-    from requests_app.workflow.reminders import SEND_BATCH, send_reminders
-
-    batches = [report.claimed[n:n + SEND_BATCH] for n in range(0, SEND_SAMPLE * SEND_BATCH, SEND_BATCH)]
-    batches = [batch for batch in batches if batch]
-    marks = sending_marks()
-    with counting() as log:
-        start = time.perf_counter()
-        sent = [r for batch in batches for r in send_reminders(batch, report.token, now=report.now)]
-        seconds = time.perf_counter() - start
-    undo_sending(marks)
-    return Send(requests=requests, run=run, batches=len(batches), reminders=sum(map(len, batches)), sent=len(sent),
-                emails=sum(int(r["emails"]) for r in sent), queries=log.count, seconds=seconds,
-                slowest=log.slowest(SLOWEST_SHOWN))
-
-
-def sent_models() -> list[Any]:
-    """What sending a reminder adds rows to, past its own marks."""
-    from requests_app.deadlines.models import Notification
-    from requests_app.letters.models import FollowUpLetter
-    from requests_app.outbox.models import Email
-    from requests_app.records.models import RequestEvent
-
-    return [Notification, Email, FollowUpLetter, RequestEvent]
-
-
-def sending_marks() -> dict[Any, int]:
-    """Each table's highest id before the timed sending."""
-    from django.db.models import Max
-
-    return {model: model.objects.aggregate(last=Max("pk"))["last"] or 0 for model in sent_models()}
-
-
-def undo_sending(marks: dict[Any, int]) -> None:
-    for model, last in marks.items():
-        model.objects.filter(pk__gt=last).delete()
 
 
 def restart() -> None:
