@@ -214,15 +214,20 @@ def restart() -> None:
 
 def deliver(reminder_ids: list[int], now: datetime) -> None:
     """Stands in for the workers, untimed: the enqueued reminders are marked sent (and their
-    follow-up letters drafted, as a worker does) and the in-memory queue is emptied. Without
-    it, every claim left unsent would expire after CLAIM_TIMEOUT and the next day's scan would
-    claim and enqueue it all over again, and would draft the follow-ups a worker left."""
+    follow-up letters drafted), the earlier reminders of their deadlines skipped, as a worker
+    does, and the in-memory queue is emptied. Without it, every claim left unsent would expire
+    after CLAIM_TIMEOUT and the next day's scan would claim and enqueue it all over again,
+    would draft the follow-ups a worker left, and would find every replaced reminder pending."""
+    from django.utils import timezone
+
     from recordsreq.celery import app
     from requests_app.deadlines.models import Reminder
+    from requests_app.deadlines.reminders import skip_replaced
 
     for start in range(0, len(reminder_ids), DELIVER_BATCH):
-        Reminder.objects.filter(pk__in=reminder_ids[start:start + DELIVER_BATCH]).update(
-            sent_at=now, follow_up_drafted_at=now)
+        batch = Reminder.objects.filter(pk__in=reminder_ids[start:start + DELIVER_BATCH])
+        batch.update(sent_at=now, follow_up_drafted_at=now)
+        skip_replaced(list(batch.only("kind", "request_id")), timezone.localdate(now))
     app.control.purge()
 
 

@@ -108,7 +108,7 @@ def _claimable(today: date, now: datetime):
 
 def _unreplaced(reminders: QuerySet[Reminder], today: date) -> QuerySet[Reminder]:
     """Leaves out due-soon and due-today reminders whose deadline has a later reminder due as
-    well: the later one is sent, and its worker skips them (_skip_replaced). In a catch-up,
+    well: the later one is sent, and its worker skips them (skip_replaced). In a catch-up,
     that is nearly half of what is due, left out of the claim's writes. One NOT EXISTS per
     kind, each naming the outer kind inside, so that the database runs them as anti-joins."""
     for kind, later in SUPERSEDED_BY.items():
@@ -187,7 +187,7 @@ def record_reminders(reminder_ids: Sequence[int], token: str, *, now: datetime) 
     due = [reminder for reminder in locked if reminder.pk not in superseded]
     if not due:
         return []
-    _skip_replaced(due, timezone.localdate(now))
+    skip_replaced(due, timezone.localdate(now))
     emails = _ask_for_emails(_notify(due))
     Reminder.objects.filter(pk__in=[reminder.pk for reminder in due]).update(sent_at=now)
     for reminder in due:
@@ -207,8 +207,8 @@ def _superseded(reminders: list[Reminder], today: date) -> set[int]:
             if any((reminder.request_id, kind) in later for kind in SUPERSEDED_BY[reminder.kind])}
 
 
-def _skip_replaced(reminders: list[Reminder], today: date) -> None:
-    """Skips the earlier reminders, never claimed (_replaced), of the deadlines these replace."""
+def skip_replaced(reminders: list[Reminder], today: date) -> None:
+    """Skips the earlier reminders, never claimed (_unreplaced), of the deadlines these replace."""
     replaced = Q()
     for kind, later in SUPERSEDED_BY.items():
         if requests := {reminder.request_id for reminder in reminders if reminder.kind in later}:
