@@ -6,12 +6,15 @@ Reminders are created ahead of time whenever a clock changes (scheduling.py). Th
 safe to run at any time, as often as wanted, from several processes:
 - it picks up every pending reminder whose target date has come, so a missed run
   catches up; when several reminders of one deadline are due at once, only the latest
-  (overdue rather than due today rather than due soon) is sent;
-- it claims unsent reminders with one conditional UPDATE, so two scans never claim the
-  same row; a claim left by a dead worker expires after CLAIM_TIMEOUT and is taken again;
-- a reminder is marked sent in the same short transaction that writes its in-app
-  notifications and asks the outbox for their emails, under a row lock, so a re-delivered
-  task finds it sent and does nothing; the outbox sends the emails once that commits (see
+  (overdue rather than due today rather than due soon) is claimed and sent, and the
+  worker that sends it skips the others;
+- it claims unsent reminders with conditional UPDATEs, a batch of ids each, so two scans
+  never claim the same row; a claim left by a dead worker expires after CLAIM_TIMEOUT and
+  is taken again;
+- a worker's batch of reminders is marked sent in the same short transaction that writes
+  their in-app notifications and asks the outbox for their emails, under their row locks,
+  in the same few queries however many there are, so a re-delivered task finds them sent
+  and does nothing; the worker sends the emails once that commits (see
   outbox/services.py for a refused send or a killed worker: a reminder is sent again rather
   than lost); its follow-up letter is drafted after, as a step of its own. What a killed
   worker leaves half done, the next scan finishes (follow_ups_left).
