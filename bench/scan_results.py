@@ -12,7 +12,8 @@ from typing import Any
 
 # Targets (issue 18): every scan under 3 s, with at most 20 queries plus one UPDATE per
 # batch of ids it claims; the next days' scans making as many queries at N requests as at the
-# baseline (+2); sending as many queries per reminder at N requests as at the baseline.
+# baseline (+2), beyond those UPDATEs; sending as many queries per reminder at N requests as
+# at the baseline.
 SECONDS_TARGET = 3.0
 QUERIES_TARGET = 20
 GROWTH_ALLOWED = 2
@@ -169,18 +170,22 @@ def scan_verdicts(result: WorkerResult) -> list[Verdict]:
 
 
 def growth_verdicts(result: WorkerResult) -> list[Verdict]:
+    """The next days' queries, beyond one UPDATE per batch of ids claimed (a day's due
+    reminders grow with the requests), and sending's queries per reminder, at N requests
+    against the baseline."""
     medians = scan_medians(result)
     small, large = sizes(result)[0], sizes(result)[-1]
+    fixed = lambda m: m.queries - math.ceil(m.claimed / result.claim_batch)  # noqa: E731
     steady = lambda requests: [m for m in medians if m.requests == requests and m.label in STEADY]  # noqa: E731
     listed: Callable[[int], str] = lambda requests: ", ".join(  # noqa: E731
-        f"{m.label} {m.queries:g}" for m in steady(requests))
+        f"{m.label} {fixed(m):g}" for m in steady(requests))
     sends = {m.requests: m for m in send_medians(result)}
-    most = max(m.queries for m in steady(small)) + GROWTH_ALLOWED
+    most = max(fixed(m) for m in steady(small)) + GROWTH_ALLOWED
     per_reminder = sends[small].queries * SEND_GROWTH_ALLOWED
     return [
-        Verdict(all(m.queries <= most for m in steady(large)),
-                f"next days' queries do not grow with requests: {small:,} requests {listed(small)}; "
-                f"{large:,} requests {listed(large)} (allowed: baseline +{GROWTH_ALLOWED})"),
+        Verdict(all(fixed(m) <= most for m in steady(large)),
+                f"next days' queries, beyond the claiming UPDATEs, do not grow with requests: {small:,} requests "
+                f"{listed(small)}; {large:,} requests {listed(large)} (allowed: baseline +{GROWTH_ALLOWED})"),
         Verdict(sends[large].queries <= per_reminder,
                 f"sending's queries per reminder do not grow with requests: {sends[small].queries:.2f} at "
                 f"{small:,} requests, {sends[large].queries:.2f} at {large:,} "
