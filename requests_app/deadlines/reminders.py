@@ -111,13 +111,16 @@ def _claimable(today: date, now: datetime):
 
 def _unreplaced(reminders: QuerySet[Reminder], today: date) -> QuerySet[Reminder]:
     """Leaves out due-soon and due-today reminders whose deadline has a later reminder due as
-    well: the later one is sent, and its worker skips them (skip_replaced). In a catch-up,
-    that is nearly half of what is due, left out of the claim's writes. One NOT EXISTS per
-    kind, each naming the outer kind inside, so that the database runs them as anti-joins."""
+    well, not yet sent: that one is sent, and its worker skips them (skip_replaced). In a
+    catch-up, that is nearly half of what is due, left out of the claim's writes. One NOT
+    EXISTS per kind, each naming the outer kind inside, so that the database runs them as
+    anti-joins; the later reminders are the unsent ones (the reminder_unsent_by_date index),
+    not every one ever sent. One whose later reminder was sent without skipping it is
+    claimed, and skipped by its worker (_superseded)."""
     for kind, later in SUPERSEDED_BY.items():
         reminders = reminders.exclude(Exists(Reminder.objects.filter(
             Exact(OuterRef("kind"), kind), request_id=OuterRef("request_id"), kind__in=later,
-            target_date__lte=today, skipped=False)))
+            target_date__lte=today, sent_at__isnull=True, skipped=False)))
     return reminders
 
 
