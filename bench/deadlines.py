@@ -1,38 +1,49 @@
-"""Benchmark of the reminder scan: time and query count with many open requests.
+"""Benchmark of the reminder scan: time and query count with many open requests, and the
+cost of sending what it claims.
 
 What it measures, on SQLite and on PostgreSQL, each in a fresh temporary database and in
 its own process (Django settings are per process; setup is not timed):
 
 1. Setup. Migrate, create the demo organization, user and agencies (``demo_seed``), then
    one police department per jurisdiction, so that every state's holiday calendar is in
-   use. Seed demo requests, spread over the lifecycle, until N/10 are open (sent and not
-   closed), with their
-   clocks and reminders (``seed_requests``, bulk inserts); its time and query count are
-   reported. On PostgreSQL the tables are then analysed (untimed), as autovacuum would.
+   use; the task modules are imported, as in the worker that runs the scan. Seed demo
+   requests, spread over the lifecycle, until N/10 are open (sent and not closed), with
+   their clocks and reminders (``seed_requests``, bulk inserts); its time and query count
+   are reported. On PostgreSQL the tables are then analysed (untimed), as autovacuum would.
 2. Scans at the baseline size. ``scan(now=..., send_inline=False)`` as the hourly beat
    task runs it (due reminders are claimed and enqueued to Celery's in-memory broker, so
-   no reminder is sent and enqueueing does no queries), at 09:00 in TIME_ZONE on three
-   consecutive days starting today. The first scan catches up everything already due
-   ("catch-up"); days 2 and 3 are the steady state ("one scan"). Each scan's queries are
-   counted with ``connection.execute_wrapper`` and timed with ``time.perf_counter``.
-   After each scan, untimed, the bench does what the workers would: the enqueued
-   reminders are marked sent and the queue is emptied (otherwise their claims expire and
-   the next day's scan claims them all again).
-3. Top up until N requests are open (``seed_requests`` adds until the organization has
-   enough), clear
-   what the scans and the stand-in workers wrote (claims, skips, sent; the seeding writes
-   none of them), and run the same three scans again, so that the two sizes scan the
-   same days from the same start.
+   no reminder is sent by it and enqueueing does no queries), at 09:00 in TIME_ZONE on
+   three consecutive days starting today. The first scan catches up everything already
+   due ("catch-up"); days 2 and 3 are the steady state. Each scan's queries are counted
+   with ``connection.execute_wrapper`` and timed with ``time.perf_counter``. After each
+   scan, untimed, the bench does what the workers would: the enqueued reminders are marked
+   sent and the queue is emptied (otherwise their claims expire and the next day's scan
+   claims them all again).
+3. Sending. After each catch-up, its first SEND_SAMPLE (scan_sending.py) batches are sent as a
+   worker sends them (``send_reminders``: notifications, emails to the file backend,
+   follow-up letters), timed with their queries, then what they wrote is deleted (untimed),
+   so that every run sends the same reminders. They are the lowest ids, so both sizes
+   send the same reminders and differ only in the size of the tables around them.
+4. Runs. The three days (and the sending) are run RUNS times from the same start: every
+   reminder is made pending again between runs (on PostgreSQL the table is then vacuumed,
+   as autovacuum would). The report gives the median of the runs, and the fastest and
+   slowest.
+5. Top up until N requests are open (``seed_requests`` adds until the organization has
+   enough) and measure again, so that the two sizes scan the same days from the same start.
 
-Targets (from the issue): at N requests one scan takes under 3 s and at most 20 queries
-(plus those of the reminders it sends, none here), and the query count does not grow
-with the number of requests (day 2 and 3 at N within +2 of the baseline). Figures are
-reported, not asserted: the script always exits 0. PostgreSQL is skipped, with a note,
-when the server cannot be reached.
+Targets (from the issue; scan_results.py): every scan, at each size, under 3 s, with at
+most 20 queries plus one per claiming UPDATE (a batch of ids: 10,000 on PostgreSQL, under
+999 on SQLite); day 2 and 3 at N within +2 queries of the baseline, beyond those UPDATEs;
+sending as many queries per reminder at N as at the baseline (+5 %). Each target is
+printed met or NOT MET. The exit code is 0 unless a database's worker failed (2: the bench
+no longer runs, which fails the smoke test) or ``--strict`` is given and a target is not
+met (1): on a shared machine the times are noisy, so a miss is reported rather than
+failing the run unless asked.
+PostgreSQL is skipped, with a note, when the server cannot be reached.
 
 Run from the repository root:
 
-    .venv/bin/python bench/deadlines.py [--requests 100000] [--databases sqlite,postgres]
+    .venv/bin/python bench/deadlines.py [--requests 100000] [--databases sqlite,postgres] [--strict]
 """
 
 from __future__ import annotations
@@ -42,40 +53,43 @@ import json
 import logging
 import math
 import os
-import re
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
+from query_log import SLOWEST_SHOWN, counting
 from scan_results import (
     BASELINE_SHARE,
+    RUNS,
     SCAN_DAYS,
     SCAN_HOUR,
     SCAN_LABELS,
     Scan,
     Seeding,
+    Send,
     WorkerResult,
+    all_met,
     report,
     worker_result_from,
 )
+from scan_sending import send_sample
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATABASES = ("sqlite", "postgres")
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
 POSTGRES_MAINTENANCE_DB = "postgres"
-SLOWEST_SHOWN = 3
 REPEATED_SHOWN = 3
 RESULT_MARK = "BENCH-RESULT "
+SKIPPED = "skipped: "  # an outcome that is not a failure: PostgreSQL unreachable
 DELIVER_BATCH = 500  # ids per UPDATE, under SQLite's limit on query parameters
 QUIET_LOGGERS = ("celery", "kombu", "amqp", "requests_app", "django.db.backends")  # set to ERROR
 
@@ -105,63 +119,6 @@ def setup_django(var_dir: str, database_url: str | None) -> None:
     django.setup()
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
-
-
-# Query counting -----------------------------------------------------------------------
-
-_SELECT_COLUMNS = re.compile(r"^SELECT .*? FROM ", re.DOTALL)
-_INSERT_VALUES = re.compile(r"^(INSERT INTO \S+) \(.*", re.DOTALL)
-
-
-def shorten(sql: str) -> str:
-    """A statement as it is shown: column lists and VALUES left out, at most 150 characters."""
-    text = _SELECT_COLUMNS.sub("SELECT … FROM ", sql)
-    text = _INSERT_VALUES.sub(r"\1 (…) VALUES …", text)
-    text = " ".join(text.split())
-    return text if len(text) <= 150 else text[:149] + "…"
-
-
-@dataclass
-class QueryLog:
-    """Counts every statement run through the connection, with its time, grouped by text."""
-
-    count: int = 0
-    by_statement: dict[str, list[float]] = field(default_factory=dict)  # sql -> [calls, seconds]
-
-    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            elapsed = time.perf_counter() - start
-            self.count += 1
-            entry = self.by_statement.setdefault(sql, [0, 0.0])
-            entry[0] += 1
-            entry[1] += elapsed
-
-    def grouped(self) -> list[tuple[int, float, str]]:
-        """(calls, seconds, shortened text), statements of the same shape together."""
-        groups: dict[str, list[float]] = {}
-        for sql, (calls, seconds) in self.by_statement.items():
-            entry = groups.setdefault(shorten(sql), [0, 0.0])
-            entry[0] += calls
-            entry[1] += seconds
-        return [(int(calls), seconds, text) for text, (calls, seconds) in groups.items()]
-
-    def slowest(self, n: int) -> list[tuple[int, float, str]]:
-        return sorted(self.grouped(), key=lambda g: -g[1])[:n]
-
-    def most_repeated(self, n: int) -> list[tuple[int, float, str]]:
-        return sorted(self.grouped(), key=lambda g: -g[0])[:n]
-
-
-@contextmanager
-def counting() -> Iterator[QueryLog]:
-    from django.db import connection
-
-    log = QueryLog()
-    with connection.execute_wrapper(log):
-        yield log
 
 
 # Worker: one database -------------------------------------------------------------------
@@ -221,36 +178,57 @@ def scan_moments(today: date) -> list[datetime]:
     return [datetime.combine(today + timedelta(days=n), clock_time(SCAN_HOUR), tzinfo=zone) for n in range(SCAN_DAYS)]
 
 
-def measure(requests: int, today: date) -> list[Scan]:
-    """The three daily scans, each with its own query count and time."""
+def measure(requests: int, today: date) -> tuple[list[Scan], list[Send]]:
+    """The three daily scans, RUNS times from the same start, each with its own query count
+    and time; after each catch-up, its first SEND_SAMPLE batches sent as a worker sends them."""
     from requests_app.workflow.reminders import scan
 
-    scans = []
-    for label, now in zip(SCAN_LABELS, scan_moments(today)):
-        with counting() as log:
-            start = time.perf_counter()
-            report = scan(now=now, send_inline=False)
-            seconds = time.perf_counter() - start
-        deliver(report.claimed, now)
-        scans.append(Scan(
-            requests=requests, label=label, now=now.strftime("%Y-%m-%d %H:%M"), created=report.created,
-            skipped=report.skipped, claimed=len(report.claimed), enqueued=report.enqueued,
-            queries=log.count, seconds=seconds, slowest=log.slowest(SLOWEST_SHOWN),
-        ))
-    return scans
+    scans, sends = [], []
+    for run in range(RUNS):
+        restart()
+        for label, now in zip(SCAN_LABELS, scan_moments(today)):
+            with counting() as log:
+                start = time.perf_counter()
+                report = scan(now=now, send_inline=False)
+                seconds = time.perf_counter() - start
+            if label == SCAN_LABELS[0]:
+                sends.append(send_sample(requests, run, report))
+            deliver(report.claimed, now)
+            scans.append(Scan(
+                requests=requests, run=run, label=label, now=now.strftime("%Y-%m-%d %H:%M"), created=report.created,
+                skipped=report.skipped, claimed=len(report.claimed), enqueued=report.enqueued,
+                queries=log.count, seconds=seconds, slowest=log.slowest(SLOWEST_SHOWN),
+            ))
+    return scans, sends
+
+
+def restart() -> None:
+    """Every reminder pending again, as seeded (untimed); on PostgreSQL the table is then
+    vacuumed and analysed, as autovacuum would after so many updates."""
+    from django.db import connection
+
+    clear_scan_marks()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE deadlines_reminder")
 
 
 def deliver(reminder_ids: list[int], now: datetime) -> None:
     """Stands in for the workers, untimed: the enqueued reminders are marked sent (and their
-    follow-up letters drafted, as a worker does) and the in-memory queue is emptied. Without
-    it, every claim left unsent would expire after CLAIM_TIMEOUT and the next day's scan would
-    claim and enqueue it all over again, and would draft the follow-ups a worker left."""
+    follow-up letters drafted), the earlier reminders of their deadlines skipped, as a worker
+    does, and the in-memory queue is emptied. Without it, every claim left unsent would expire
+    after CLAIM_TIMEOUT and the next day's scan would claim and enqueue it all over again,
+    would draft the follow-ups a worker left, and would find every replaced reminder pending."""
+    from django.utils import timezone
+
     from recordsreq.celery import app
     from requests_app.deadlines.models import Reminder
+    from requests_app.deadlines.reminders import skip_replaced
 
     for start in range(0, len(reminder_ids), DELIVER_BATCH):
-        Reminder.objects.filter(pk__in=reminder_ids[start:start + DELIVER_BATCH]).update(
-            sent_at=now, follow_up_drafted_at=now)
+        batch = Reminder.objects.filter(pk__in=reminder_ids[start:start + DELIVER_BATCH])
+        batch.update(sent_at=now, follow_up_drafted_at=now)
+        skip_replaced(list(batch.only("kind", "request_id")), timezone.localdate(now))
     app.control.purge()
 
 
@@ -283,9 +261,14 @@ def run_worker(database: str, requests: int, database_url: str | None) -> Worker
         from bench.scratch import server_version
         from requests_app.demo.services import demo_seed
 
+        from requests_app.deadlines.reminders import claim_batch
+        from requests_app.ops.queue import task_named
+        from requests_app.workflow.reminders import SEND_TASK
+
         start = time.perf_counter()
         call_command("migrate", verbosity=0)
-        result = WorkerResult(database, server_version(), time.perf_counter() - start, 0)
+        result = WorkerResult(database, server_version(), time.perf_counter() - start, 0, claim_batch())
+        task_named(SEND_TASK)  # the task modules imported, as in the worker that runs the scan
         progress(database, f"{result.server}: migrated in {result.migrate_seconds:.1f} s")
         demo = demo_seed()
         result.agencies = add_agencies()
@@ -295,12 +278,12 @@ def run_worker(database: str, requests: int, database_url: str | None) -> Worker
             result.seedings.append(seeding)
             progress(database, f"seeded {seeding.added:,} requests in {seeding.seconds:.1f} s "
                                f"({seeding.queries:,} queries); {seeding.requests:,} in all")
-            if result.scans:
-                clear_scan_marks()
             analyze()
-            result.scans += measure(seeding.requests, today)
-            progress(database, "scanned: " + ", ".join(f"{s.label} {s.seconds:.2f} s"
-                                                       for s in result.scans[-SCAN_DAYS:]))
+            scans, sends = measure(seeding.requests, today)
+            result.scans += scans
+            result.sends += sends
+            progress(database, "scanned: " + ", ".join(f"{s.label} {s.seconds:.2f} s" for s in scans)
+                     + "; sent: " + ", ".join(f"{s.reminders} in {s.seconds:.2f} s" for s in sends))
         return result
     finally:
         from django.db import connections
@@ -354,7 +337,7 @@ def measure_database(database: str, requests: int) -> WorkerResult | str:
     name = f"bench_deadlines_{os.getpid()}"
     why = create_postgres_database(name)
     if why is not None:
-        return f"skipped: PostgreSQL at {POSTGRES_SERVER} is unreachable ({why})"
+        return f"{SKIPPED}PostgreSQL at {POSTGRES_SERVER} is unreachable ({why})"
     try:
         return run_in_subprocess(database, requests, f"{POSTGRES_SERVER}/{name}")
     finally:
@@ -366,6 +349,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=100_000, help="demo requests at full size (default 100000)")
     parser.add_argument("--databases", default=",".join(DATABASES),
                         help="comma-separated, among sqlite,postgres (default both)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when a target is not met (by default the verdicts are printed and the exit is 0)")
     parser.add_argument("--worker", choices=DATABASES, help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -384,7 +369,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     outcomes = {database: measure_database(database, args.requests) for database in databases}
     print(report(args.requests, outcomes, time.perf_counter() - started))
-    return 0
+    if any(isinstance(o, str) and not o.startswith(SKIPPED) for o in outcomes.values()):
+        return 2  # a benchmark that no longer runs: the smoke test fails on it
+    return 1 if args.strict and not all_met(outcomes) else 0
 
 
 if __name__ == "__main__":

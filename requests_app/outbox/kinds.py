@@ -40,6 +40,9 @@ class Kind:
     # Runs in the transaction that records the email sent. Returns a note kept as the email's
     # error ("" when all went well): the email has gone, whatever the domain then refuses.
     after_send: Callable[[Email], str] = _nothing
+    # Instead of after_send, for a kind whose effect can be had for many emails at once
+    # (emails_deliver records a batch sent in one go); it notes no error.
+    after_send_all: Callable[[list[Email]], None] | None = None
     # Runs in the transaction that records the email failed when it surely did not go (refused
     # by the mail server, or blocked); not for a killed worker's row, which may have gone.
     after_fail: Callable[[Email], None] | None = None

@@ -32,11 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -71,6 +72,27 @@ def email_enqueue(
     return email
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One of many emails of a kind asked for at once (emails_enqueue)."""
+
+    target_id: int | None
+    to: Sequence[str]
+    subject: str
+    body: str
+
+
+def emails_enqueue(*, kind: str, outgoing: Sequence[Outgoing]) -> list[Email]:
+    """Stores many emails of one kind, in one INSERT (a few on SQLite), in the order given.
+    No delivery task is woken: as with ``wake=False``, the caller delivers them once
+    committed, and the sweep takes any it leaves."""
+    domain = message_domain()
+    return Email.objects.bulk_create(
+        Email(kind=kind, target_id=o.target_id, to=list(o.to), subject=o.subject, body=o.body,
+              message_id=make_msgid(domain=domain))
+        for o in outgoing)
+
+
 def message_domain() -> str:
     sender = settings.DEFAULT_FROM_EMAIL
     return sender.rsplit("@", 1)[-1].strip(" >") or "localhost"
@@ -96,9 +118,89 @@ def email_send_claimed(email: Email, *, now: datetime | None = None) -> None:
         message(email).send()
     except Exception as exc:  # any mail backend error is kept on the email, and retried only by kinds that retry
         again = State.QUEUED if kind_of(email.kind).retry_for else State.FAILED
-        _record_failure(email, f"{type(exc).__name__}: {exc}", was=State.SENDING, to=again)
+        _record_failure(email, _described(exc), was=State.SENDING, to=again)
         return
     _record_sent(email, now=now or timezone.now())
+
+
+def emails_deliver(email_ids: Sequence[int], *, now: datetime) -> set[int]:
+    """Delivers many emails as email_deliver delivers one, in the same few queries however
+    many there are: those still queued are claimed together under their row locks, sent over
+    one connection to the mail server with no transaction open, and recorded sent together
+    (a refused or blocked one is recorded on its own, as email_deliver does). Returns the
+    ids of those sent."""
+    sent, refused = _send_each(_claim_all(email_ids, now=now))
+    for email, error in refused:
+        again = State.QUEUED if kind_of(email.kind).retry_for else State.FAILED
+        _record_failure(email, error, was=State.SENDING, to=again)
+    _record_all_sent(sent, now=now)
+    return {email.pk for email in sent}
+
+
+def _claim_all(email_ids: Sequence[int], *, now: datetime) -> list[Email]:
+    """queued -> sending for those of ``email_ids`` still queued and not blocked, read and
+    claimed under their row locks (skipping rows another worker holds), so only one worker
+    claims each."""
+    with transaction.atomic():
+        queued = list(Email.objects.select_for_update(skip_locked=True).filter(pk__in=email_ids, state=State.QUEUED)
+                      .order_by("pk"))
+        blocked = {email.pk: reason for email in queued if (reason := kind_of(email.kind).blocked(email))}
+        claimed = [email for email in queued if email.pk not in blocked]
+        Email.objects.filter(pk__in=[email.pk for email in claimed]).update(
+            state=State.SENDING, claimed_at=now, state_changed_at=now, attempts=F("attempts") + 1)
+    for email in queued:
+        if email.pk in blocked:
+            _record_failure(email, blocked[email.pk], was=State.QUEUED)
+    return claimed
+
+
+def _send_each(emails: list[Email]) -> tuple[list[Email], list[tuple[Email, str]]]:
+    """Sends each email over one connection to the mail server; returns those sent, and
+    those refused with the mail server's error."""
+    if not emails:
+        return [], []
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:  # any mail backend error, as in email_send_claimed
+        return [], [(email, _described(exc)) for email in emails]
+    sent, refused = [], []
+    try:
+        for email in emails:
+            try:
+                connection.send_messages([message(email)])
+                sent.append(email)
+            except Exception as exc:
+                refused.append((email, _described(exc)))
+    finally:
+        connection.close()
+    return sent, refused
+
+
+def _described(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _record_all_sent(emails: list[Email], *, now: datetime) -> None:
+    """Marks them sent with their kinds' effects, in one transaction: one UPDATE per kind."""
+    with transaction.atomic():
+        for kind_name in sorted({email.kind for email in emails}):
+            of_kind = [email for email in emails if email.kind == kind_name]
+            Email.objects.filter(pk__in=[email.pk for email in of_kind], state=State.SENDING).update(
+                state=State.SENT, sent_at=now, state_changed_at=now, error="", **_forgotten(kind_name))
+            for email in of_kind:
+                email.state, email.sent_at, email.state_changed_at, email.error = State.SENT, now, now, ""
+            _after_send_all(of_kind)
+
+
+def _after_send_all(emails: list[Email]) -> None:
+    kind = kind_of(emails[0].kind)
+    if kind.after_send_all:
+        kind.after_send_all(emails)
+        return
+    for email in emails:
+        if note := kind.after_send(email):
+            Email.objects.filter(pk=email.pk).update(error=note)
 
 
 def email_claim(email_id: int, *, now: datetime | None = None) -> bool:
@@ -142,9 +244,12 @@ def _record_sent(email: Email, *, now: datetime) -> None:
     row stays "sending" and the sweep treats it as a killed worker's."""
     email.state, email.sent_at, email.state_changed_at, email.error = State.SENT, now, now, ""
     email.body = _forgotten(email.kind).get("body", email.body)
+    kind = kind_of(email.kind)
     with transaction.atomic():
         email.save(update_fields=["state", "sent_at", "state_changed_at", "error", "body"])
-        if note := kind_of(email.kind).after_send(email):
+        if kind.after_send_all:
+            kind.after_send_all([email])
+        elif note := kind.after_send(email):
             email.error = note
             email.save(update_fields=["error"])
 

@@ -19,5 +19,4 @@ def scan_reminders() -> dict[str, object]:
 def send_reminders_task(reminder_ids: list[int], token: str) -> None:
     """Sends a batch of claimed reminders; the claim token keeps any re-run from sending one
     twice. Their emails go through the outbox."""
-    for reminder_id in reminder_ids:
-        reminders.send_reminder(reminder_id, token, now=timezone.now())
+    reminders.send_reminders(reminder_ids, token, now=timezone.now())

@@ -81,7 +81,7 @@ def test_a_follow_up_that_cannot_be_drafted_never_sends_the_reminder_again(alice
 def test_an_email_a_dead_worker_never_sent_goes_with_the_outbox_sweep_once(alice):
     sent_texas_request(alice)
     token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
-    reminders.record_reminder(ids[0], token, now=at(D(2026, 12, 8)))  # recorded; the worker died before emailing
+    reminders.record_reminders(ids[:1], token, now=at(D(2026, 12, 8)))  # recorded; the worker died before emailing
     assert Notification.objects.get().emailed_at is None and not mail.outbox
     assert email_sweep(now=timezone.now() + timedelta(minutes=1))["requeued"] == 0
     assert not mail.outbox, "a live worker's emails are left to it for a few minutes"
@@ -93,7 +93,7 @@ def test_an_email_a_dead_worker_never_sent_goes_with_the_outbox_sweep_once(alice
 def test_an_email_claimed_by_a_live_worker_is_not_sent_by_another(alice):
     sent_texas_request(alice)
     token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
-    reminders.record_reminder(ids[0], token, now=at(D(2026, 12, 8)))
+    reminders.record_reminders(ids[:1], token, now=at(D(2026, 12, 8)))
     email = Notification.objects.get().email
     assert email_claim(email.pk)
     email_deliver(email.pk)
@@ -103,7 +103,7 @@ def test_an_email_claimed_by_a_live_worker_is_not_sent_by_another(alice):
 def test_an_email_a_killed_worker_left_claimed_is_sent_again_rather_than_lost(alice):
     sent_texas_request(alice)
     token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
-    reminders.record_reminder(ids[0], token, now=at(D(2026, 12, 8)))
+    reminders.record_reminders(ids[:1], token, now=at(D(2026, 12, 8)))
     email = Notification.objects.get().email
     assert email_claim(email.pk)  # then killed
     assert email_sweep(now=timezone.now() + timedelta(minutes=10))["interrupted"] == 0

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from requests_app.deadlines import reminders
 from requests_app.deadlines.models import Notification, Reminder, ReminderPreference, Watch
@@ -72,6 +73,15 @@ def test_a_missed_week_is_caught_up_with_only_the_latest_deadline_reminder(alice
 
 
 @pytest.mark.django_db
+def test_a_catch_up_claims_only_the_latest_reminder_of_each_deadline_and_its_sending_skips_the_rest(alice):
+    sent_texas_request(alice)
+    token, ids = reminders.claim_due_reminders(at(D(2026, 12, 15)))
+    assert sorted(Reminder.objects.filter(pk__in=ids).values_list("kind", flat=True)) == ["followup_due", "overdue"]
+    reminders.record_reminders(ids, token, now=at(D(2026, 12, 15)))
+    assert sorted(Reminder.objects.filter(skipped=True).values_list("kind", flat=True)) == ["due_soon", "due_today"]
+
+
+@pytest.mark.django_db
 def test_nothing_is_sent_for_a_withdrawn_or_fulfilled_request(alice):
     withdrawn, fulfilled = sent_texas_request(alice), sent_texas_request(alice)
     request_transition(request=withdrawn, to_status="withdrawn", user=alice.user, on=D(2026, 12, 1))
@@ -117,7 +127,7 @@ def test_an_expired_claim_is_taken_again(alice):
     assert len(ids) == 1
     assert reminders.claim_due_reminders(at(D(2026, 12, 8), 9))[1] == []
     assert reminders.claim_due_reminders(at(D(2026, 12, 8), 10))[1] == ids
-    assert scanning.send_reminder(ids[0], token, now=at(D(2026, 12, 8), 10)) is None, "the old claim is void"
+    assert scanning.send_reminders(ids, token, now=at(D(2026, 12, 8), 10)) == [], "the old claim is void"
 
 
 @pytest.mark.django_db
@@ -228,12 +238,63 @@ def test_a_clock_that_calls_for_no_reminders_costs_the_scan_nothing(alice, queue
 
 
 @pytest.mark.django_db
-def test_the_scan_query_count_does_not_grow_with_requests(alice, queued, django_assert_max_num_queries, settings):
-    from requests_app.deadlines import reminders as module
-
+def test_the_scan_query_count_does_not_grow_with_requests(alice, queued, django_assert_max_num_queries, monkeypatch):
+    monkeypatch.setattr(scanning, "SEND_BATCH", 50)
     for _ in range(120):
         sent_texas_request(alice)
     with django_assert_max_num_queries(6):
         report = scanning.scan(now=at(D(2026, 12, 8)), send_inline=False)
     assert len(report.claimed) == report.enqueued == 120
-    assert [len(batch[0]) for batch in queued] == [module.SEND_BATCH, module.SEND_BATCH, 20]
+    assert [len(batch[0]) for batch in queued] == [50, 50, 20]
+
+
+@pytest.mark.django_db
+def test_a_catch_up_is_claimed_in_updates_of_a_bounded_size(alice, queued, monkeypatch):
+    monkeypatch.setattr(reminders, "CLAIM_BATCH", 50)
+    for _ in range(120):
+        sent_texas_request(alice)
+    with CaptureQueriesContext(connection) as queries:
+        report = scanning.scan(now=at(D(2026, 12, 8)), send_inline=False)
+    claims = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "deadlines_reminder" SET "claimed_at"')]
+    assert len(claims) == 3
+    assert sorted(report.claimed) == sorted(Reminder.objects.filter(kind="due_soon").values_list("pk", flat=True))
+    assert len(set(Reminder.objects.filter(claimed_at__isnull=False).values_list("claim_token", flat=True))) == 1
+
+
+def due_soon_requests(alice, count: int, *, watched_by):
+    for _ in range(count):
+        Watch.objects.create(request=sent_texas_request(alice), user=watched_by)
+
+
+@pytest.mark.django_db
+def test_recording_a_batch_takes_the_same_queries_however_many_reminders_it_has(alice):
+    watcher, digest = UserFactory(), UserFactory()
+    ReminderPreference.objects.create(user=digest, delivery="digest")
+    counts = []
+    # Up to 25 reminders (50 emails), so that on SQLite, where Django splits an INSERT
+    # past 999 parameters, each table is still written in one.
+    for size in (2, 25):
+        due_soon_requests(alice, size, watched_by=watcher)
+        Watch.objects.create(request=Reminder.objects.last().request, user=digest)
+        token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
+        with CaptureQueriesContext(connection) as queries:
+            recorded = reminders.record_reminders(ids, token, now=at(D(2026, 12, 8)))
+        assert len(recorded) == size and all(len(r.email_ids) == 2 for r in recorded)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert Notification.objects.count() == 2 * 27 + 2 and Notification.objects.filter(email__isnull=False).count() == 54
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sending_a_batch_with_its_emails_takes_the_same_queries_however_many_reminders_it_has(alice):
+    watcher = UserFactory()
+    counts = []
+    for size in (2, 25):  # up to 50 emails: see above
+        due_soon_requests(alice, size, watched_by=watcher)
+        token, ids = reminders.claim_due_reminders(at(D(2026, 12, 8)))
+        with CaptureQueriesContext(connection) as queries:
+            sent = scanning.send_reminders(ids, token, now=at(D(2026, 12, 8)))
+        assert [s["emails"] for s in sent] == [2] * size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert len(mail.outbox) == 54 and not Notification.objects.filter(emailed_at__isnull=True).exists()

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from requests_app.outbox import kinds
 from requests_app.outbox.models import Email, State
-from requests_app.outbox.services import INTERRUPTED, email_claim, email_deliver, email_enqueue, email_sweep
+from requests_app.outbox.services import (
+    INTERRUPTED,
+    email_claim,
+    email_deliver,
+    email_enqueue,
+    email_sweep,
+    emails_deliver,
+)
 from requests_app.outbox.tasks import deliver_email
 from tests.threads import at_once
 
@@ -97,6 +104,18 @@ def test_a_claimed_email_is_not_sent_by_another_worker():
     assert email_claim(email.pk) is False
     email_deliver(email.pk)
     assert not mail.outbox and state_of(email) == (State.SENDING, "", 1)
+
+
+def test_many_delivered_at_once_go_each_as_one_delivered_alone(settings):
+    settings.EMAIL_BACKEND = "tests.mail.RefusingBackend"
+    sent, blocked, noted, refused, held = enqueue(1), enqueue(0), enqueue(2), enqueue(3, to="refuse@example.org"), enqueue(4)
+    assert email_claim(held.pk)  # another worker's
+    went = emails_deliver([e.pk for e in (sent, blocked, noted, refused, held)], now=timezone.now())
+    assert went == {sent.pk, noted.pk} and len(mail.outbox) == 2
+    assert state_of(sent) == (State.SENT, "", 1) and state_of(noted) == (State.SENT, "recorded with a remark", 1)
+    assert state_of(blocked) == (State.FAILED, "not any more", 0)
+    assert state_of(refused)[0] == State.FAILED and state_of(held) == (State.SENDING, "", 1)
+    assert sorted(effects) == [(State.SENT, 1), (State.SENT, 2)]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
