@@ -3,9 +3,11 @@
 What it measures, in one run against a fresh temporary database (setup is not timed):
 
 1. Overhead. N letters finalised through the app (``letter_finalise``: compose the HTML,
-   render it with the asset-only fetcher and per-thread fonts, hash the PDF, store it
-   through Django storage and write a ``LetterVersion`` row), and the very same HTML
-   rendered by bare WeasyPrint (default fetcher, one shared ``FontConfiguration``).
+   render it with the asset-only fetcher, per-thread fonts and the letter stylesheet
+   parsed once per thread, hash the PDF, store it through Django storage and write a
+   ``LetterVersion`` row), and the same letters rendered by bare WeasyPrint from the HTML
+   the request page previews, which links the stylesheet (default fetcher, one shared
+   ``FontConfiguration``).
    The two sides alternate in batches of 25 letters, so a burst of load from anything
    else on the machine falls on both alike. Both are warmed up on 5 uncounted letters.
    Overhead = app time / bare time - 1. Target: at most 10%.

@@ -13,13 +13,14 @@ import logging
 import mimetypes
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -122,6 +123,22 @@ def _font_config() -> FontConfiguration:
     return _local.font_config
 
 
-def render_pdf(html: str) -> bytes:
+def _letter_stylesheet() -> CSS:
+    # Parsed once per thread, its fonts registered once in the thread's font configuration:
+    # read again for every letter, it cost about a tenth of a campaign's rendering.
+    if not hasattr(_local, "letter_stylesheet"):
+        _local.letter_stylesheet = CSS(url=f"{ASSET_BASE}letter.css", url_fetcher=AssetOnlyFetcher(),
+                                       font_config=_font_config())
+    return _local.letter_stylesheet
+
+
+def render_pdf(html: str, *, stylesheets: Sequence[CSS] = ()) -> bytes:
     document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=AssetOnlyFetcher())
-    return document.write_pdf(font_config=_font_config())
+    return document.write_pdf(stylesheets=list(stylesheets), font_config=_font_config())
+
+
+def letter_pdf(*, letterhead: Letterhead, text: str, letter_date: date, tracking: str) -> bytes:
+    """The letter's PDF: its HTML links no stylesheet; the letter stylesheet, parsed once,
+    is given to the renderer instead."""
+    html = letter_html(letterhead=letterhead, text=text, letter_date=letter_date, tracking=tracking, stylesheet="")
+    return render_pdf(html, stylesheets=[_letter_stylesheet()])

@@ -13,7 +13,7 @@ from requests_app.laws.services import CITIZEN, ResidencyBasisError, residency_s
 from requests_app.letters.composer import LEGACY_NO_CONTACT_NOTE, with_residency_statement
 from requests_app.letters.inputs import draft_text_for, letterhead_of, residency_warning_of
 from requests_app.letters.models import FollowUpLetter, LetterVersion
-from requests_app.letters.rendering import letter_html, render_pdf
+from requests_app.letters.rendering import letter_html, letter_pdf
 from requests_app.records.models import RecordsRequest, RequestEvent, Status
 from requests_app.records.trail import record_event
 from requests_app.teams.models import User
@@ -80,8 +80,8 @@ def letter_finalise(
     latest = latest_letter(request)
     if letter_is_current(request, latest):
         return latest
-    html = preview_html(request, today=today, stylesheet="letter.css")
-    pdf = render_pdf(html)
+    pdf = letter_pdf(letterhead=letterhead_of(request.organization), text=request.letter_text, letter_date=today,
+                     tracking=request.tracking)
     return _store(request, user, today, pdf)
 
 
@@ -146,9 +146,8 @@ def follow_up_finalise(*, letter: FollowUpLetter, user: User, today: date) -> Fo
     if letter.finalised_at:
         return letter
     request = letter.request
-    html = letter_html(letterhead=letterhead_of(request.organization), text=letter.text,
-                       letter_date=today, tracking=request.tracking)
-    pdf = render_pdf(html)
+    pdf = letter_pdf(letterhead=letterhead_of(request.organization), text=letter.text, letter_date=today,
+                     tracking=request.tracking)
     letter.sha256 = hashlib.sha256(pdf).hexdigest()
     letter.pdf.save(letter.filename, ContentFile(pdf), save=False)
     letter.finalised_at, letter.finalised_by = timezone.now(), user

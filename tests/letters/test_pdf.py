@@ -132,3 +132,32 @@ def test_the_fetcher_serves_only_letter_assets(url):
 def test_the_fetcher_serves_the_stylesheet_and_fonts():
     assert asset_for(f"{ASSET_BASE}letter.css")[1] == "text/css"
     assert len(asset_for(f"{ASSET_BASE}fonts/LiberationSerif-Regular.ttf")[0]) > 100_000
+
+
+def test_the_letter_stylesheet_parsed_once_lays_the_letter_out_as_linking_it_does(alice, monkeypatch, tmp_path):
+    """The finalised PDF's HTML links no stylesheet: the renderer is given the letter
+    stylesheet parsed once per thread. Page for page, it draws what the linked one drew."""
+    import subprocess
+
+    from requests_app.letters import rendering
+    from requests_app.letters.inputs import letterhead_of
+    from requests_app.letters.services import preview_html
+
+    request = draft_request(organization=alice.organization, agency=AgencyFactory(), user=alice.user,
+                            keys=["org-audit", "network-audit", "sharing", "federal-access", "contracts"])
+    linked = render_pdf(preview_html(request, today=TODAY, stylesheet="letter.css"))
+    parsed = []
+    real_css = rendering.CSS
+    monkeypatch.setattr(rendering, "CSS", lambda **kwargs: parsed.append(kwargs["url"]) or real_css(**kwargs))
+    monkeypatch.delattr(rendering._local, "letter_stylesheet", raising=False)
+    given = [rendering.letter_pdf(letterhead=letterhead_of(alice.organization), text=request.letter_text,
+                                  letter_date=TODAY, tracking=request.tracking) for _ in range(2)]
+    assert parsed == [f"{ASSET_BASE}letter.css"]  # once, for both letters
+
+    def pages(pdf: bytes) -> list[bytes]:
+        out = tmp_path / hashlib.sha256(pdf).hexdigest()
+        out.mkdir(exist_ok=True)
+        subprocess.run(["pdftoppm", "-r", "40", "-png", "-", str(out / "page")], input=pdf, check=True)
+        return [page.read_bytes() for page in sorted(out.iterdir())]
+
+    assert pages(given[0]) == pages(given[1]) == pages(linked) and len(pages(linked)) == 2
