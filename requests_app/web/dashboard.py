@@ -15,6 +15,7 @@ from requests_app.correspondence.models import Communication, Fee
 from requests_app.correspondence.selectors import with_fee_summary
 from requests_app.correspondence.services import FeeTotals, fee_totals
 from requests_app.deadlines.models import RequestClock
+from requests_app.deadlines.selectors import running_clocks
 from requests_app.documents.models import RequestDocument
 from requests_app.ops.lookups import ConstantIn
 from requests_app.records.models import AWAITING_ANSWER, CLOSED, WAITING_ON_US, RecordsRequest, Status
@@ -112,18 +113,9 @@ def status_counts(*, organization: Organization) -> list[StatusCount]:
     return [StatusCount(status.value, status.label, counts.get(status.value, 0)) for status in Status]
 
 
-def _running_clocks(organization: Organization) -> QuerySet[RequestClock]:
-    # The deadlines board's predicate (deadlines.selectors.due_board), which loads whole lists;
-    # the dashboard needs the two counts and the first few rows only. The clock's own copies
-    # of the organization and status let the clock_org_awaiting_due index answer alone, on
-    # SQLite too as the statuses are written into the SQL (ConstantIn).
-    return RequestClock.objects.filter(
-        ConstantIn(F("request_status"), AWAITING_ANSWER), organization=organization, paused_on__isnull=True)
-
-
 def due_summary(*, organization: Organization, today: date) -> DueSummary:
     week_end = today + timedelta(days=7)
-    clocks = _running_clocks(organization)
+    clocks = running_clocks(organization)
     overdue, due_soon = Q(response_due__lt=today), Q(response_due__gte=today, response_due__lte=week_end)
     # Counting a column of the index (not the id) keeps it an index-only scan on PostgreSQL.
     counts = clocks.filter(response_due__lte=week_end).aggregate(

@@ -34,3 +34,19 @@ def test_sqlite_reads_a_partial_index_through_it():
 
     assert "clock_org_awaiting_due" in plan(ConstantIn(F("request_status"), AWAITING_ANSWER))
     assert "clock_org_awaiting_due" not in plan(Q(request_status__in=AWAITING_ANSWER))  # bound: never matched
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's matching of partial indexes")
+def test_the_deadlines_board_reads_the_running_clocks_by_their_index(alice):
+    """The board's overdue list and the dashboard's counts come from one query of the
+    running clocks (deadlines.selectors.running_clocks)."""
+    from datetime import date
+
+    from requests_app.deadlines.selectors import running_clocks
+
+    overdue = running_clocks(alice.organization).filter(response_due__lt=date(2026, 12, 6)).order_by("response_due")
+    sql, params = overdue.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        assert "clock_org_awaiting_due" in " ".join(row[-1] for row in cursor.fetchall())
