@@ -8,8 +8,10 @@ recordsreq/schedule.py.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recordsreq.settings")
 
@@ -17,17 +19,20 @@ app = Celery("recordsreq")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+EMBEDDED_BROKER_POLLING = 0.2  # seconds
 
-def poll_the_embedded_broker_often(seconds: float = 0.2) -> None:
+
+@worker_init.connect
+def poll_the_embedded_broker_often(sender: Any, **kwargs: object) -> None:
     """The embedded broker (kombu's SQLAlchemy transport) is a table a worker polls. At
     kombu's default of a second between looks, a worker process that finished a part of a
     campaign idled half a second on average before taking the next; a fifth of a second
     keeps it busy, for a few small reads a second while idle. The transport hands every
     option it is given to SQLAlchemy's create_engine, so the interval cannot travel as a
-    broker option: it is the transport's own class default, set here."""
+    broker option: it is the transport's own class default, set as a worker starts on that
+    broker (importing the transport costs a web process a third of a second for nothing)."""
+    if not sender.app.conf.broker_url.startswith("sqla+"):  # sender: the worker
+        return
     from kombu.transport.sqlalchemy import Transport
 
-    Transport.polling_interval = seconds
-
-
-poll_the_embedded_broker_often()
+    Transport.polling_interval = EMBEDDED_BROKER_POLLING

@@ -181,7 +181,7 @@ def campaign_start_rendering(*, campaign: Campaign, acknowledge_residency: bool,
 
 def render_split(rendering: CampaignRendering) -> list[list[int]]:
     """The campaign's drafts, in parts of RENDER_CHUNK that workers render side by side."""
-    ids = list(campaign_drafts(rendering.campaign).order_by("pk").values_list("pk", flat=True))
+    ids = list(campaign_drafts(rendering.campaign).values_list("pk", flat=True))
     return chunked(ids, RENDER_CHUNK)
 
 
@@ -196,7 +196,7 @@ class Rendered:
 def render_part(rendering: CampaignRendering, ids: list[int]) -> Rendered:
     """Finalises the letters of the drafts ``ids`` still among the campaign's drafts, as of
     the local day the worker runs it. Safe to run twice: an unchanged letter is reused."""
-    batch = campaign_drafts(rendering.campaign).filter(pk__in=ids).select_related(*WITH_LAW).order_by("pk")
+    batch = campaign_drafts(rendering.campaign).filter(pk__in=ids).select_related(*WITH_LAW)
     today = timezone.localdate()
     failures = [f for r in batch if (f := _finalise_one(r, rendering, today))]
     return Rendered(rendered=len(batch) - len(failures), failures=failures)

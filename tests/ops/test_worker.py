@@ -94,3 +94,20 @@ def test_a_campaigns_parts_are_rendered_side_by_side_by_a_worker_of_two_processe
     assert log.count("Task jobs.run_part[") >= 4, log  # received and succeeded, for each of the two parts
     assert (campaign.render_state, campaign.render_done, campaign.render_failures) == (RenderState.DONE, 30, [])
     assert LetterVersion.objects.filter(request__campaign=campaign).count() == 30
+
+
+def test_a_worker_on_the_embedded_broker_polls_it_every_fifth_of_a_second(monkeypatch):
+    from types import SimpleNamespace
+
+    from kombu.transport.sqlalchemy import Transport
+
+    from recordsreq.celery import poll_the_embedded_broker_often
+
+    def worker_on(broker_url: str) -> SimpleNamespace:
+        return SimpleNamespace(app=SimpleNamespace(conf=SimpleNamespace(broker_url=broker_url)))
+
+    monkeypatch.setattr(Transport, "polling_interval", 1.0)
+    poll_the_embedded_broker_often(worker_on("redis://127.0.0.1:6379/0"))
+    assert Transport.polling_interval == 1.0  # another broker: left alone
+    poll_the_embedded_broker_often(worker_on("sqla+sqlite:///var/broker.sqlite3"))
+    assert Transport.polling_interval == 0.2
