@@ -7,7 +7,8 @@ settings are per process) on a scratch database (a file in a scratch VAR_DIR for
 `make demo` keeps one; ``--postgres-url`` for PostgreSQL). Setup is not timed:
 
 1. Setup, in child processes as in production: ``manage.py migrate``, ``collectstatic``
-   (WhiteNoise serves the static files), ``load_agency_directory`` (about 20,000 agencies)
+   (hashed names for the pages' links, as WhiteNoise serves them; not precompressed, since
+   no static file is fetched: STATIC_COMPRESSION=0), ``load_agency_directory`` (about 20,000 agencies)
    and ``seed_demo --requests N --agencies A``, which bulk-creates the demo organization's
    requests spread over the lifecycle and over A agencies of the directory, with their
    items, status history, clocks and reminders, and campaigns, the agencies' replies, fees
@@ -95,6 +96,7 @@ def bench_environment(var_dir: str, database_url: str) -> dict[str, str]:
         "CELERY_BROKER_URL": "memory://",
         "EMAIL_BACKEND": "file",
         "LOG_LEVEL": "WARNING",
+        "STATIC_COMPRESSION": "0",  # compressing takes a minute and more; only pages are fetched
     }
 
 
@@ -340,8 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     args.var_dir = tempfile.mkdtemp(prefix="recordsreq-bench-pages-")
     try:
-        # Once for every database: with compression, collecting the static files takes longer
-        # than anything else in setup but seeding.
+        # Once for every database: the manifest of hashed names the pages link to.
         os.environ.update(bench_environment(args.var_dir, f"sqlite:///{args.var_dir}/unused.sqlite3"))
         print(f"setup: collectstatic {manage('collectstatic', '--noinput'):.0f} s", file=sys.stderr, flush=True)
         outcomes = {database: measure_database(database, args) for database in args.database_list}

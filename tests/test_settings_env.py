@@ -103,3 +103,14 @@ def test_the_cache_is_shared_only_through_redis(tmp_path):
     shown = _run_manage(["shell", "-c", "from django.conf import settings; print(settings.CACHES['default'])"],
                         {"DEBUG": "1", "CACHE_URL": "redis://cache:6379/1"}, tmp_path)
     assert "RedisCache" in shown.stdout and "redis://cache:6379/1" in shown.stdout, shown.stderr
+
+
+@pytest.mark.parametrize(("compression", "storage"), [
+    (None, "whitenoise.storage.CompressedManifestStaticFilesStorage"),
+    ("0", "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"),
+])
+def test_static_files_are_precompressed_in_production_unless_turned_off(tmp_path, compression, storage):
+    env = {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, **({"STATIC_COMPRESSION": compression} if compression else {})}
+    shown = _run_manage(["shell", "-c", "from django.conf import settings; print(settings.STORAGES['staticfiles'])"],
+                        env, tmp_path)
+    assert f"'BACKEND': '{storage}'" in shown.stdout, shown.stderr
