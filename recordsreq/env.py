@@ -7,6 +7,7 @@ variable, rather than silently falling back to a default.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -60,6 +61,20 @@ class Env:
             raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
         if minimum is not None and number < minimum:
             raise ImproperlyConfigured(f"{name}={number} is below the minimum of {minimum}.")
+        return number
+
+    def float(self, name: str, default: float, *, minimum: float | None = None) -> float:
+        value = self._raw(name)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+        if not math.isfinite(number):
+            raise ImproperlyConfigured(f"{name}={value!r} is not a finite number.")
+        if minimum is not None and number < minimum:
+            raise ImproperlyConfigured(f"{name}={number:g} is below the minimum of {minimum:g}.")
         return number
 
     def list(self, name: str, default: list[str]) -> list[str]:

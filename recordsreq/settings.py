@@ -142,6 +142,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# PostgreSQL's planner prices a random page read at four sequential ones by default, a model
+# of spinning disks: it then scanned all of an organization's requests for the dashboard's
+# counts rather than read their index, and hashed the whole agency directory to join a few
+# hundred. For solid-state storage its manual suggests 1.1 (Server Configuration, Query
+# Planning, Planner Cost Constants: random_page_cost). Set on each new connection
+# (ops/apps.py); "server" keeps the server's own setting.
+POSTGRES_RANDOM_PAGE_COST = (
+    None if env.str("POSTGRES_RANDOM_PAGE_COST", "") == "server"
+    else env.float("POSTGRES_RANDOM_PAGE_COST", 1.1, minimum=1.0)
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts ---------------------------------------------------------------------------

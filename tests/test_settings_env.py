@@ -114,3 +114,24 @@ def test_static_files_are_precompressed_in_production_unless_turned_off(tmp_path
     shown = _run_manage(["shell", "-c", "from django.conf import settings; print(settings.STORAGES['staticfiles'])"],
                         env, tmp_path)
     assert f"'BACKEND': '{storage}'" in shown.stdout, shown.stderr
+
+
+def test_it_reads_a_number_and_refuses_one_out_of_range():
+    assert Env({"COST": " 1.5 "}).float("COST", 1.1, minimum=1.0) == 1.5
+    assert Env({}).float("COST", 1.1, minimum=1.0) == 1.1
+    for value, message in (("fast", "is not a number"), ("nan", "not a finite number"), ("0.5", "below the minimum")):
+        with pytest.raises(ImproperlyConfigured, match=message):
+            Env({"COST": value}).float("COST", 1.1, minimum=1.0)
+
+
+@pytest.mark.parametrize(("value", "shown"), [(None, "1.1"), ("2", "2.0"), ("server", "None")])
+def test_the_planners_page_cost_is_read_from_the_environment(tmp_path, value, shown):
+    env = {"DEBUG": "1", **({"POSTGRES_RANDOM_PAGE_COST": value} if value else {})}
+    result = _run_manage(["shell", "-c", "from django.conf import settings; print(settings.POSTGRES_RANDOM_PAGE_COST)"],
+                         env, tmp_path)
+    assert result.stdout.strip().splitlines()[-1] == shown, result.stderr
+
+
+def test_a_page_cost_below_a_sequential_reads_is_refused(tmp_path):
+    result = _run_manage(["check"], {"DEBUG": "1", "POSTGRES_RANDOM_PAGE_COST": "0.5"}, tmp_path)
+    assert result.returncode != 0 and "POSTGRES_RANDOM_PAGE_COST=0.5 is below the minimum of 1" in result.stderr
