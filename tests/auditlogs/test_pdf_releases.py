@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from requests_app.auditlogs.models import SearchEvent
-from requests_app.auditlogs import pdf_tables
+from requests_app.auditlogs import parse, pdf_tables
 from requests_app.auditlogs.pdf_tables import PdfTableError, pdf_rows
 from tests.auditlogs.pdf_fixtures import audit_pdf, spreadsheet_pdf
 from tests.auditlogs.test_pdf_tables import page_count, text_of
@@ -47,6 +47,7 @@ def _each_release_read_once():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf_tables, "pdf_rows", once)
+        patch.setattr(parse, "pdf_rows", once)  # the commands' reader, imported by name
         yield
 
 
