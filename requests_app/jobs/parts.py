@@ -158,10 +158,14 @@ def _close(kind: Kind, job: Job) -> list[Any]:
 
 def _drop(kind: Kind, job_id: int) -> list[Any]:
     """Deletes the job's parts; the outcomes they had recorded."""
-    parts = parts_of(kind.name, job_id)
-    outcomes = [outcome for outcome in parts.values_list("outcome", flat=True) if outcome is not None]
-    parts.delete()
+    outcomes = _outcomes(kind, job_id)
+    parts_of(kind.name, job_id).delete()
     return outcomes
+
+
+def _outcomes(kind: Kind, job_id: int) -> list[Any]:
+    return [outcome for outcome in parts_of(kind.name, job_id).values_list("outcome", flat=True)
+            if outcome is not None]
 
 
 def _discard(kind: Kind, job_id: int, outcomes: list[Any]) -> None:
@@ -204,8 +208,9 @@ def assembly_end(job: Job, **fields: Any) -> bool:
 
 
 def drop_orphans() -> int:
-    """Deletes the parts whose job is gone or ended (deleted while its parts ran, or before
-    its assembly) and discards their outcomes; how many jobs had such parts."""
+    """Discards the outcomes of the parts whose job is gone or ended (deleted while its parts
+    ran, or before its assembly), then deletes those parts; how many jobs had such parts.
+    Parts whose outcomes could not be discarded (storage down) stay for the next sweep."""
     dropped = 0
     for kind in kinds():
         if kind.parts is None:
@@ -213,6 +218,11 @@ def drop_orphans() -> int:
         alive = kind.model.objects.filter(state__in=ACTIVE).values("pk")
         orphans = JobPart.objects.filter(kind=kind.name).exclude(job_id__in=alive)
         for job_id in set(orphans.values_list("job_id", flat=True)):
-            _discard(kind, job_id, _drop(kind, job_id))
+            try:
+                _discard(kind, job_id, _outcomes(kind, job_id))
+            except Exception:  # the kind's storage raises its own errors
+                logger.exception("%s job %s: its parts' outcomes could not be discarded", kind.name, job_id)
+                continue
+            parts_of(kind.name, job_id).delete()
             dropped += 1
     return dropped

@@ -79,7 +79,8 @@ class Kind:
     stale_after: timedelta = timedelta(minutes=10)
     # Queued for this long with no worker taking it: the broker lost the message.
     lost_after: timedelta = timedelta(minutes=10)
-    # The limits of one step in seconds (soft, hard), when longer than the default task's.
+    # The limits of one step (an assembly too) in seconds (soft, hard), when longer than the
+    # default task's; of one part too, unless its Parts has limits of its own.
     time_limits: tuple[int, int] | None = None
     related: tuple[str, ...] = ()  # select_related for the job the step is given
 

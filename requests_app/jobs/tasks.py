@@ -32,8 +32,9 @@ def sweep_jobs() -> int:
 
 
 def jobs_sweep(*, now: datetime) -> int:
-    """Wakes a worker for every job the broker lost or whose worker stopped; how many. The
-    parts of jobs ended or deleted meanwhile are dropped first."""
+    """Wakes a worker for every job the broker lost or whose worker stopped; how many. Then
+    drops the parts of jobs ended or deleted meanwhile."""
+    woken = sum(queue.enqueue_now(run_job, name, pk, **kind_named(name).task_options())
+                for name, pk in runner.due(now=now))
     parts.drop_orphans()
-    return sum(queue.enqueue_now(run_job, name, pk, **kind_named(name).task_options())
-               for name, pk in runner.due(now=now))
+    return woken

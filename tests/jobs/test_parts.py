@@ -267,6 +267,29 @@ def test_a_kind_with_nothing_to_assemble_assembles_at_its_first_step(make_job, a
     assert (job.state, given, woken) == ("done", [[]], [])
 
 
+def test_the_sweep_discards_the_parts_of_a_deleted_job_once_their_outcomes_are(make_job, assembling, woken, caplog,
+                                                                               monkeypatch,
+                                                                               django_capture_on_commit_callbacks):
+    discarded, failures = [], [OSError("storage down")]
+
+    def discard(job_id, outcomes):
+        if failures:
+            raise failures.pop()
+        discarded.append((job_id, outcomes))
+
+    kind = registry.kind_named(KIND)
+    monkeypatch.setitem(registry._KINDS, KIND, dataclasses.replace(
+        kind, parts=dataclasses.replace(kind.parts, discard=discard)))
+    job = make_job(KIND)
+    start(job, django_capture_on_commit_callbacks)
+    parts.run_part(KIND, job.pk, 0, now=timezone.now())
+    type(job).objects.filter(pk=job.pk).delete()
+    jobs_sweep(now=timezone.now())
+    assert JobPart.objects.count() == 3 and "could not be discarded" in caplog.text  # kept for the next sweep
+    jobs_sweep(now=timezone.now())
+    assert discarded == [(job.pk, [[2, 4]])] and not JobPart.objects.exists()
+
+
 def test_parts_end_by_finish_or_assemble():
     parts_ = registry.kind_named(KIND).parts
     with pytest.raises(ValueError, match="finish or by assemble"):
