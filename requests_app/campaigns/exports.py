@@ -149,7 +149,8 @@ def packet_assemble(export: PacketExport, outcomes: list[dict[str, Any]]) -> Non
         return
     except Exception as exc:  # recorded for the member to see; the sweep does not retry a failed export
         logger.exception("packet export %s: the assembly failed", export.pk)
-        if assembly_end(export, state=PacketExport.State.FAILED, error=UNEXPECTED.format(f"{type(exc).__name__}: {exc}")):
+        reason = UNEXPECTED.format(f"{type(exc).__name__}: {exc}")
+        if assembly_end(export, state=PacketExport.State.FAILED, error=reason):
             _delete_partials(export.pk)
         return
     count = sum(outcome["count"] for outcome in outcomes)

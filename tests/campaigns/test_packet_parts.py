@@ -79,13 +79,14 @@ def entries(data: bytes) -> list[tuple[str, bytes]]:
 
 def replace_part_run(monkeypatch, run) -> None:
     kind = registry.kind_named(KIND)
-    monkeypatch.setitem(registry._KINDS, KIND, dataclasses.replace(kind, parts=dataclasses.replace(kind.parts, run=run)))
+    monkeypatch.setitem(registry._KINDS, KIND,
+                        dataclasses.replace(kind, parts=dataclasses.replace(kind.parts, run=run)))
 
 
 def test_the_first_step_splits_the_requests_in_tracking_order(campaign, export):
     tracking_order = list(campaign.requests.order_by("tracking").values_list("pk", flat=True))
-    planned = list(JobPart.objects.filter(kind=KIND, job_id=export.pk).order_by("index").values_list("items", flat=True))
-    assert planned == [tracking_order[0:2], tracking_order[2:4], tracking_order[4:]]
+    planned = JobPart.objects.filter(kind=KIND, job_id=export.pk).order_by("index")
+    assert [part.items for part in planned] == [tracking_order[0:2], tracking_order[2:4], tracking_order[4:]]
     export.refresh_from_db()
     assert (export.state, export.total, export.handled) == ("running", 5, 0)
 
@@ -240,3 +241,16 @@ def test_parts_are_queued_with_limits_within_the_staleness():
     kind = registry.kind_named(KIND)
     hard = kind.part_task_options()["time_limit"]
     assert hard < kind.stale_after.total_seconds() and kind.task_options()["time_limit"] > hard
+
+
+def test_an_assembly_that_breaks_fails_the_export_and_its_partial_files_go(monkeypatch, export):
+    run_parts(export, 0, 1, 2)
+
+    def broken(source, archive, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "copy_entries", broken)
+    export = assemble(export)
+    assert (export.state, export.claimed_at, bool(export.file)) == ("failed", None, False)
+    assert export.error == exports.UNEXPECTED.format("OSError: disk full")
+    assert partial_files(export) == [] and not JobPart.objects.exists()
