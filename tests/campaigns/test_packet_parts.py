@@ -91,7 +91,8 @@ def test_the_first_step_splits_the_requests_in_tracking_order(campaign, export):
     assert (export.state, export.total, export.handled) == ("running", 5, 0)
 
 
-def test_parts_run_in_reverse_order_make_the_zip_written_in_one_go(campaign, export):
+def test_parts_run_in_reverse_order_make_the_zip_written_in_one_go(campaign, export, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)  # each communications log says when it was printed
     run_parts(export, 2, 1, 0)
     assert len(partial_files(export)) == 3
     export = assemble(export)
@@ -182,7 +183,9 @@ def test_an_assembler_taken_over_midway_stops_at_its_next_heartbeat(monkeypatch,
     monkeypatch.setattr(exports, "copy_entries", copy)
     export = assemble(export, now=timezone.now() - LATER)
     assert len(copied) == 1 and export.state == "running" and not export.file
-    assert len(partial_files(export)) == 3  # kept for the worker now holding it
+    assert len(partial_files(export)) == 3  # kept for the worker now holding it, which assembles them
+    monkeypatch.setattr(exports, "copy_entries", real)
+    assert assemble(export, now=timezone.now() + LATER).state == "done" and partial_files(export) == []
 
 
 def test_a_killed_assembler_is_replaced_through_the_sweep(monkeypatch, export):
