@@ -19,6 +19,7 @@ from requests_app.campaigns.packets import write_campaign_packets
 from requests_app.jobs import parts, registry, runner
 from requests_app.jobs.models import JobPart
 from requests_app.jobs.tasks import jobs_sweep
+from requests_app.ops import queue
 from tests.documents.test_upload import pdf_bytes, up
 from tests.factories import AgencyFactory, state
 
@@ -240,10 +241,16 @@ def test_a_campaign_without_requests_exports_an_index_alone(alice):
         assert archive.namelist() == ["index.csv"]
 
 
-def test_parts_are_queued_with_limits_within_the_staleness():
+def test_parts_are_queued_with_limits_of_their_own_within_the_staleness(alice, campaign, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr(queue, "enqueue_now", lambda task, *args, **options: sent.append((task.name, options)))
+    export = PacketExport.objects.create(campaign=campaign, requested_by=alice.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        runner.run_step(KIND, export.pk, now=timezone.now())
+    assert sent == [("jobs.run_part", {"soft_time_limit": 480, "time_limit": 540})] * 3
     kind = registry.kind_named(KIND)
-    hard = kind.part_task_options()["time_limit"]
-    assert hard < kind.stale_after.total_seconds() and kind.task_options()["time_limit"] > hard
+    assert 540 < kind.stale_after.total_seconds() and kind.task_options()["time_limit"] > 540  # the assembly's
 
 
 def test_an_assembly_that_breaks_fails_the_export_and_its_partial_files_go(monkeypatch, export):
