@@ -111,8 +111,9 @@ def _follow_up(occasion: FollowUpOccasion, law: PublicRecordsLaw | None) -> _Let
     # (its silence_is_denial, set from its data's counting rule with its section), the
     # appeal is drafted with the follow-up.
     constructive = bool(due and on > due and law is not None and law.silence_is_denial)
+    appeal = _appeal(request, law, on, constructive=True) if constructive else None
     return _Letter(request, FollowUpLetter.Kind.FOLLOW_UP, on, occasion.reason, compose_follow_up,
-                   _input(request, law, on), then=_appeal(request, law, on, constructive=True) if constructive else None)
+                   _input(request, law, on), then=appeal)
 
 
 def _appeal(request: RecordsRequest, law: PublicRecordsLaw | None, on: date, *, constructive: bool) -> _Letter:
