@@ -1,5 +1,7 @@
 """Follow-up and appeal letters, drafted when a request is overdue, a follow-up is due, or
-the agency denies it (or lets the deadline pass where silence counts as a denial)."""
+the agency denies it (or lets the deadline pass where silence counts as a denial). One way
+drafts them, for one letter or a reminder scan's hundreds: what they say is read in a few
+queries, they are composed here, and written together (draft_follow_ups)."""
 
 from __future__ import annotations
 
