@@ -23,7 +23,11 @@ its own process (Django settings are per process; setup is not timed):
    worker sends them (``send_reminders``: notifications, emails to the file backend,
    follow-up letters), timed with their queries, then what they wrote is deleted (untimed),
    so that every run sends the same reminders. They are the lowest ids, so both sizes
-   send the same reminders and differ only in the size of the tables around them.
+   send the same reminders and differ only in the size of the tables around them. A batch
+   makes the same queries however many reminders it holds, its follow-up letters drafted
+   together too (on SQLite, Django splits an INSERT every 999 parameters), so the queries
+   per reminder are a batch's spread over its reminders: fewer at N, where the catch-up
+   fills its batches, than at the baseline.
 4. Runs. The three days (and the sending) are run RUNS times from the same start: every
    reminder is made pending again between runs (on PostgreSQL the table is then vacuumed,
    as autovacuum would). The report gives the median of the runs, and the fastest and

@@ -18,7 +18,7 @@ class PacketExportAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["campaign__title", "campaign__organization__name"]
     raw_id_fields = ["campaign", "requested_by"]
-    readonly_fields = ["run", "file", "size", "sha256", "created_at", "updated_at"]
+    readonly_fields = ["file", "size", "sha256", "created_at", "updated_at"]
 
     def has_add_permission(self, request) -> bool:
         return False  # an export is started from the campaign page, which queues its worker

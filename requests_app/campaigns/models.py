@@ -136,10 +136,11 @@ def packet_export_path(instance: PacketExport, filename: str) -> str:
 
 
 class PacketExport(Job):
-    """A campaign's evidence packets in one ZIP, built by a worker (campaigns/exports.py).
+    """A campaign's evidence packets in one ZIP, built by workers in parts, then assembled
+    (campaigns/exports.py).
 
-    It is data first: the page follows its progress, a sweep restarts one whose worker
-    stopped, and the finished ZIP stays in storage to download."""
+    It is data first: the page follows its progress, a sweep takes up a part or the
+    assembly whose worker stopped, and the finished ZIP stays in storage to download."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -152,8 +153,6 @@ class PacketExport(Job):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    run = models.UUIDField(null=True, blank=True, editable=False,
-                           help_text="The worker run building the ZIP; a restarted run takes over from a stale one.")
     file = models.FileField(upload_to=packet_export_path, max_length=200, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -164,10 +163,22 @@ class PacketExport(Job):
     def __str__(self) -> str:
         return f"{self.campaign} packets ({self.get_state_display().lower()})"
 
-    done = alias("handled")  # requests packed so far in this run, of the campaign's when it began
+    done = alias("handled")  # requests packed so far, of the campaign's when its parts were planned
+
+    @property
+    def assembling(self) -> bool:
+        """Every request packed, the ZIP not yet put together."""
+        return self.state == self.State.RUNNING and self.total > 0 and self.handled >= self.total
 
     @property
     def percent(self) -> int:
         if self.state == self.State.DONE:
             return 100
-        return round(100 * self.handled / self.total) if self.total else 0
+        packed = round(100 * self.handled / self.total) if self.total else 0
+        return min(packed, 99)  # 100 once the ZIP is assembled and stored
+
+    @property
+    def summary(self) -> str:
+        """Where the export is, in one line: "Packing: 40 of 120", "Assembling the ZIP: 120 of 120"."""
+        label = "Assembling the ZIP" if self.assembling else self.get_state_display()
+        return f"{label}: {self.handled} of {self.total}"

@@ -267,7 +267,7 @@ def packet_export_page(request: HttpRequest, pk: int, export_id: int) -> HttpRes
 def packet_export_progress(request: HttpRequest, pk: int, export_id: int) -> JsonResponse:
     export = _export(request, pk, export_id)
     return JsonResponse({"state": export.state, "done": export.done, "total": export.total,
-                         "percent": export.percent, "error": export.error})
+                         "percent": export.percent, "summary": export.summary, "error": export.error})
 
 
 @organization_required

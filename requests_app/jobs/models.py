@@ -65,12 +65,16 @@ class JobPart(models.Model):
     The job's first step records its parts (the ids each one handles, in order) and wakes a
     worker for each; a worker claims a part as the runner claims a job, runs it, and adds
     its outcome to the job in the same transaction that marks the part done, so a part run
-    twice is counted once. The last part to finish ends the job and deletes the parts."""
+    twice is counted once. The last part to finish ends the job and deletes the parts; of a
+    kind that assembles its parts' work, the parts (and their outcomes) stay until the
+    assembly has ended the job, so a sweep finding them all done knows to assemble again."""
 
     kind = models.CharField(max_length=40)
     job_id = models.PositiveBigIntegerField()
     index = models.PositiveIntegerField()
     items = models.JSONField(default=list, help_text="The ids this part handles, in order.")
+    outcome = models.JSONField(null=True, blank=True,
+                               help_text="What the part did, kept for assembly (kinds that assemble only).")
     state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(help_text="When the part was planned, claimed or last finished a try.")

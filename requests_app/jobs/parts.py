@@ -7,31 +7,44 @@ open, then, in one transaction holding the job's row, marks the part done and ad
 did to the job; the part that finds none left ends the job and deletes the parts. A part
 whose worker stopped keeps its claim until the kind's staleness has passed: then the job,
 silent too once the other parts are done, is woken by the sweep, and its step wakes a
-worker for every part no live worker holds. Nothing here talks to the broker but through
-``ops.queue`` (the part task is enqueued by name: tasks.py imports this module).
+worker for every part no live worker holds.
+
+A kind that assembles its parts' work (Parts.assemble) keeps the parts, each with its
+outcome, past the last one: that part queues the job's step once it commits, and the step,
+finding every part done, assembles under the job's claim with no transaction open, then
+ends the job through ``assembly_end``, which stores only while the claim is still this
+worker's and deletes the parts in the same transaction. Until then the job stays running:
+should the assembler stop, the sweep wakes the job, and its step, finding the parts all
+done still, assembles again rather than splitting anew.
+
+Nothing here talks to the broker but through ``ops.queue`` (the tasks are enqueued by
+name: tasks.py imports this module).
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from requests_app.jobs.models import ACTIVE, Job, JobPart, JobState
-from requests_app.jobs.registry import Kind, kind_named
+from requests_app.jobs.registry import Kind, kind_named, kind_of, kinds
 from requests_app.ops import queue
 
 logger = logging.getLogger(__name__)
 PART_TASK = "jobs.run_part"
+STEP_TASK = "jobs.run"
 
 
 def split(kind: Kind, job: Job, *, now: datetime) -> bool:
     """The step of a kind with parts: records the parts the first time (or ends a job with
-    nothing to do), else wakes a worker for each part no live worker holds. Always False:
-    the parts, not further steps, carry the job on."""
+    nothing to do), else wakes a worker for each part no live worker holds; once every part
+    is done, assembles the job's product (a kind that assembles). Always False: the parts,
+    not further steps, carry the job on."""
     assert kind.parts is not None
     with transaction.atomic():
         parts = parts_of(kind.name, job.pk)
@@ -40,7 +53,10 @@ def split(kind: Kind, job: Job, *, now: datetime) -> bool:
         else:
             wake = _record_parts(kind, job, now)
         for index in wake:
-            queue.enqueue_on_commit(queue.task_named(PART_TASK), kind.name, job.pk, index, **kind.task_options())
+            queue.enqueue_on_commit(queue.task_named(PART_TASK), kind.name, job.pk, index, **kind.part_task_options())
+        ready = kind.parts.assemble is not None and not parts.exclude(state=JobState.DONE).exists()
+    if ready:
+        _assemble(kind, job)
     return False
 
 
@@ -56,7 +72,7 @@ def _record_parts(kind: Kind, job: Job, now: datetime) -> list[int]:
     JobPart.objects.bulk_create(
         JobPart(kind=kind.name, job_id=job.pk, index=index, items=ids, updated_at=now)
         for index, ids in enumerate(split_ids))
-    if not split_ids:  # nothing to do: done at once
+    if not split_ids and kind.parts.finish is not None:  # nothing to do: done at once
         _end(kind, _locked(kind, job.pk))
     return list(range(len(split_ids)))
 
@@ -78,7 +94,7 @@ def run_part(name: str, job_id: int, index: int, *, now: datetime) -> None:
         return
     job = kind.model.objects.select_related(*kind.related).filter(pk=job_id, state__in=ACTIVE).first()
     if job is None:  # the job was ended or deleted meanwhile: its parts are moot
-        parts_of(name, job_id).delete()
+        _discard(kind, job_id, _drop(kind, job_id))
         return
     try:
         outcome = kind.parts.run(job, part.items)
@@ -86,7 +102,7 @@ def run_part(name: str, job_id: int, index: int, *, now: datetime) -> None:
         logger.exception("%s job %s: part %s failed; the sweep will retry it", name, job_id, index)
         kind.model.objects.filter(pk=job_id).update(error=f"{type(exc).__name__}: {exc}"[:4000])
         return
-    _record(kind, part, outcome)
+    _discard(kind, job_id, _record(kind, part, outcome))
 
 
 def _claim(kind: Kind, job_id: int, index: int, now: datetime) -> JobPart | None:
@@ -98,19 +114,29 @@ def _claim(kind: Kind, job_id: int, index: int, now: datetime) -> JobPart | None
 
 
 @transaction.atomic
-def _record(kind: Kind, part: JobPart, outcome: object) -> None:
+def _record(kind: Kind, part: JobPart, outcome: Any) -> list[Any]:
     """Marks the part done and adds its outcome to the job, once: only while this worker's
     claim is still the part's (a worker that was only slow finds another holding it, which
-    records it instead). The job's row is locked first, so parts ending at once take turns."""
+    records it instead). The job's row is locked first, so parts ending at once take turns.
+    The outcomes no one will use: this one, if not recorded; every recorded part's, if this
+    one ended the job early."""
     job = _locked(kind, part.job_id)
     held = JobPart.objects.filter(pk=part.pk, claimed_at=part.claimed_at, state=JobState.RUNNING)
-    if job is None or not held.update(state=JobState.DONE, claimed_at=None, updated_at=timezone.now()):
-        return
+    kept = {"outcome": outcome} if kind.parts.assemble else {}
+    if job is None or not job.active or not held.update(state=JobState.DONE, claimed_at=None,
+                                                        updated_at=timezone.now(), **kept):
+        return [outcome]
     kind.parts.record(job, part.items, outcome)
+    if not job.active:  # the part ended the job: the others' work is moot
+        return _close(kind, job)
     if parts_of(kind.name, job.pk).exclude(state=JobState.DONE).exists():
         job.save()  # its progress, and its heartbeat (updated_at)
+    elif kind.parts.assemble:
+        job.save()
+        queue.enqueue_on_commit(queue.task_named(STEP_TASK), kind.name, job.pk, **kind.task_options())
     else:
         _end(kind, job)
+    return []
 
 
 def _locked(kind: Kind, job_id: int) -> Job | None:
@@ -119,7 +145,84 @@ def _locked(kind: Kind, job_id: int) -> Job | None:
 
 def _end(kind: Kind, job: Job) -> None:
     kind.parts.finish(job)
+    _close(kind, job)
+
+
+def _close(kind: Kind, job: Job) -> list[Any]:
+    """Saves the ended job and deletes its parts; their recorded outcomes."""
     job.claimed_at = None
     job.finished_at = timezone.now()
     job.save()
-    parts_of(kind.name, job.pk).delete()
+    return _drop(kind, job.pk)
+
+
+def _drop(kind: Kind, job_id: int) -> list[Any]:
+    """Deletes the job's parts; the outcomes they had recorded."""
+    outcomes = _outcomes(kind, job_id)
+    parts_of(kind.name, job_id).delete()
+    return outcomes
+
+
+def _outcomes(kind: Kind, job_id: int) -> list[Any]:
+    return [outcome for outcome in parts_of(kind.name, job_id).values_list("outcome", flat=True)
+            if outcome is not None]
+
+
+def _discard(kind: Kind, job_id: int, outcomes: list[Any]) -> None:
+    if outcomes and kind.parts.discard is not None:
+        kind.parts.discard(job_id, outcomes)
+
+
+# Assembly ---------------------------------------------------------------------------
+
+
+def _assemble(kind: Kind, job: Job) -> None:
+    """The kind's assembly of the parts' outcomes, in the parts' order, given the job as it
+    stands now (the total its parts were recorded with) and still held by this claim."""
+    outcomes = list(parts_of(kind.name, job.pk).order_by("index").values_list("outcome", flat=True))
+    current = kind.model.objects.select_related(*kind.related).get(pk=job.pk)
+    kind.parts.assemble(current, outcomes)
+
+
+def held(job: Job) -> QuerySet[Job]:
+    """The job while still active and held by the claim it was given with."""
+    return type(job).objects.filter(pk=job.pk, claimed_at=job.claimed_at, state__in=ACTIVE)
+
+
+def assembly_beat(job: Job) -> bool:
+    """The assembler's heartbeat, so the sweep leaves it be; False if the job was taken over
+    (its worker seemed gone) or ended meanwhile: the assembler then stops, storing nothing."""
+    return bool(held(job).update(updated_at=timezone.now()))
+
+
+@transaction.atomic
+def assembly_end(job: Job, **fields: Any) -> bool:
+    """Ends the assembled job with ``fields`` (its end state, its product) and deletes its
+    parts, in one transaction; only while this assembler's claim is still the job's. False
+    if another worker took it over or it ended meanwhile: the caller removes what it stored."""
+    now = timezone.now()
+    if not held(job).update(claimed_at=None, finished_at=now, updated_at=now, **fields):
+        return False
+    parts_of(kind_of(job).name, job.pk).delete()
+    return True
+
+
+def drop_orphans() -> int:
+    """Discards the outcomes of the parts whose job is gone or ended (deleted while its parts
+    ran, or before its assembly), then deletes those parts; how many jobs had such parts.
+    Parts whose outcomes could not be discarded (storage down) stay for the next sweep."""
+    dropped = 0
+    for kind in kinds():
+        if kind.parts is None:
+            continue
+        alive = kind.model.objects.filter(state__in=ACTIVE).values("pk")
+        orphans = JobPart.objects.filter(kind=kind.name).exclude(job_id__in=alive)
+        for job_id in set(orphans.values_list("job_id", flat=True)):
+            try:
+                _discard(kind, job_id, _outcomes(kind, job_id))
+            except Exception:  # the kind's storage raises its own errors
+                logger.exception("%s job %s: its parts' outcomes could not be discarded", kind.name, job_id)
+                continue
+            parts_of(kind.name, job_id).delete()
+            dropped += 1
+    return dropped

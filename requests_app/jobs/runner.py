@@ -8,7 +8,8 @@ if it is still the one holding it. Nothing here talks to the broker (see tasks.p
 
 The claim is the job's, one step at a time. A kind with parts has one step, which records
 them; each part then has a claim of its own (parts.py), while the job keeps its state,
-progress and heartbeat for the page and the sweep.
+progress and heartbeat for the page and the sweep. Of a kind that assembles its parts' work,
+the same step, run once every part is done, assembles it under the job's claim.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The task that runs a step of a job of any kind, the one that runs a part, and the sweep."""
+"""The task that runs a step of a job of any kind (or its assembly), the one that runs a
+part, and the sweep."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from requests_app.jobs.registry import kind_named
 from requests_app.ops import queue
 
 
-@shared_task(name="jobs.run")
+@shared_task(name=parts.STEP_TASK)
 def run_job(kind: str, job_id: int) -> None:
     """Runs one step of the job, then queues the next, so progress shows and no task runs long."""
     if runner.run_step(kind, job_id, now=timezone.now()):
@@ -31,6 +32,9 @@ def sweep_jobs() -> int:
 
 
 def jobs_sweep(*, now: datetime) -> int:
-    """Wakes a worker for every job the broker lost or whose worker stopped; how many."""
-    return sum(queue.enqueue_now(run_job, name, pk, **kind_named(name).task_options())
-               for name, pk in runner.due(now=now))
+    """Wakes a worker for every job the broker lost or whose worker stopped; how many. Then
+    drops the parts of jobs ended or deleted meanwhile."""
+    woken = sum(queue.enqueue_now(run_job, name, pk, **kind_named(name).task_options())
+                for name, pk in runner.due(now=now))
+    parts.drop_orphans()
+    return woken

@@ -90,6 +90,12 @@ class Jurisdiction(models.Model):
             return self.parent.name
         return self.name
 
+    @property
+    def governed_by_id(self) -> int:
+        """The id of the jurisdiction whose law governs this one (governing_law's): a local's
+        state, else itself; for loading the laws of many jurisdictions at once."""
+        return self.parent_id if self.kind == self.Kind.LOCAL and self.parent_id else self.pk
+
     def governing_law(self) -> PublicRecordsLaw | None:
         """A local jurisdiction has no law of its own: its state's law applies."""
         if self.kind == self.Kind.LOCAL and self.parent_id:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,6 +27,16 @@ def laws_list() -> QuerySet[PublicRecordsLaw]:
         .prefetch_related("deadlines")
         .order_by("jurisdiction__kind", "jurisdiction__name")
     )
+
+
+def governing_laws(jurisdictions: Iterable[Jurisdiction]) -> dict[int, PublicRecordsLaw]:
+    """The law governing each of these jurisdictions (as ``governing_law``), by the
+    jurisdiction's id, with its jurisdiction and deadlines, in two queries however many
+    there are; a jurisdiction no law governs is left out."""
+    holders = {jurisdiction.pk: jurisdiction.governed_by_id for jurisdiction in jurisdictions}
+    laws = {law.jurisdiction_id: law for law in PublicRecordsLaw.objects.filter(
+        jurisdiction_id__in=set(holders.values())).select_related("jurisdiction").prefetch_related("deadlines")}
+    return {pk: laws[holder] for pk, holder in holders.items() if holder in laws}
 
 
 def jurisdiction_with_law(*, code: str) -> Jurisdiction:

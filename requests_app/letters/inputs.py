@@ -43,8 +43,14 @@ def law_terms(law: PublicRecordsLaw, *, criminal_justice: bool, signer: str, bas
 
 def letter_input_for(request: RecordsRequest, items: list | None = None) -> LetterInput:
     """What the composer needs; ``items`` stands in for the request's own (for unsaved requests)."""
+    return letter_input_under(request.agency.jurisdiction.governing_law(), request, items)
+
+
+def letter_input_under(law: PublicRecordsLaw | None, request: RecordsRequest, items: list | None = None
+                       ) -> LetterInput:
+    """letter_input_for under the law the caller found governs the request's agency (laws.
+    selectors.governing_laws, loaded once for many requests)."""
     agency = request.agency
-    law = agency.jurisdiction.governing_law()
     letterhead = letterhead_of(request.organization)
     terms = law_terms(law, criminal_justice=agency.is_criminal_justice, signer=letterhead.signer_name) if law else None
     return LetterInput(

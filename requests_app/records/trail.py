@@ -26,8 +26,16 @@ def record_events(
     *, requests: Iterable[RecordsRequest], actor: User | None, kind: str, summary: Callable[[RecordsRequest], str]
 ) -> list[RequestEvent]:
     """One event per request, written with one INSERT: what a bulk action on many requests records."""
+    return record_summaries(actor=actor, kind=kind, summaries=((r, summary(r)) for r in requests))
+
+
+def record_summaries(
+    *, actor: User | None, kind: str, summaries: Iterable[tuple[RecordsRequest, str]]
+) -> list[RequestEvent]:
+    """Events of one kind, each (request, summary) given (a request may have several), written
+    with one INSERT (a few on SQLite)."""
     return RequestEvent.objects.bulk_create(
-        RequestEvent(request=r, actor=actor, kind=EventKind(kind), summary=summary(r)) for r in requests
+        RequestEvent(request=r, actor=actor, kind=EventKind(kind), summary=summary) for r, summary in summaries
     )
 
 

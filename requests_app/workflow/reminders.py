@@ -1,8 +1,9 @@
 """The reminder scan: every due reminder claimed, recorded with its notifications and their
-emails (deadlines.reminders), the emails delivered (the outbox), and the follow-up letter an
-overdue or follow-up reminder calls for drafted (letters.follow_ups), each step on its own,
-so a worker killed between them leaves work the next scan or the outbox's sweep finishes and
-nothing is done twice."""
+emails (deadlines.reminders), the emails delivered (the outbox), and the follow-up letters
+the overdue and follow-up reminders call for drafted (letters.follow_ups), each step on its
+own and in the same few queries however many reminders a worker sends, so a worker killed
+between them leaves work the next scan or the outbox's sweep finishes and nothing is done
+twice."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from requests_app.deadlines.reminders import (
     record_reminders,
     skip_closed,
 )
-from requests_app.letters.follow_ups import draft_follow_up
+from requests_app.letters.follow_ups import FollowUpOccasion, draft_follow_ups
 from requests_app.ops.queue import enqueue_each, task_named
 from requests_app.outbox.services import emails_deliver
 
@@ -42,57 +43,77 @@ class ScanReport:
     claimed: list[int] = field(default_factory=list)
     sent: list[dict[str, object]] = field(default_factory=list)
     enqueued: int = 0
-    finished: int = 0  # follow-up letters a dead worker left, drafted by this scan
+    finished: int = 0  # overdue and follow-up reminders whose letters a dead worker left, drafted by this scan
 
 
 def send_reminders(reminder_ids: Sequence[int], token: str, *, now: datetime) -> list[dict[str, object]]:
     """Notifies the recipients of reminders this caller claimed; any not ours to send
     (already sent, or claimed again by another scan) is left out of what is returned.
 
-    Three steps, none of them inside another: the reminders are recorded (their in-app
-    notifications written, their emails asked of the outbox, and the reminders marked sent,
-    one short transaction with the same few queries however many reminders there are); their
-    emails are delivered here, with no transaction open (no delivery task is woken for them:
-    the outbox's sweep takes any this worker leaves); last, each overdue or follow-up reminder
-    drafts its letter. A worker killed between steps leaves data that the outbox sweep or
-    the next scan finishes (follow_ups_left), and nothing a step does is done twice.
-    "emails" counts each reminder's emails sent.
+    Three steps, none of them inside another, each in the same few queries however many
+    reminders there are: the reminders are recorded (their in-app notifications written,
+    their emails asked of the outbox, and the reminders marked sent, one short transaction);
+    their emails are delivered here, with no transaction open (no delivery task is woken for
+    them: the outbox's sweep takes any this worker leaves); last, the letters the overdue and
+    follow-up reminders call for are drafted together, in one transaction. A worker killed
+    between steps leaves data that the outbox sweep or the next scan finishes
+    (follow_ups_left), and nothing a step does is done twice. "emails" counts each
+    reminder's emails sent.
     """
     recorded = record_reminders(reminder_ids, token, now=now)
     sent = emails_deliver([email_id for r in recorded for email_id in r.email_ids], now=now)
-    for r in recorded:
-        _draft_follow_up(r.reminder, now=now)
+    _drafted([r.reminder for r in recorded if r.reminder.kind in FOLLOW_UP_KINDS], now=now)
     return [{"id": r.reminder.pk, "tracking": r.reminder.request.tracking, "kind": r.reminder.kind,
              "target_date": r.reminder.target_date.isoformat(), "emails": len(sent.intersection(r.email_ids))}
             for r in recorded]
 
 
-def _draft_follow_up(reminder: Reminder, *, now: datetime) -> None:
-    """Drafts the letter an overdue or follow-up reminder calls for, once, after the reminder
-    is recorded: a drafting failure is logged and tried again by a later scan, never sending
-    the reminder again."""
-    if reminder.kind not in FOLLOW_UP_KINDS:
-        return
+def _drafted(reminders: Sequence[Reminder], *, now: datetime) -> int | None:
+    """How many of these overdue or follow-up reminders this call drafted the letters of;
+    None if drafting failed: that is logged, and a later scan tries again (follow_ups_left),
+    never sending the reminders again."""
+    if not reminders:
+        return 0
     try:
-        with transaction.atomic():
-            if not Reminder.objects.filter(pk=reminder.pk, follow_up_drafted_at__isnull=True).update(
-                    follow_up_drafted_at=now):
-                return  # another worker drafted it
-            draft_follow_up(request=reminder.request, on=reminder.target_date, reason=reminder.get_kind_display())
+        return _draft_follow_ups(reminders, now=now)
     except Exception:
-        logger.exception("the follow-up letter of reminder %s was not drafted; it will be retried", reminder.pk)
+        logger.exception("the follow-up letters of %d reminders (%s, ...) were not drafted; they will be retried",
+                         len(reminders), reminders[0].pk)
+        return None
+
+
+@transaction.atomic
+def _draft_follow_ups(reminders: Sequence[Reminder], *, now: datetime) -> int:
+    """Claims the drafting of those whose letters no one has drafted, and drafts them
+    together; a failure undoes the claim with the letters."""
+    mine = _claim_drafting(reminders, now=now)
+    draft_follow_ups([FollowUpOccasion(r.request, r.target_date, r.get_kind_display()) for r in mine])
+    return len(mine)
+
+
+def _claim_drafting(reminders: Sequence[Reminder], *, now: datetime) -> list[Reminder]:
+    """Those not drafted yet, claimed for this transaction alone: read under their row locks,
+    passing over any another worker holds (PostgreSQL; SQLite has one writer at a time),
+    then marked drafted. Another worker's later read finds them marked, or, once this rolls
+    back, not."""
+    free = set(Reminder.objects.select_for_update(skip_locked=True)
+               .filter(pk__in=[reminder.pk for reminder in reminders], follow_up_drafted_at__isnull=True)
+               .values_list("pk", flat=True))
+    Reminder.objects.filter(pk__in=free).update(follow_up_drafted_at=now)
+    return [reminder for reminder in reminders if reminder.pk in free]
 
 
 def follow_ups_left(*, now: datetime) -> int:
-    """Drafts the follow-ups of sent reminders whose drafting failed or whose worker died."""
-    left = (Reminder.objects.filter(kind__in=FOLLOW_UP_KINDS, sent_at__lt=now - LEFT_AFTER,
-                                    follow_up_drafted_at__isnull=True, skipped=False)
-            .select_related("request__clock", "request__agency"))
-    done = 0
-    for reminder in left[:FOLLOW_UPS_PER_SCAN]:
-        _draft_follow_up(reminder, now=now)
-        done += 1
-    return done
+    """Drafts the follow-ups of sent reminders whose drafting failed or whose worker died,
+    FOLLOW_UPS_PER_SCAN at most, together; if that fails, each on its own, so that one
+    whose letter cannot be drafted holds up none of the others."""
+    left = list(Reminder.objects.filter(kind__in=FOLLOW_UP_KINDS, sent_at__lt=now - LEFT_AFTER,
+                                        follow_up_drafted_at__isnull=True, skipped=False)
+                .select_related("request__clock", "request__agency")[:FOLLOW_UPS_PER_SCAN])
+    done = _drafted(left, now=now)
+    if done is None and len(left) > 1:
+        done = sum(_drafted([reminder], now=now) or 0 for reminder in left)
+    return done or 0
 
 
 def scan(*, now: datetime, send_inline: bool) -> ScanReport:

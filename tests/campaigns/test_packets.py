@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import tempfile
 import zipfile
 from datetime import date, timedelta
 
@@ -15,7 +14,9 @@ from django.utils import timezone
 from requests_app.campaigns import exports, packets, services
 from requests_app.campaigns.models import PacketExport
 from requests_app.campaigns.packets import packet_folder
-from requests_app.jobs.tasks import jobs_sweep
+from requests_app.jobs import parts, runner
+from requests_app.jobs.models import JobPart
+from requests_app.jobs.tasks import jobs_sweep, run_job
 from requests_app.teams.models import Role
 from tests.documents.test_upload import pdf_bytes, up
 from tests.factories import AgencyFactory, MembershipFactory, state
@@ -44,6 +45,12 @@ def start(client, campaign, on_commit, *, run: bool = True) -> PacketExport:
     assert response.status_code == 302
     assert response.url == reverse("campaign-packet-export", args=[campaign.pk, export.pk])
     return export
+
+
+def run(export, on_commit) -> None:
+    """The worker's turn at the export, as a message or the sweep gives it."""
+    with on_commit(execute=True):
+        run_job("packet_export", export.pk)
 
 
 def download(client, export) -> zipfile.ZipFile:
@@ -108,24 +115,27 @@ def test_a_newer_export_replaces_the_older_zip_in_storage(alice_client, campaign
         reverse("campaign-packet-export", args=[campaign.pk, first.pk])).content.decode()
 
 
-def test_progress_is_recorded_as_the_requests_are_packed(alice_client, campaign, monkeypatch,
-                                                         django_capture_on_commit_callbacks):
-    monkeypatch.setattr(exports, "PROGRESS_EVERY", 1)
-    seen = []
-    copy = packets._copy_packet
-
-    def watched(request, folder, archive):
-        current = PacketExport.objects.get(campaign=campaign)
-        seen.append((current.state, current.done, current.total))
-        copy(request, folder, archive)
-
-    monkeypatch.setattr(packets, "_copy_packet", watched)
+def test_progress_is_recorded_as_each_part_is_packed_then_assembled(alice_client, campaign, monkeypatch,
+                                                                    django_capture_on_commit_callbacks):
+    monkeypatch.setattr(exports, "PART_SIZE", 1)
     export = start(alice_client, campaign, django_capture_on_commit_callbacks, run=False)
     progress = reverse("campaign-packet-export-progress", args=[campaign.pk, export.pk])
-    assert alice_client.get(progress).json() == {"state": "queued", "done": 0, "total": 2, "percent": 0, "error": ""}
-    assert exports.packet_export_run(export_id=export.pk)
-    assert seen == [("running", 0, 2), ("running", 1, 2)]
-    assert alice_client.get(progress).json() == {"state": "done", "done": 2, "total": 2, "percent": 100, "error": ""}
+
+    def shown():
+        return alice_client.get(progress).json()
+
+    assert shown() == {"state": "queued", "done": 0, "total": 2, "percent": 0, "summary": "Queued: 0 of 2",
+                       "error": ""}
+    runner.run_step("packet_export", export.pk, now=timezone.now())  # records the parts
+    parts.run_part("packet_export", export.pk, 1, now=timezone.now())
+    assert shown() == {"state": "running", "done": 1, "total": 2, "percent": 50, "summary": "Packing: 1 of 2",
+                       "error": ""}
+    parts.run_part("packet_export", export.pk, 0, now=timezone.now())
+    assert shown() == {"state": "running", "done": 2, "total": 2, "percent": 99,
+                       "summary": "Assembling the ZIP: 2 of 2", "error": ""}
+    runner.run_step("packet_export", export.pk, now=timezone.now())  # as the last part queued it
+    assert shown() == {"state": "done", "done": 2, "total": 2, "percent": 100, "summary": "Done: 2 of 2",
+                       "error": ""}
 
 
 def test_a_second_start_while_one_runs_follows_the_running_one(alice_client, campaign,
@@ -135,7 +145,7 @@ def test_a_second_start_while_one_runs_follows_the_running_one(alice_client, cam
     assert again.redirect_chain[-1][0] == reverse("campaign-packet-export", args=[campaign.pk, first.pk])
     assert "already being packed" in again.content.decode()
     assert PacketExport.objects.filter(campaign=campaign).count() == 1
-    assert exports.packet_export_run(export_id=first.pk)
+    run(first, django_capture_on_commit_callbacks)
     later = start(alice_client, campaign, django_capture_on_commit_callbacks)  # once done, a new one starts
     assert later.pk != first.pk and PacketExport.objects.filter(campaign=campaign).count() == 2
 
@@ -165,7 +175,8 @@ def test_an_unexpected_error_fails_the_export_and_a_finished_one_is_not_run_agai
     export = start(alice_client, campaign, django_capture_on_commit_callbacks)
     export.refresh_from_db()
     assert export.state == "failed" and "Could not pack the requests: OSError: disk full" in export.error
-    assert not exports.packet_export_run(export_id=export.pk)
+    assert not JobPart.objects.exists()
+    run(export, django_capture_on_commit_callbacks)
     export.refresh_from_db()
     assert export.state == "failed"
 
@@ -176,7 +187,7 @@ def test_download_is_a_404_until_the_export_is_done(alice_client, campaign, djan
     assert alice_client.get(url).status_code == 404
     page = alice_client.get(reverse("campaign-packet-export", args=[campaign.pk, export.pk])).content.decode()
     assert 'data-active="1"' in page and url not in page
-    exports.packet_export_run(export_id=export.pk)
+    run(export, django_capture_on_commit_callbacks)
     assert alice_client.get(url).status_code == 200
     assert url in alice_client.get(reverse("campaign-packet-export", args=[campaign.pk, export.pk])).content.decode()
 
@@ -191,25 +202,6 @@ def test_the_sweep_wakes_exports_that_stopped_and_leaves_fresh_and_finished_ones
     PacketExport.objects.exclude(pk=fresh.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
     assert jobs_sweep(now=timezone.now()) == 2
     assert sorted(woken) == [("packet_export", stopped.pk), ("packet_export", running.pk)]
-
-
-def test_a_restarted_export_replaces_the_stale_run_which_stores_nothing(alice, alice_client, campaign,
-                                                                       django_capture_on_commit_callbacks):
-    export = start(alice_client, campaign, django_capture_on_commit_callbacks, run=False)
-    stale = exports._Run.claim(export.pk)  # a worker that stopped answering mid-run
-    restart = exports._Run.claim(export.pk)  # the sweep's restart, from scratch
-    restart.progress(exports.PROGRESS_EVERY)
-    with pytest.raises(exports.Superseded):
-        stale.progress(exports.PROGRESS_EVERY)
-    with tempfile.TemporaryFile() as out, pytest.raises(exports.Superseded):
-        out.write(b"not the real zip")
-        stale.store(out)
-    assert not stale.export.file  # its file was removed again
-    current = PacketExport.objects.get(pk=export.pk)
-    assert (current.state, current.done, current.run, current.file.name) == ("running", 5, restart.run_id, "")
-    assert exports.packet_export_run(export_id=export.pk)
-    export.refresh_from_db()
-    assert export.state == "done" and export.done == 2 and export.file
 
 
 def test_any_member_may_export_even_a_viewer(alice, campaign, django_capture_on_commit_callbacks):

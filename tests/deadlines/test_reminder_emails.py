@@ -62,10 +62,10 @@ def test_no_reminder_or_digest_email_is_sent_inside_a_transaction(alice, watched
 def test_a_follow_up_that_cannot_be_drafted_never_sends_the_reminder_again(alice, monkeypatch):
     sent_texas_request(alice)
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("the letter template is broken")
 
-    monkeypatch.setattr("requests_app.workflow.reminders.draft_follow_up", broken)
+    monkeypatch.setattr("requests_app.workflow.reminders.draft_follow_ups", broken)
     first = scanning.scan(now=at(D(2026, 12, 14)), send_inline=True)
     assert sorted(s["kind"] for s in first.sent) == ["followup_due", "overdue"]
     assert len(mail.outbox) == 2

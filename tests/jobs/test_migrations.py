@@ -139,11 +139,12 @@ def _renderings_kept(stored):
 
 def _exports_and_imports_kept(stored):
     exports = {s: PacketExport.objects.get(pk=pk) for s, pk in stored["export"].items()}
+    # An export under way is begun again in parts (campaigns 0008).
     assert {s: (e.state, e.done, e.total) for s, e in exports.items()} == {
-        "queued": ("queued", 0, 9), "running": ("running", 5, 9), "done": ("done", 0, 9),
+        "queued": ("queued", 0, 9), "running": ("queued", 0, 9), "done": ("done", 0, 9),
         "failed": ("failed", 0, 9), "replaced": ("replaced", 0, 9)}
-    assert (exports["running"].run is not None, exports["done"].file.name, exports["failed"].error) == (
-        True, "packets/1/a.zip", "Could not pack")
+    assert (exports["running"].claimed_at, exports["done"].file.name, exports["failed"].error) == (
+        None, "packets/1/a.zip", "Could not pack")
     imports = {s: AuditImport.objects.get(pk=pk) for s, pk in stored["import"].items()}
     assert {s: (i.state, i.lines_done, i.lines_total) for s, i in imports.items()} == {
         "queued": ("queued", 0, 1000), "running": ("running", 250, 1000), "done": ("done", 1000, 1000),

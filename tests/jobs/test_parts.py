@@ -1,5 +1,6 @@
 """Jobs whose parts run side by side: split once, each part claimed once, counted once,
-the job ended by whichever part is last, and a stopped worker's part taken up again. The
+the job ended by whichever part is last (or assembled after it), and a stopped worker's
+part or assembly taken up again. The
 kind's own work is replaced here; the campaign's real parts are tested with campaigns."""
 
 from __future__ import annotations
@@ -185,6 +186,116 @@ def test_the_tasks_run_a_whole_job(make_job, work, django_capture_on_commit_call
     job.refresh_from_db()
     assert (job.state, job.handled, sorted(job.failures)) == ("done", 5, [2, 4, 6, 8, 10])
     assert sorted(work.ran) == [[1, 2], [3, 4], [5]] and jobs_sweep(now=timezone.now() + timedelta(hours=1)) == 0
+
+
+@pytest.fixture
+def assembling(work, monkeypatch):
+    """The work's kind ending by an assembly that records the outcomes it was given, in
+    turn answering ``answers`` (an exception is raised) before ending the job."""
+    given, answers = [], []
+
+    def assemble(job, outcomes):
+        given.append(outcomes)
+        if answers and isinstance(answers[0], Exception):
+            raise answers.pop(0)
+        assert parts.assembly_end(job, state="done", failures=[pk for outcome in outcomes for pk in outcome])
+
+    kind = registry.kind_named(KIND)
+    monkeypatch.setitem(registry._KINDS, KIND, dataclasses.replace(
+        kind, parts=dataclasses.replace(work.parts(), finish=None, assemble=assemble)))
+    return given, answers
+
+
+def test_a_kind_that_assembles_has_its_step_queued_by_the_last_part(make_job, assembling, woken,
+                                                                    django_capture_on_commit_callbacks):
+    given, _ = assembling
+    job = make_job(KIND)
+    start(job, django_capture_on_commit_callbacks)
+    woken.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for index in (2, 1, 0):
+            parts.run_part(KIND, job.pk, index, now=timezone.now())
+    assert woken == [(KIND, job.pk)]  # the step, once the last part committed
+    job.refresh_from_db()
+    assert (job.state, job.handled, job.finished_at) == ("running", 5, None)  # not assembled under the lock
+    assert JobPart.objects.filter(state="done").count() == 3
+    assert not runner.run_step(KIND, job.pk, now=timezone.now())
+    assert given == [[[2, 4], [6, 8], [10]]]  # the parts' outcomes in the parts' order
+    job.refresh_from_db()
+    assert (job.state, job.failures, job.claimed_at) == ("done", [2, 4, 6, 8, 10], None)
+    assert job.finished_at is not None and not JobPart.objects.exists()
+
+
+def test_an_assembly_that_raises_is_taken_up_again_through_the_sweep(make_job, assembling, work, woken,
+                                                                     django_capture_on_commit_callbacks):
+    given, answers = assembling
+    answers.append(OSError("storage down"))
+    job = make_job(KIND)
+    start(job, django_capture_on_commit_callbacks)
+    now = timezone.now()
+    for index in (0, 1, 2):
+        parts.run_part(KIND, job.pk, index, now=now)
+    runner.run_step(KIND, job.pk, now=now)
+    job.refresh_from_db()
+    assert (job.state, job.error, job.claimed_at) == ("running", "OSError: storage down", now)
+    assert runner.due(now=now + timedelta(minutes=11)) == [(KIND, job.pk)]
+    runner.run_step(KIND, job.pk, now=now + timedelta(minutes=11))  # assembled again, not split anew
+    job.refresh_from_db()
+    assert job.state == "done" and len(given) == 2 and not JobPart.objects.exists()
+    assert work.ran == [[1, 2], [3, 4], [5]]  # no part ran again
+
+
+def test_an_assembler_whose_claim_was_taken_over_ends_nothing(make_job, assembling, woken,
+                                                             django_capture_on_commit_callbacks):
+    job = make_job(KIND)
+    start(job, django_capture_on_commit_callbacks)
+    for index in (0, 1, 2):
+        parts.run_part(KIND, job.pk, index, now=timezone.now())
+    slow = runner.claim(KIND, job.pk, now=timezone.now() - timedelta(minutes=11))
+    runner.claim(KIND, job.pk, now=timezone.now())  # the sweep's takeover
+    assert not parts.assembly_beat(slow) and not parts.assembly_end(slow, state="done")
+    assert JobPart.objects.count() == 3 and type(job).objects.get(pk=job.pk).state == "running"
+
+
+def test_a_kind_with_nothing_to_assemble_assembles_at_its_first_step(make_job, assembling, work, woken,
+                                                                     django_capture_on_commit_callbacks):
+    given, _ = assembling
+    work.ids = []
+    job = make_job(KIND)
+    start(job, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.state, given, woken) == ("done", [[]], [])
+
+
+def test_the_sweep_discards_the_parts_of_a_deleted_job_once_their_outcomes_are(make_job, assembling, woken, caplog,
+                                                                               monkeypatch,
+                                                                               django_capture_on_commit_callbacks):
+    discarded, failures = [], [OSError("storage down")]
+
+    def discard(job_id, outcomes):
+        if failures:
+            raise failures.pop()
+        discarded.append((job_id, outcomes))
+
+    kind = registry.kind_named(KIND)
+    monkeypatch.setitem(registry._KINDS, KIND, dataclasses.replace(
+        kind, parts=dataclasses.replace(kind.parts, discard=discard)))
+    job = make_job(KIND)
+    start(job, django_capture_on_commit_callbacks)
+    parts.run_part(KIND, job.pk, 0, now=timezone.now())
+    type(job).objects.filter(pk=job.pk).delete()
+    jobs_sweep(now=timezone.now())
+    assert JobPart.objects.count() == 3 and "could not be discarded" in caplog.text  # kept for the next sweep
+    jobs_sweep(now=timezone.now())
+    assert discarded == [(job.pk, [[2, 4]])] and not JobPart.objects.exists()
+
+
+def test_parts_end_by_finish_or_assemble():
+    parts_ = registry.kind_named(KIND).parts
+    with pytest.raises(ValueError, match="finish or by assemble"):
+        dataclasses.replace(parts_, assemble=lambda job, outcomes: None)
+    with pytest.raises(ValueError, match="finish or by assemble"):
+        dataclasses.replace(parts_, finish=None)
 
 
 def test_a_kind_has_a_step_or_parts():

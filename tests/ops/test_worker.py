@@ -96,6 +96,36 @@ def test_a_campaigns_parts_are_rendered_side_by_side_by_a_worker_of_two_processe
     assert LetterVersion.objects.filter(request__campaign=campaign).count() == 30
 
 
+def test_a_campaigns_packets_are_packed_in_parts_by_a_worker_of_two_processes_then_assembled(tmp_path):
+    """As above, for the evidence packets: three parts packed across both processes, and
+    the ZIP assembled once after the last, with a folder per request."""
+    import zipfile
+
+    from requests_app.campaigns import exports, services
+    from tests.factories import AgencyFactory, MembershipFactory, state
+
+    owner = MembershipFactory()
+    campaign = services.campaign_create(organization=owner.organization, user=owner.user, title="Packets",
+                                        item_keys=["org-audit"])
+    agencies = [AgencyFactory(jurisdiction=state("WA")) for _ in range(2 * exports.PART_SIZE + 1)]
+    services.campaign_add_agencies(campaign=campaign, agencies=agencies, user=owner.user, today=date(2026, 11, 27))
+    broker = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
+    with publishing_to(broker), running_worker(broker, tmp_path, processes=2) as worker:
+        export, _ = exports.packet_export_start(campaign=campaign, user=owner.user)
+
+        def finished():
+            export.refresh_from_db()
+            return not export.active
+
+        wait_until(finished, worker, seconds=120, what="the export")
+    log = (tmp_path / "worker.log").read_text()
+    assert log.count("Task jobs.run_part[") >= 6, log  # received and succeeded, for each of the three parts
+    assert (export.state, export.done, export.total) == ("done", len(agencies), len(agencies))
+    with export.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        folders = {name.split("/")[0] for name in archive.namelist() if "/" in name}
+    assert len(folders) == len(agencies)
+
+
 def test_a_worker_on_the_embedded_broker_polls_it_every_fifth_of_a_second(monkeypatch):
     from types import SimpleNamespace
 
