@@ -21,7 +21,7 @@ def _page_cost_of_a_new_connection() -> str:
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_new_connection_prices_random_reads_as_the_settings_say(settings):
     settings.POSTGRES_RANDOM_PAGE_COST = 1.1
     assert _page_cost_of_a_new_connection() == "1.1"
@@ -30,7 +30,7 @@ def test_a_new_connection_prices_random_reads_as_the_settings_say(settings):
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_server_keeps_the_servers_own_setting(settings):
     with connection.cursor() as cursor:
         cursor.execute("SELECT reset_val FROM pg_settings WHERE name = 'random_page_cost'")
