@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -17,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 _MISSING = object()
+N = TypeVar("N", int, float)
 
 
 class Env:
@@ -52,27 +54,21 @@ class Env:
         )
 
     def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
-        value = self._raw(name)
-        if value is None:
-            return default
-        try:
-            number = int(value)
-        except ValueError:
-            raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
-        if minimum is not None and number < minimum:
-            raise ImproperlyConfigured(f"{name}={number} is below the minimum of {minimum}.")
-        return number
+        return self._number(name, default, int, "a whole number", minimum)
 
     def float(self, name: str, default: float, *, minimum: float | None = None) -> float:
+        return self._number(name, default, float, "a finite number", minimum)
+
+    def _number(self, name: str, default: N, kind: Callable[[str], N], noun: str, minimum: N | None) -> N:
         value = self._raw(name)
         if value is None:
             return default
         try:
-            number = float(value)
+            number = kind(value)
         except ValueError:
-            raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+            raise ImproperlyConfigured(f"{name}={value!r} is not {noun}.") from None
         if not math.isfinite(number):
-            raise ImproperlyConfigured(f"{name}={value!r} is not a finite number.")
+            raise ImproperlyConfigured(f"{name}={value!r} is not {noun}.")
         if minimum is not None and number < minimum:
             raise ImproperlyConfigured(f"{name}={number:g} is below the minimum of {minimum:g}.")
         return number

@@ -119,7 +119,7 @@ def test_static_files_are_precompressed_in_production_unless_turned_off(tmp_path
 def test_it_reads_a_number_and_refuses_one_out_of_range():
     assert Env({"COST": " 1.5 "}).float("COST", 1.1, minimum=1.0) == 1.5
     assert Env({}).float("COST", 1.1, minimum=1.0) == 1.1
-    for value, message in (("fast", "is not a number"), ("nan", "not a finite number"), ("0.5", "below the minimum")):
+    for value, message in (("fast", "is not a finite number"), ("nan", "not a finite number"), ("0.5", "below the minimum")):
         with pytest.raises(ImproperlyConfigured, match=message):
             Env({"COST": value}).float("COST", 1.1, minimum=1.0)
 
