@@ -25,8 +25,10 @@ ran in one go.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import tempfile
 import zipfile
 from datetime import timedelta
@@ -126,12 +128,25 @@ def packet_discard(export_id: int, outcomes: list[dict[str, Any]]) -> None:
 
 
 def _delete_partials(export_id: int) -> None:
+    folder = _parts_folder(export_id)
     try:
-        _, names = default_storage.listdir(_parts_folder(export_id))
+        _, names = default_storage.listdir(folder)
     except FileNotFoundError:  # no part stored anything
         return
     for name in names:
-        default_storage.delete(f"{_parts_folder(export_id)}/{name}")
+        default_storage.delete(f"{folder}/{name}")
+    _remove_empty_folder(folder)
+
+
+def _remove_empty_folder(folder: str) -> None:
+    """A folder on local disk outlives its files (object storage has none): the emptied one
+    goes too, unless a part stored a file in it meanwhile."""
+    try:
+        path = default_storage.path(folder)
+    except NotImplementedError:  # storage without folders
+        return
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
 
 
 # Assembly ---------------------------------------------------------------------------

@@ -59,6 +59,10 @@ def assemble(export, now=None) -> PacketExport:
     return export
 
 
+def parts_folder_exists(export) -> bool:
+    return default_storage.exists(f"packets/parts/{export.pk}")
+
+
 def partial_files(export) -> list[str]:
     try:
         return default_storage.listdir(f"packets/parts/{export.pk}")[1]
@@ -106,6 +110,7 @@ def test_parts_run_in_reverse_order_make_the_zip_written_in_one_go(campaign, exp
     with zipfile.ZipFile(io.BytesIO(stored)) as archive:
         assert {entry.compress_type for entry in archive.infolist()} == {zipfile.ZIP_DEFLATED}
     assert partial_files(export) == [] and not JobPart.objects.exists()
+    assert not parts_folder_exists(export)  # on local disk, the emptied folder goes too
 
 
 def test_the_last_part_queues_the_assembly_once_it_commits(export, django_capture_on_commit_callbacks):
@@ -228,7 +233,7 @@ def test_a_deleted_exports_partial_files_go_at_the_next_sweep(export):
     assert len(partial_files(export)) == 2
     PacketExport.objects.filter(pk=export.pk).delete()
     assert jobs_sweep(now=timezone.now()) == 0
-    assert partial_files(export) == [] and not JobPart.objects.exists()
+    assert partial_files(export) == [] and not JobPart.objects.exists() and not parts_folder_exists(export)
 
 
 def test_a_campaign_without_requests_exports_an_index_alone(alice):
