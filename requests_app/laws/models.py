@@ -79,26 +79,31 @@ class Jurisdiction(models.Model):
     @property
     def state_code(self) -> str:
         """The code whose holidays and law apply: "US", a state, or a local's state."""
-        if self.kind == self.Kind.LOCAL and self.parent_id:
+        if self.in_a_state:
             return self.parent.code
         return self.code
 
     @property
     def state_name(self) -> str:
         """The name that goes with ``state_code``: "Texas" for Travis County too."""
-        if self.kind == self.Kind.LOCAL and self.parent_id:
+        if self.in_a_state:
             return self.parent.name
         return self.name
+
+    @property
+    def in_a_state(self) -> bool:
+        """A local jurisdiction with its state: the state's name and law are its own."""
+        return self.kind == self.Kind.LOCAL and bool(self.parent_id)
 
     @property
     def governed_by_id(self) -> int:
         """The id of the jurisdiction whose law governs this one (governing_law's): a local's
         state, else itself; for loading the laws of many jurisdictions at once."""
-        return self.parent_id if self.kind == self.Kind.LOCAL and self.parent_id else self.pk
+        return self.parent_id if self.in_a_state else self.pk
 
     def governing_law(self) -> PublicRecordsLaw | None:
         """A local jurisdiction has no law of its own: its state's law applies."""
-        if self.kind == self.Kind.LOCAL and self.parent_id:
+        if self.in_a_state:
             return self.parent.governing_law()
         return getattr(self, "law", None)
 
