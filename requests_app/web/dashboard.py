@@ -68,8 +68,9 @@ class GroupRow:
         return sum(self.counts)
 
     @property
-    def cells(self) -> list[tuple[StatusGroup, int]]:
-        return list(zip(STATUS_GROUPS, self.counts))
+    def cells(self) -> list[tuple[str, int]]:
+        """(column label, count) for each status group."""
+        return [(group.label, n) for group, n in zip(STATUS_GROUPS, self.counts)]
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,22 @@ def test_it_counts_each_campaigns_agencies_by_status_group_and_by_state(alice, a
     assert (empty.row.label, empty.row.counts, empty.states, empty.fees.owed) == ("Empty campaign", [0] * 5, [], 0)
 
 
+def test_the_campaign_table_shows_each_count_in_its_labelled_column(alice_client, alice, agencies):
+    flock = campaign_of(alice, "Flock <audit> logs")
+    for agency, status in zip(agencies, (Status.DRAFT, Status.SUBMITTED, Status.ACKNOWLEDGED, Status.DENIED)):
+        make(alice, agency, status, campaign=flock)
+    html = alice_client.get(reverse("home")).content.decode()
+    row = ('<td class="num" data-label="Draft">1</td><td class="num" data-label="Sent / awaiting">2</td>'
+           '<td class="num zero" data-label="Waiting on us">0</td><td class="num zero" data-label="Closed">0</td>'
+           '<td class="num" data-label="Denied / appealed">1</td>')
+    assert "Flock &lt;audit&gt; logs</a></th>\n          " + row + '\n          <td class="num" data-label="Agencies">4</td>' in html
+    washington = ('<tr><th scope="row">WA</th><td class="num" data-label="Draft">1</td>'
+                  '<td class="num" data-label="Sent / awaiting">1</td><td class="num zero" data-label="Waiting on us">0</td>'
+                  '<td class="num zero" data-label="Closed">0</td><td class="num zero" data-label="Denied / appealed">0</td>'
+                  '<td class="num" data-label="Agencies">2</td></tr>')
+    assert washington in html
+
+
 def test_it_sums_each_campaigns_fees_as_the_campaign_page_does(alice_client, alice, agencies):
     flock = campaign_of(alice)
     estimated, invoiced, waived = (make(alice, agencies[n], Status.FEE_REQUESTED, campaign=flock) for n in range(3))
