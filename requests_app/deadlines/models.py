@@ -129,6 +129,9 @@ class Reminder(models.Model):
     skipped = models.BooleanField(default=False, help_text="Superseded by a later reminder of the same deadline.")
     follow_up_drafted_at = models.DateTimeField(
         null=True, blank=True, help_text="Overdue and follow-up reminders: when their follow-up letter was drafted.")
+    follow_up_failed_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When drafting its follow-up letter last failed on its own; those never tried come first.")
 
     class Meta:
         ordering = ["target_date", "pk"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 
 from requests_app.deadlines.models import Reminder
 from requests_app.deadlines.reminders import (
@@ -30,7 +31,7 @@ from requests_app.outbox.services import emails_deliver
 
 logger = logging.getLogger(__name__)
 SEND_TASK = "reminders.send"  # workflow/tasks.py
-# Letters a dead worker left, drafted by one scan: the rest wait for the next.
+# Letters a dead worker or a failed drafting left, drafted by one scan: the rest wait for the next.
 FOLLOW_UPS_PER_SCAN = 50
 
 
@@ -106,14 +107,20 @@ def _claim_drafting(reminders: Sequence[Reminder], *, now: datetime) -> list[Rem
 def follow_ups_left(*, now: datetime) -> int:
     """Drafts the follow-ups of sent reminders whose drafting failed or whose worker died,
     FOLLOW_UPS_PER_SCAN at most, together; if that fails, each on its own, so that one
-    whose letter cannot be drafted holds up none of the others."""
+    whose letter cannot be drafted holds up none of the others. One that fails on its own
+    is marked and goes behind the rest, so any number that keep failing never stop the
+    others being drafted: they are tried again when their turn comes round."""
     left = list(Reminder.objects.filter(kind__in=FOLLOW_UP_KINDS, sent_at__lt=now - LEFT_AFTER,
                                         follow_up_drafted_at__isnull=True, skipped=False)
-                .select_related("request__clock", "request__agency")[:FOLLOW_UPS_PER_SCAN])
+                .select_related("request__clock", "request__agency")
+                .order_by(F("follow_up_failed_at").asc(nulls_first=True), "pk")[:FOLLOW_UPS_PER_SCAN])
     done = _drafted(left, now=now)
-    if done is None and len(left) > 1:
-        done = sum(_drafted([reminder], now=now) or 0 for reminder in left)
-    return done or 0
+    if done is not None:
+        return done
+    alone = {reminder.pk: _drafted([reminder], now=now) if len(left) > 1 else None for reminder in left}
+    Reminder.objects.filter(pk__in=[pk for pk, drafted in alone.items() if drafted is None]).update(
+        follow_up_failed_at=now)
+    return sum(drafted or 0 for drafted in alone.values())
 
 
 def scan(*, now: datetime, send_inline: bool) -> ScanReport:

@@ -129,6 +129,38 @@ def test_a_letter_that_cannot_be_drafted_holds_up_none_of_the_others(alice, monk
 
 
 @pytest.mark.django_db
+def test_more_letters_that_cannot_be_drafted_than_a_scan_takes_hold_up_none_of_the_others(
+        alice, monkeypatch, failing_drafts):
+    monkeypatch.setattr(scanning, "FOLLOW_UPS_PER_SCAN", 2)
+    requests = []
+    for _ in range(4):  # all in Texas: the same dates, so the good one's reminders come last in any order
+        request = draft_request(organization=alice.organization, agency=AgencyFactory(jurisdiction=state("TX")),
+                                user=alice.user)
+        request_transition(request=request, to_status="submitted", user=alice.user, on=D(2026, 11, 25))
+        requests.append(request)
+    scanning.scan(now=OVERDUE, send_inline=True)
+    failing_drafts.clear()
+    *broken, good = requests
+    draft = follow_ups.draft_follow_ups
+
+    def failing_for_some(occasions, **kwargs):
+        if any(occasion.request.pk in {b.pk for b in broken} for occasion in occasions):
+            raise RuntimeError("this request's letter cannot be composed")
+        return draft(occasions, **kwargs)
+
+    monkeypatch.setattr(scanning, "draft_follow_ups", failing_for_some)
+    assert undrafted() == 8
+    scans = [LATER + timedelta(minutes=5 * n) for n in range(5)]
+    drafted = [scanning.follow_ups_left(now=now) for now in scans]
+    assert drafted == [0, 0, 0, 2, 0]  # two of the six broken ones a scan, each then marked; then the good ones
+    assert set(FollowUpLetter.objects.values_list("request_id", flat=True)) == {good.pk}
+    # The broken ones are tried again in turn, longest failed first, and stay undrafted.
+    assert sorted(Reminder.objects.filter(follow_up_failed_at__isnull=False).values_list("follow_up_failed_at", flat=True)) == [
+        scans[1], scans[1], scans[2], scans[2], scans[4], scans[4]]
+    assert undrafted() == 6
+
+
+@pytest.mark.django_db
 def test_a_reminder_whose_letter_is_drafted_is_not_drafted_again(alice, failing_drafts):
     left_by_a_failed_send(alice, 2, failing_drafts)
     left = list(Reminder.objects.filter(follow_up_drafted_at__isnull=True, sent_at__isnull=False))
