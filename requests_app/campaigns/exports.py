@@ -43,7 +43,7 @@ from requests_app.campaigns.models import Campaign, PacketExport, packet_export_
 from requests_app.campaigns.packets import campaign_requests, copy_entries, pack_requests, write_index
 from requests_app.documents.integrity import IntegrityFailure
 from requests_app.jobs.models import ACTIVE
-from requests_app.jobs.parts import assembly_beat, assembly_end
+from requests_app.jobs.parts import assembled, assembly_beat, assembly_end
 from requests_app.jobs.registry import Kind, Parts, chunked, register
 from requests_app.jobs.services import job_enqueue
 from requests_app.teams.models import User
@@ -167,6 +167,7 @@ def packet_assemble(export: PacketExport, outcomes: list[dict[str, Any]]) -> Non
         reason = UNEXPECTED.format(f"{type(exc).__name__}: {exc}")
         if assembly_end(export, state=PacketExport.State.FAILED, error=reason):
             _delete_partials(export.pk)
+            assembled(export)
         return
     count = sum(outcome["count"] for outcome in outcomes)
     if not assembly_end(export, state=PacketExport.State.DONE, file=name, size=size, sha256=digest, handled=count,
@@ -174,7 +175,8 @@ def packet_assemble(export: PacketExport, outcomes: list[dict[str, Any]]) -> Non
         default_storage.delete(name)  # another worker took the assembly over
         return
     _replace_older(export)
-    _delete_partials(export.pk)
+    _delete_partials(export.pk)  # a worker killed before this leaves them to the sweep (drop_orphans)
+    assembled(export)
 
 
 def _write_zip(export: PacketExport, outcomes: list[dict[str, Any]], out: IO[bytes]) -> None:

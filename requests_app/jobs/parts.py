@@ -13,9 +13,10 @@ A kind that assembles its parts' work (Parts.assemble) keeps the parts, each wit
 outcome, past the last one: that part queues the job's step once it commits, and the step,
 finding every part done, assembles under the job's claim with no transaction open, then
 ends the job through ``assembly_end``, which stores only while the claim is still this
-worker's and deletes the parts in the same transaction. Until then the job stays running:
-should the assembler stop, the sweep wakes the job, and its step, finding the parts all
-done still, assembles again rather than splitting anew.
+worker's. Until then the job stays running: should the assembler stop, the sweep wakes the
+job, and its step, finding the parts all done still, assembles again rather than splitting
+anew. The ended job's parts stay until the assembler has removed what they stored
+(``assembled``); should it stop before, the sweep discards their outcomes (drop_orphans).
 
 Nothing here talks to the broker but through ``ops.queue`` (the tasks are enqueued by
 name: tasks.py imports this module).
@@ -197,14 +198,18 @@ def assembly_beat(job: Job) -> bool:
 
 @transaction.atomic
 def assembly_end(job: Job, **fields: Any) -> bool:
-    """Ends the assembled job with ``fields`` (its end state, its product) and deletes its
-    parts, in one transaction; only while this assembler's claim is still the job's. False
-    if another worker took it over or it ended meanwhile: the caller removes what it stored."""
+    """Ends the assembled job with ``fields`` (its end state, its product), only while this
+    assembler's claim is still the job's. False if another worker took it over or it ended
+    meanwhile: the caller removes what it stored. True: the caller removes what the parts
+    stored, then calls ``assembled``; the parts of the ended job are the sweep's to discard
+    should it stop before (drop_orphans)."""
     now = timezone.now()
-    if not held(job).update(claimed_at=None, finished_at=now, updated_at=now, **fields):
-        return False
+    return bool(held(job).update(claimed_at=None, finished_at=now, updated_at=now, **fields))
+
+
+def assembled(job: Job) -> None:
+    """Deletes the parts of a job ended by ``assembly_end``, once what they stored is gone."""
     parts_of(kind_of(job).name, job.pk).delete()
-    return True
 
 
 def drop_orphans() -> int:

@@ -42,6 +42,8 @@ class Parts:
     the parts' outcomes in their order (kept on their JobPart rows, so JSON values). It
     ends the job through ``parts.assembly_end``, which stores only while the claim is
     still this worker's; should its worker stop, the sweep has the job assembled again.
+    Once ended, it removes what the parts stored and calls ``parts.assembled`` (a worker
+    stopped before that leaves the parts for the sweep to ``discard``).
 
     ``discard(job_id, outcomes)``, if given, removes what outcomes left outside the
     database (files) that no one will assemble: a part's that came too late to be recorded

@@ -206,6 +206,24 @@ def test_a_killed_assembler_is_replaced_through_the_sweep(monkeypatch, export):
     assert partial_files(export) == [] and not JobPart.objects.exists()
 
 
+def test_an_assembler_killed_before_deleting_the_partial_files_leaves_them_to_the_sweep(monkeypatch, export):
+    run_parts(export, 0, 1, 2)
+
+    def killed(export):
+        raise SystemExit("the worker was killed")
+
+    monkeypatch.setattr(exports, "_replace_older", killed)  # between marking the export done and deleting
+    with pytest.raises(SystemExit):
+        assemble(export)
+    export.refresh_from_db()
+    assert export.state == "done" and len(partial_files(export)) == 3 and JobPart.objects.count() == 3
+    zipped = export.file.read()
+    assert jobs_sweep(now=timezone.now()) == 0
+    assert partial_files(export) == [] and not parts_folder_exists(export) and not JobPart.objects.exists()
+    export.refresh_from_db()
+    assert export.state == "done" and export.file.read() == zipped  # the ZIP itself is kept
+
+
 def test_a_tampered_document_fails_the_export_and_its_partial_files_go(campaign, monkeypatch, export):
     document = campaign.requests.order_by("tracking")[2].document_links.get().document
     with open(document.file.path, "ab") as handle:

@@ -199,6 +199,9 @@ def assembling(work, monkeypatch):
         if answers and isinstance(answers[0], Exception):
             raise answers.pop(0)
         assert parts.assembly_end(job, state="done", failures=[pk for outcome in outcomes for pk in outcome])
+        if answers and answers[0] == "killed before its clean-up":
+            raise SystemExit(answers.pop(0))
+        parts.assembled(job)
 
     kind = registry.kind_named(KIND)
     monkeypatch.setitem(registry._KINDS, KIND, dataclasses.replace(
@@ -288,6 +291,27 @@ def test_the_sweep_discards_the_parts_of_a_deleted_job_once_their_outcomes_are(m
     assert JobPart.objects.count() == 3 and "could not be discarded" in caplog.text  # kept for the next sweep
     jobs_sweep(now=timezone.now())
     assert discarded == [(job.pk, [[2, 4]])] and not JobPart.objects.exists()
+
+
+def test_an_assembler_killed_after_ending_the_job_leaves_its_parts_for_the_sweep_to_discard(
+        make_job, assembling, woken, monkeypatch, django_capture_on_commit_callbacks):
+    given, answers = assembling
+    discarded = []
+    kind = registry.kind_named(KIND)
+    monkeypatch.setitem(registry._KINDS, KIND, dataclasses.replace(
+        kind, parts=dataclasses.replace(kind.parts, discard=lambda job_id, outcomes: discarded.append((job_id, outcomes)))))
+    answers.append("killed before its clean-up")
+    job = make_job(KIND)
+    start(job, django_capture_on_commit_callbacks)
+    for index in (0, 1, 2):
+        parts.run_part(KIND, job.pk, index, now=timezone.now())
+    with pytest.raises(SystemExit):
+        runner.run_step(KIND, job.pk, now=timezone.now())
+    job.refresh_from_db()
+    assert job.state == "done" and JobPart.objects.count() == 3 and discarded == []
+    assert jobs_sweep(now=timezone.now()) == 0  # an ended job is not woken
+    assert discarded == [(job.pk, [[2, 4], [6, 8], [10]])] and not JobPart.objects.exists()
+    assert type(job).objects.get(pk=job.pk).state == "done" and len(given) == 1
 
 
 def test_parts_end_by_finish_or_assemble():
