@@ -8,7 +8,6 @@ import csv
 import io
 import re
 import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
