@@ -241,6 +241,7 @@ class RequestEvent(models.Model):
         DOCUMENT_ADDED = "document_added", "Document added"
         FEE_RECORDED = "fee_recorded", "Fee recorded"
         FOLLOW_UP_DRAFTED = "follow_up_drafted", "Follow-up drafted"
+        FOLLOW_UP_NOT_DRAFTED = "follow_up_not_drafted", "Follow-up not drafted"
 
     request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

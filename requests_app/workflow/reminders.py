@@ -28,6 +28,7 @@ from requests_app.deadlines.reminders import (
 from requests_app.letters.follow_ups import FollowUpOccasion, draft_follow_ups
 from requests_app.ops.queue import enqueue_each, task_named
 from requests_app.outbox.services import emails_deliver
+from requests_app.records.trail import EventKind, record_summaries
 
 logger = logging.getLogger(__name__)
 SEND_TASK = "reminders.send"  # workflow/tasks.py
@@ -118,9 +119,20 @@ def follow_ups_left(*, now: datetime) -> int:
     if done is not None:
         return done
     alone = {reminder.pk: _drafted([reminder], now=now) if len(left) > 1 else None for reminder in left}
-    Reminder.objects.filter(pk__in=[pk for pk, drafted in alone.items() if drafted is None]).update(
-        follow_up_failed_at=now)
+    _failed_alone([reminder for reminder in left if alone[reminder.pk] is None], now=now)
     return sum(drafted or 0 for drafted in alone.values())
+
+
+@transaction.atomic
+def _failed_alone(reminders: Sequence[Reminder], *, now: datetime) -> None:
+    """Marks reminders whose letters failed to draft on their own; the first time, their
+    requests' history says so, for the team to draft the letter by hand meanwhile."""
+    Reminder.objects.filter(pk__in=[reminder.pk for reminder in reminders]).update(follow_up_failed_at=now)
+    record_summaries(actor=None, kind=EventKind.FOLLOW_UP_NOT_DRAFTED, summaries=[
+        (reminder.request, f"the follow-up letter of the {reminder.get_kind_display().lower()} reminder of "
+                           f"{reminder.target_date.isoformat()} could not be drafted; it will be tried again "
+                           "(a follow-up can be drafted from this page meanwhile)")
+        for reminder in reminders if reminder.follow_up_failed_at is None])
 
 
 def scan(*, now: datetime, send_inline: bool) -> ScanReport:

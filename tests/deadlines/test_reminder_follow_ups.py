@@ -158,6 +158,15 @@ def test_more_letters_that_cannot_be_drafted_than_a_scan_takes_hold_up_none_of_t
     assert sorted(Reminder.objects.filter(follow_up_failed_at__isnull=False).values_list("follow_up_failed_at", flat=True)) == [
         scans[1], scans[1], scans[2], scans[2], scans[4], scans[4]]
     assert undrafted() == 6
+    # Each broken reminder's request says so once, at its first failure.
+    said = RequestEvent.objects.filter(kind="follow_up_not_drafted")
+    assert sorted(said.values_list("request_id", flat=True)) == sorted([b.pk for b in broken for _ in range(2)])
+    assert set(said.values_list("summary", flat=True)) == {
+        "the follow-up letter of the overdue reminder of 2026-12-14 could not be drafted; it will be tried again "
+        "(a follow-up can be drafted from this page meanwhile)",
+        "the follow-up letter of the follow-up due reminder of 2026-12-14 could not be drafted; it will be tried "
+        "again (a follow-up can be drafted from this page meanwhile)"}
+    assert not said.filter(request=good).exists() and said.filter(actor__isnull=False).count() == 0
 
 
 @pytest.mark.django_db
