@@ -166,8 +166,7 @@ def packet_assemble(export: PacketExport, outcomes: list[dict[str, Any]]) -> Non
         logger.exception("packet export %s: the assembly failed", export.pk)
         reason = UNEXPECTED.format(f"{type(exc).__name__}: {exc}")
         if assembly_end(export, state=PacketExport.State.FAILED, error=reason):
-            _delete_partials(export.pk)
-            assembled(export)
+            _clean_up(export)
         return
     count = sum(outcome["count"] for outcome in outcomes)
     if not assembly_end(export, state=PacketExport.State.DONE, file=name, size=size, sha256=digest, handled=count,
@@ -175,7 +174,13 @@ def packet_assemble(export: PacketExport, outcomes: list[dict[str, Any]]) -> Non
         default_storage.delete(name)  # another worker took the assembly over
         return
     _replace_older(export)
-    _delete_partials(export.pk)  # a worker killed before this leaves them to the sweep (drop_orphans)
+    _clean_up(export)
+
+
+def _clean_up(export: PacketExport) -> None:
+    """The ended export's partial files, then its parts: a worker killed in between leaves
+    the parts, whose files the sweep deletes (drop_orphans)."""
+    _delete_partials(export.pk)
     assembled(export)
 
 

@@ -196,7 +196,6 @@ def assembly_beat(job: Job) -> bool:
     return bool(held(job).update(updated_at=timezone.now()))
 
 
-@transaction.atomic
 def assembly_end(job: Job, **fields: Any) -> bool:
     """Ends the assembled job with ``fields`` (its end state, its product), only while this
     assembler's claim is still the job's. False if another worker took it over or it ended
@@ -214,7 +213,8 @@ def assembled(job: Job) -> None:
 
 def drop_orphans() -> int:
     """Discards the outcomes of the parts whose job is gone or ended (deleted while its parts
-    ran, or before its assembly), then deletes those parts; how many jobs had such parts.
+    ran or before its assembly, or assembled by a worker that stopped before removing them),
+    then deletes those parts; how many jobs had such parts.
     Parts whose outcomes could not be discarded (storage down) stay for the next sweep."""
     dropped = 0
     for kind in kinds():

@@ -118,7 +118,8 @@ def follow_ups_left(*, now: datetime) -> int:
     done = _drafted(left, now=now)
     if done is not None:
         return done
-    alone = {reminder.pk: _drafted([reminder], now=now) if len(left) > 1 else None for reminder in left}
+    # Each on its own; a batch of one has just failed on its own.
+    alone = {r.pk: _drafted([r], now=now) for r in left} if len(left) > 1 else {r.pk: None for r in left}
     _failed_alone([reminder for reminder in left if alone[reminder.pk] is None], now=now)
     return sum(drafted or 0 for drafted in alone.values())
 
