@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from requests_app.auditlogs import frames
+from requests_app.auditlogs import column_times, frames
 from requests_app.auditlogs.csvblocks import record_end
 from requests_app.auditlogs.formats import Format
 from requests_app.auditlogs.parse import csv_encoding, file_kind
@@ -72,7 +72,7 @@ def scan_file(path: Path, fmt: Format, headers: list[str], fields: frozenset[str
         *(raw.get(n, pl.lit(None, dtype=pl.String)).fill_null("").alias(f"{n}_raw") for n in ("organization", "reason")),
         *(raw[n].alias(n) for n in ("time_frame", "networks", "devices") if n in raw),
         raw_time.alias("raw_time"),
-        frames.shape_times(raw_time, shape, zone).alias("searched_at"),
+        column_times.shape_times(raw_time, shape, zone).alias("searched_at"),
     )
     return Scanned(path.name, query, zone)
 
@@ -99,14 +99,14 @@ def _shape_of(path: Path, names: list[str], index: int | None) -> str | None:
         return None
     sample = pl.read_csv(_head(path), has_header=True, new_columns=names, infer_schema=False, n_rows=SAMPLE_ROWS // 10,
                          columns=[index], encoding="utf8-lossy", truncate_ragged_lines=True, raise_if_empty=False)
-    return frames.likely_shape(sample.to_series().str.strip_chars()) if sample.height else None
+    return column_times.likely_shape(sample.to_series().str.strip_chars()) if sample.height else None
 
 
 def _late_times(rows: pl.DataFrame, zone: str) -> pl.DataFrame:
     """Rows in another shape than the sample's get every shape tried (they are few)."""
     missed = rows["searched_at"].is_null() & rows["raw_time"].fill_null("").str.strip_chars().ne("")
     if missed.any():
-        late = frames.parse_times(rows["raw_time"].filter(missed).str.strip_chars(), zone)
+        late = column_times.parse_times(rows["raw_time"].filter(missed).str.strip_chars(), zone)
         rows = rows.with_columns(rows["searched_at"].scatter(missed.arg_true(), late))
     return rows
 

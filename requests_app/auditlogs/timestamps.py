@@ -1,5 +1,5 @@
 """The timestamp shapes audit-log exports use, defined once for both readers: polars' for
-columns of searches (frames.py, scan.py) and Python's strptime for rows read one at a time
+columns of searches (column_times.py) and Python's strptime for rows read one at a time
 (hot-list logs, rosters: parse.py). A trailing zone mark (UTC, GMT, Z) is cut before either
 reads; an Excel serial number counts as a date only within SERIAL_RANGE.
 """

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from bench.make_audit_log import write as write_synthetic
-from requests_app.auditlogs import csvblocks, frames, rules
+from requests_app.auditlogs import column_times, csvblocks, frames, rules
 from requests_app.auditlogs.analyze import analyze
 from tests.auditlogs.test_analyze import NETWORK_14, network_rows, write_csv
 
@@ -94,7 +94,7 @@ def test_a_windows_1252_export_keeps_its_accents(tmp_path):
 ])
 def test_times_in_every_shape_even_mixed_in_one_batch(text, expected):
     batch = pl.Series("t", ["01/31/2022, 11:26:24 PM UTC"] * 30 + [text])
-    assert frames.parse_times(batch).to_list()[-1] == expected
+    assert column_times.parse_times(batch).to_list()[-1] == expected
 
 
 REASONS = ["ICE warrant", "assist ICE ERO", "possession of ice", "Drugs/Narcotics - HSI", "HSI request", "trans",

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from requests_app.agencies.states import STATE_NAMES
-from requests_app.auditlogs import frames
+from requests_app.auditlogs import column_times
 from requests_app.auditlogs.analyze import analyze
 from requests_app.auditlogs.parse import parse_time, stringify
 from requests_app.auditlogs.zones import STATE_ZONES, check_zone, chosen_zone, state_zone
@@ -114,25 +114,25 @@ def test_a_naive_spreadsheet_cell_stays_bare_until_read_in_a_zone():
 def test_a_batch_of_bare_times_is_read_in_the_zone_and_named_ones_keep_theirs():
     raw = pl.Series("t", ["2025-06-18 00:02:04.789"] * 30 + ["01/31/2022, 11:26:24 PM UTC",
                                                              "2025-06-18T00:02:04+02:00", "45000.5"])
-    parsed = frames.parse_times(raw, "America/Los_Angeles").to_list()
+    parsed = column_times.parse_times(raw, "America/Los_Angeles").to_list()
     assert parsed[0] == utc(2025, 6, 18, 7, 2, 4, 789000)
     assert parsed[-3:] == [utc(2022, 1, 31, 23, 26, 24), utc(2025, 6, 17, 22, 2, 4), utc(2023, 3, 15, 19)]
 
 
 def test_a_batch_of_flock_utc_times_is_not_moved_by_the_zone():
     raw = pl.Series("t", ["01/31/2022, 11:26:24 PM UTC"] * 30 + ["2025-06-18 00:02:04"])
-    parsed = frames.parse_times(raw, "America/Chicago").to_list()
+    parsed = column_times.parse_times(raw, "America/Chicago").to_list()
     assert parsed[0] == utc(2022, 1, 31, 23, 26, 24) and parsed[-1] == utc(2025, 6, 18, 5, 2, 4)
 
 
 def test_a_batch_reads_the_repeated_hour_as_its_first_and_nulls_the_skipped_one():
     raw = pl.Series("t", ["2025-11-02 01:30:00", "2025-03-09 02:30:00", "2025-03-09 03:30:00"])
-    assert frames.parse_times(raw, "America/Los_Angeles").to_list() == [
+    assert column_times.parse_times(raw, "America/Los_Angeles").to_list() == [
         utc(2025, 11, 2, 8, 30), None, utc(2025, 3, 9, 10, 30)]
 
 
 def test_each_file_keeps_its_own_shape():
-    american, iso = frames.TimeReader("UTC"), frames.TimeReader("UTC")
+    american, iso = column_times.TimeReader("UTC"), column_times.TimeReader("UTC")
     american(pl.Series("t", ["01/31/2022, 11:26:24 PM UTC"] * 3))
     iso(pl.Series("t", ["2025-06-18 00:02:04"] * 3))
     assert american.shape == "%m/%d/%Y, %I:%M:%S %p UTC" and iso.shape == "%Y-%m-%d %H:%M:%S%.f"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from requests_app.auditlogs import frames, timestamps
+from requests_app.auditlogs import column_times, timestamps
 from requests_app.auditlogs.parse import parse_time
 
 SAMPLES = {
@@ -42,7 +42,7 @@ CASES = [(text + mark, when) for text, when in SAMPLES.items() for mark in ("", 
 def test_both_readers_read_each_shape_alike(text, when):
     expected = when.replace(tzinfo=UTC)
     by_rows = parse_time(text)
-    by_columns = frames.parse_times(pl.Series("t", [text]), "UTC", shape=None)[0]
+    by_columns = column_times.parse_times(pl.Series("t", [text]), "UTC", shape=None)[0]
     assert by_rows == expected and by_columns == expected
 
 
@@ -50,4 +50,4 @@ def test_both_readers_read_each_shape_alike(text, when):
 def test_a_number_outside_the_serial_range_is_not_a_date_for_either_reader(text):
     with pytest.raises(ValueError, match="unreadable time"):
         parse_time(text)
-    assert frames.parse_times(pl.Series("t", [text]), "UTC", shape=None)[0] is None
+    assert column_times.parse_times(pl.Series("t", [text]), "UTC", shape=None)[0] is None
