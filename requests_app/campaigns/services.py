@@ -23,7 +23,7 @@ from requests_app.jobs.registry import Kind, Parts, chunked, register
 from requests_app.jobs.services import job_enqueue
 from requests_app.laws.services import residency_bases
 from requests_app.letters.composer import Route
-from requests_app.letters.drafts import letter_address_outdated, request_create, request_readdress_letter
+from requests_app.letters.drafts import letter_address_outdated, request_readdress_letter, requests_create
 from requests_app.letters.inputs import residency_warning_of
 from requests_app.letters.models import LetterVersion
 from requests_app.letters.services import (
@@ -84,21 +84,21 @@ def _unique_slug(organization: Organization, title: str) -> str:
 
 
 def campaign_add_agencies(*, campaign: Campaign, agencies: list[Agency], user: User, today: date) -> AddResult:
-    """One draft request per agency; agencies already in the campaign are not asked twice."""
-    result = AddResult()
+    """One draft request per agency, all written together; agencies already in the campaign
+    (or named twice) are not asked twice."""
     items = items_for(organization=campaign.organization, keys=campaign.item_keys)
     existing = {r.agency_id: r for r in campaign.requests.all()}
+    fresh = list({agency.pk: agency for agency in agencies if agency.pk not in existing}.values())
+    created = requests_create(
+        organization=campaign.organization, agencies=fresh, user=user, title=campaign.title, items=items,
+        date_from=campaign.date_from, date_to=campaign.date_to, fee_cap=campaign.fee_cap, campaign=campaign,
+        today=today,
+    )
+    result, made, named = AddResult(created=created), {r.agency_id: r for r in created}, set()
     for agency in agencies:
-        if agency.pk in existing:
-            result.existing.append(existing[agency.pk])
-            continue
-        request = request_create(
-            organization=campaign.organization, agency=agency, user=user, title=campaign.title,
-            items=items, date_from=campaign.date_from, date_to=campaign.date_to,
-            fee_cap=campaign.fee_cap, campaign=campaign, today=today,
-        )
-        existing[agency.pk] = request
-        result.created.append(request)
+        if agency.pk in existing or agency.pk in named:
+            result.existing.append(existing.get(agency.pk) or made[agency.pk])
+        named.add(agency.pk)
     return result
 
 

@@ -43,12 +43,20 @@ def items_for(*, organization: Organization, keys: Sequence[str]) -> list[ItemSp
 
 def tracking_allocate(*, year: int) -> str:
     """The next tracking reference of the year, e.g. RR-2026-0042; never reused."""
+    return tracking_allocate_many(year=year, count=1)[0]
+
+
+def tracking_allocate_many(*, year: int, count: int) -> list[str]:
+    """The next ``count`` tracking references of the year, consecutive, in one UPDATE; never
+    reused (the counter's row stays locked until the caller's transaction ends)."""
+    if count < 1:
+        return []
     for _ in range(3):
         with transaction.atomic():
-            updated = TrackingCounter.objects.filter(year=year).update(last=F("last") + 1)
+            updated = TrackingCounter.objects.filter(year=year).update(last=F("last") + count)
             if updated:
-                number = TrackingCounter.objects.get(year=year).last
-                return f"RR-{year}-{number:04d}"
+                last = TrackingCounter.objects.get(year=year).last
+                return [f"RR-{year}-{number:04d}" for number in range(last - count + 1, last + 1)]
         try:
             with transaction.atomic():
                 TrackingCounter.objects.create(year=year, last=0)
