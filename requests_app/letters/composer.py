@@ -164,6 +164,13 @@ def compose_letter(letter: LetterInput) -> str:
     return tidy_text(text)
 
 
+def address_block(addressee: Addressee) -> str:
+    """The lines compose_letter addresses the letter with, before its "Re:" line (the
+    request_letter template includes the same block)."""
+    context = {"agency": addressee, "delivery": delivery_line(addressee)}
+    return tidy_text(render_to_string("letters/_address_block.txt", context))
+
+
 def _money(amount: Decimal | int) -> str:
     amount = Decimal(amount)
     return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"

@@ -13,8 +13,8 @@ from django.db import transaction
 
 from requests_app.agencies.models import Agency
 from requests_app.laws.selectors import governing_laws
-from requests_app.letters.composer import compose_letter
-from requests_app.letters.inputs import draft_text_for, letter_input_under
+from requests_app.letters.composer import address_block, compose_letter
+from requests_app.letters.inputs import addressee_of, draft_text_for, letter_input_under
 from requests_app.records.models import RecordsRequest, RequestItem, Status
 from requests_app.records.services import ItemSpec, check_date_range, require_draft, tracking_allocate_many
 from requests_app.records.trail import EventKind, record_event, record_summaries
@@ -92,7 +92,7 @@ def letter_address_outdated(request: RecordsRequest) -> bool:
     if request.status != Status.DRAFT:
         return False
     current = address_block_of(request.letter_text)
-    return current is not None and current != address_block_of(draft_text_for(request))
+    return current is not None and current != address_block(addressee_of(request.agency))
 
 
 @transaction.atomic
@@ -104,7 +104,7 @@ def request_readdress_letter(*, request: RecordsRequest, user: User | None = Non
     if not found:
         raise ValidationError("The letter has no “Re:” line after its address, so the address cannot be "
                               "replaced on its own: edit it by hand or compose the letter afresh.")
-    request.letter_text = address_block_of(draft_text_for(request)) + SUBJECT_LINE + rest
+    request.letter_text = address_block(addressee_of(request.agency)) + SUBJECT_LINE + rest
     request.save(update_fields=["letter_text", "updated_at"])
     record_event(request=request, actor=user, kind=EventKind.LETTER_EDITED,
                  summary="letter: address updated from the agency's records contact")

@@ -11,6 +11,7 @@ from requests_app.letters.composer import (
     Letterhead,
     LetterInput,
     Route,
+    address_block,
     compose_letter,
     period_phrase,
     submission_route,
@@ -129,3 +130,19 @@ def test_with_no_contact_it_is_addressed_to_the_records_custodian_at_the_agencys
 def test_a_place_is_not_needed_to_compose_the_letter():
     assert letter(addressee=Addressee("Federal Bureau of Investigation")).startswith(
         "Public Records Custodian\nFederal Bureau of Investigation\n\nRe: ")
+
+def test_the_address_block_alone_is_the_letters_own_down_to_the_blank_line():
+    """A draft's address is checked and replaced by composing the block alone: it must be what
+    the whole letter carries before "Re:", whichever way the letter goes."""
+    addressees = [
+        Addressee("Austin Police Department", "715 E. 8th Street\nAustin, TX 78701", "prr@austin.example.gov"),
+        Addressee("Eugene Police Department", "300 Country Club Road", "", "https://records.example.gov"),
+        Addressee("Eugene Police Department", "300 Country Club Road\nEugene, OR 97401"),
+        Addressee("Eugene Police Department", place="Eugene, Oregon"),
+        Addressee("Federal Bureau of Investigation"),
+        Addressee("Smith & Jones <County> Sheriff's Office", "1 \"Main\" St", "", "", "Smith & Jones, Texas"),
+    ]
+    for addressee in addressees:
+        head, found, _ = letter(addressee=addressee).partition("\nRe: ")
+        assert found and address_block(addressee) == head, addressee
+    assert address_block(addressees[-1]).startswith("Smith & Jones <County> Sheriff's Office\n")  # plain text
