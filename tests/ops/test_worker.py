@@ -140,4 +140,4 @@ def test_a_worker_on_the_embedded_broker_polls_it_every_fifth_of_a_second(monkey
     poll_the_embedded_broker_often(worker_on("redis://127.0.0.1:6379/0"))
     assert Transport.polling_interval == 1.0  # another broker: left alone
     poll_the_embedded_broker_often(worker_on("sqla+sqlite:///var/broker.sqlite3"))
-    assert Transport.polling_interval == 0.2
+    assert Transport.polling_interval == 0.05
