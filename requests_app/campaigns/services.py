@@ -94,11 +94,13 @@ def campaign_add_agencies(*, campaign: Campaign, agencies: list[Agency], user: U
         date_from=campaign.date_from, date_to=campaign.date_to, fee_cap=campaign.fee_cap, campaign=campaign,
         today=today,
     )
-    result, made, named = AddResult(created=created), {r.agency_id: r for r in created}, set()
+    result = AddResult(created=created)
+    known = {**existing, **{r.agency_id: r for r in created}}
+    seen: set[int] = set()
     for agency in agencies:
-        if agency.pk in existing or agency.pk in named:
-            result.existing.append(existing.get(agency.pk) or made[agency.pk])
-        named.add(agency.pk)
+        if agency.pk in existing or agency.pk in seen:
+            result.existing.append(known[agency.pk])
+        seen.add(agency.pk)
     return result
 
 

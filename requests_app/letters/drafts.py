@@ -52,9 +52,10 @@ def requests_create(
                        title=title, date_from=date_from, date_to=date_to, fee_cap=fee_cap, created_by=user)
         for agency, tracking in zip(agencies, tracking_allocate_many(year=today.year, count=len(agencies)))
     ]
+    items = list(items)
     for request in requests:
         law = laws.get(request.agency.jurisdiction_id)
-        request.letter_text = compose_letter(letter_input_under(law, request, list(items)))
+        request.letter_text = compose_letter(letter_input_under(law, request, items))
     RecordsRequest.objects.bulk_create(requests)
     RequestItem.objects.bulk_create(
         RequestItem(request=request, position=n, key=i.key, title=i.title, wording=i.wording)
